@@ -1,0 +1,9 @@
+# Source this to build with plain `swift build` / `swift test`: SwiftPM finds OpenVINO's generated
+# pkg-config file (.deps/pkgconfig/inferd-openvino.pc) through PKG_CONFIG_PATH.
+_inferd_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+case ":${PKG_CONFIG_PATH:-}:" in
+  *":$_inferd_root/.deps/pkgconfig:"*) ;;
+  *) export PKG_CONFIG_PATH="$_inferd_root/.deps/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" ;;
+esac
+export INFERD_PYTHONPATH="$_inferd_root/.deps/python"
+unset _inferd_root
