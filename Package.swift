@@ -1,0 +1,99 @@
+// swift-tools-version:6.0
+import Foundation
+import PackageDescription
+
+// OpenVINO comes from the pinned PyPI wheel that scripts/setup.sh installs into .deps/openvino.
+// Its pkg-config file (.deps/pkgconfig/inferd-openvino.pc) gives the include path and links
+// `-l:libopenvino_c.so.<ver>`; SwiftPM drops -rpath from .pc files, so the products get two rpaths
+// here: the project-local wheel (development, tests) and `$ORIGIN/../lib/inferd` (make install).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+let openVINOLibs = "\(packageRoot)/.deps/openvino/openvino/libs"
+let runtimeRpath: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", openVINOLibs,
+                  "-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../lib/inferd"]),
+]
+
+let package = Package(
+    name: "inferd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "inferd", targets: ["inferd"]),
+        .executable(name: "inferctl", targets: ["inferctl"]),
+        .library(name: "Core", targets: ["Core"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    ],
+    targets: [
+        // C bridges (system libraries found through pkg-config).
+        .systemLibrary(name: "COpenVINO", pkgConfig: "inferd-openvino"),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+
+        // Everything the daemon and the CLI share: catalog, runtime, imaging, lifecycle, protocol, telemetry.
+        .target(
+            name: "Core",
+            dependencies: [
+                "COpenVINO", "CTurboJPEG", "CPNG",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // HTTP/1.1 over a Unix socket (and TCP), mapping requests onto Core.
+        .target(
+            name: "InferdServer",
+            dependencies: [
+                "Core", "CSystemd",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // The client side of the API, used by inferctl and the integration tests.
+        .target(
+            name: "InferdClient",
+            dependencies: [
+                "Core",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "inferd",
+            dependencies: [
+                "Core", "InferdServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            linkerSettings: runtimeRpath
+        ),
+        .executableTarget(
+            name: "inferctl",
+            dependencies: [
+                "Core", "InferdClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            linkerSettings: runtimeRpath
+        ),
+        .testTarget(
+            name: "CoreTests",
+            dependencies: ["Core"],
+            linkerSettings: runtimeRpath
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Core", "InferdClient", "inferd", "inferctl"],
+            linkerSettings: runtimeRpath
+        ),
+    ]
+)

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The models in a models directory: every sub-folder with a valid bundle, and the reason for each
+/// folder that is not one.
+public struct ModelCatalog: Sendable {
+    /// Valid bundles by name.
+    public private(set) var bundles: [String: ModelBundle]
+    /// Folders that were skipped, with the reason.
+    public private(set) var problems: [CatalogError]
+    /// The directory that was scanned.
+    public let directory: String
+
+    /// Scans `directory`. Never throws for a bad bundle: those land in ``problems``.
+    ///
+    /// - Throws: ``CatalogError`` with code `.unreadableDirectory` when the directory itself cannot be read.
+    public static func scan(_ directory: String) throws(CatalogError) -> ModelCatalog {
+        let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: absolute).sorted()
+        } catch {
+            throw CatalogError(.unreadableDirectory, bundle: absolute, "cannot read the models directory (\(error.localizedDescription))")
+        }
+        var catalog = ModelCatalog(bundles: [:], problems: [], directory: absolute)
+        for entry in entries where !entry.hasPrefix(".") {
+            let path = (absolute as NSString).appendingPathComponent(entry)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            do {
+                let bundle = try ModelBundle.load(from: path)
+                if let existing = catalog.bundles[bundle.name] {
+                    catalog.problems.append(CatalogError(.duplicateName, bundle: path,
+                        "name \"\(bundle.name)\" is already used by \(existing.directory)"))
+                } else {
+                    catalog.bundles[bundle.name] = bundle
+                }
+            } catch {
+                catalog.problems.append(error)
+            }
+        }
+        return catalog
+    }
+
+    /// Bundle names in sorted order.
+    public var names: [String] { bundles.keys.sorted() }
+
+    /// The bundle called `name`, if any.
+    public subscript(name: String) -> ModelBundle? { bundles[name] }
+}

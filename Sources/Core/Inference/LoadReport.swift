@@ -1,0 +1,25 @@
+/// What loading one model cost: time per step and the memory it added.
+public struct LoadReport: Codable, Sendable, Equatable {
+    /// Reading (parsing) the model file, ms.
+    public var readMilliseconds: Double
+    /// Compiling (with preprocessing) for the device, ms.
+    public var compileMilliseconds: Double
+    /// A first inference on a blank image (warm-up), ms; `nil` when no warm-up ran.
+    public var warmupMilliseconds: Double?
+    /// Process resident memory growth across the load, bytes: the model's measured resident cost.
+    public var residentBytes: Int64
+    /// The precision OpenVINO chose (`f32`, `bf16`, …).
+    public var precision: String
+
+    /// Read plus compile, ms.
+    public var totalMilliseconds: Double { readMilliseconds + compileMilliseconds }
+
+    public init(readMilliseconds: Double, compileMilliseconds: Double, warmupMilliseconds: Double? = nil,
+                residentBytes: Int64, precision: String) {
+        self.readMilliseconds = readMilliseconds
+        self.compileMilliseconds = compileMilliseconds
+        self.warmupMilliseconds = warmupMilliseconds
+        self.residentBytes = residentBytes
+        self.precision = precision
+    }
+}

@@ -1,0 +1,47 @@
+/// Loads model bundles: read, add preprocessing, compile, and measure what it cost.
+///
+/// Blocking; call through ``BlockingWork``. The daemon serialises loads so that the resident-memory
+/// figure of each is clean.
+public struct ModelLoader: Sendable {
+    public let engine: Engine
+    public let options: EngineOptions
+
+    public init(engine: Engine, options: EngineOptions) {
+        self.engine = engine
+        self.options = options
+    }
+
+    /// Loads `bundle` and, when `warmUp` is set, runs one inference on a blank image.
+    ///
+    /// - Throws: ``OpenVINOError`` with OpenVINO's reason (corrupt file, unsupported operator, …).
+    public func load(_ bundle: ModelBundle, warmUp: Bool = false) throws -> LoadedModel {
+        let before = ProcessMemory.residentBytes()
+        let (graph, readMs) = try Stopwatch.time { () throws(OpenVINOError) -> ModelGraph in
+            try engine.readModel(at: bundle.modelPath)
+        }
+        let inputs = try (0..<graph.inputCount).map { (i) throws(OpenVINOError) in try graph.input(i) }
+        let outputs = try (0..<graph.outputCount).map { (i) throws(OpenVINOError) in try graph.output(i) }
+        guard inputs.count == 1 else {
+            throw OpenVINOError(operation: "load \(bundle.name)", status: -1,
+                                message: "the model has \(inputs.count) inputs; image models need exactly one")
+        }
+        let (compiled, compileMs) = try Stopwatch.time { () throws(OpenVINOError) -> CompiledModel in
+            let prepared = try ImagePreprocessing.apply(to: graph, manifest: bundle.manifest)
+            return try engine.compile(prepared, options: options)
+        }
+        let precision = (try? compiled.property("INFERENCE_PRECISION_HINT")) ?? "unknown"
+        var report = LoadReport(readMilliseconds: readMs, compileMilliseconds: compileMs,
+                                residentBytes: 0, precision: precision.lowercased())
+        let model = LoadedModel(bundle: bundle, compiled: compiled, loadReport: report,
+                                networkInputs: inputs, networkOutputs: outputs)
+        if warmUp {
+            let blank = PixelBuffer(width: bundle.manifest.input.width, height: bundle.manifest.input.height)
+            blank.bytes.initializeMemory(as: UInt8.self, repeating: 128, count: blank.byteCount)
+            var timings = StepTimings()
+            let (_, warmMs) = try Stopwatch.time { try model.classify(blank, top: 1, timings: &timings) }
+            report.warmupMilliseconds = warmMs
+        }
+        report.residentBytes = max(0, ProcessMemory.residentBytes() - before)
+        return model.withLoadReport(report)
+    }
+}

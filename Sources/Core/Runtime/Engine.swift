@@ -1,0 +1,61 @@
+import COpenVINO
+
+/// The OpenVINO runtime: reads model files and compiles them for a device.
+///
+/// One `Engine` serves the whole process. OpenVINO's `ov::Core` is thread-safe, so an engine may be
+/// used from any thread; the handle is released when the engine is deinitialised.
+public final class Engine: @unchecked Sendable {
+    let handle: OpaquePointer
+
+    /// Creates the runtime. Fails when OpenVINO's plugins cannot be found next to its library.
+    public init() throws(OpenVINOError) {
+        var core: OpaquePointer?
+        try ovCheck(ov_core_create(&core), "create OpenVINO core")
+        handle = core!
+    }
+
+    deinit { ov_core_free(handle) }
+
+    /// OpenVINO's build number, for example `2026.4.1-22982-...`.
+    public static var version: String {
+        var version = ov_version_t()
+        guard ov_get_openvino_version(&version) == OK else { return "unknown" }
+        defer { ov_version_free(&version) }
+        return version.buildNumber.map { String(cString: $0) } ?? "unknown"
+    }
+
+    /// Reads a model file (ONNX, OpenVINO IR, TFLite, PaddlePaddle or TensorFlow) from disk.
+    ///
+    /// - Throws: ``OpenVINOError`` with the frontend's reason when the file is missing, truncated or
+    ///   not a model.
+    public func readModel(at path: String) throws(OpenVINOError) -> ModelGraph {
+        var model: OpaquePointer?
+        try ovCheck(ov_core_read_model(handle, path, nil, &model), "read model \(path)")
+        return ModelGraph(handle: model!)
+    }
+
+    /// Compiles `model` for the device named in `options`, with its threads, precision and cache hints.
+    ///
+    /// Uses `ov_core_compile_model_props`: the variadic `ov_core_compile_model` cannot be called from Swift.
+    public func compile(_ model: ModelGraph, options: EngineOptions) throws(OpenVINOError) -> CompiledModel {
+        let properties = options.compileProperties
+        var compiled: OpaquePointer?
+        let status = withPropertyArray(properties) { array in
+            ov_core_compile_model_props(handle, model.handle, options.device, array.count, array.baseAddress, &compiled)
+        }
+        try ovCheck(status, "compile model for \(options.device)")
+        return CompiledModel(handle: compiled!)
+    }
+}
+
+/// Calls `body` with a C array of `ov_property_t` whose strings stay alive for the call.
+func withPropertyArray<R>(_ properties: [(String, String)], _ body: (UnsafeBufferPointer<ov_property_t>) -> R) -> R {
+    let cStrings = properties.map { (strdup($0.0)!, strdup($0.1)!) }
+    defer { for (key, value) in cStrings { free(key); free(value) } }
+    let array = cStrings.map { ov_property_t(key: $0.0, value: UnsafeRawPointer($0.1)) }
+    return array.withUnsafeBufferPointer(body)
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

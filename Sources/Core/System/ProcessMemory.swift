@@ -1,0 +1,22 @@
+import Foundation
+
+/// Reads this process's memory from `/proc/self` (Linux).
+public enum ProcessMemory {
+    /// Resident set size in bytes (`/proc/self/statm`, second field, times the page size).
+    public static func residentBytes() -> Int64 {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int64(fields[1]) else { return 0 }
+        return pages * Int64(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// Peak resident set size in bytes (`VmHWM` in `/proc/self/status`).
+    public static func peakResidentBytes() -> Int64 {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.split(separator: " ").dropFirst().first.flatMap { Int64($0) } ?? 0
+            return digits * 1024
+        }
+        return 0
+    }
+}
