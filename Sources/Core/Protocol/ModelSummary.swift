@@ -1,0 +1,104 @@
+/// One model as `GET /v1/models` and `inferctl models` show it.
+public struct ModelSummary: Codable, Sendable, Equatable {
+    /// Life-cycle state of a model.
+    public enum State: String, Codable, Sendable {
+        case cold, loading, warm, evicting, failed
+    }
+
+    /// Priority class, after Android's oom_score_adj: victims come from the lowest class first.
+    public enum PriorityClass: String, Codable, Sendable, Comparable {
+        /// Evicted first: resident but not used recently.
+        case cached
+        /// Used within the recent window.
+        case recent
+        /// Requests in flight: never unloaded under them.
+        case foreground
+        /// Never evicted automatically.
+        case pinned
+
+        var rank: Int {
+            switch self {
+            case .cached: 0
+            case .recent: 1
+            case .foreground: 2
+            case .pinned: 3
+            }
+        }
+
+        public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+    }
+
+    public var name: String
+    public var state: State
+    public var priorityClass: PriorityClass?
+    public var pinned: Bool
+    /// Measured resident bytes while warm; the estimate otherwise.
+    public var bytes: Int64
+    /// True when `bytes` is an estimate (never loaded yet, or not warm now).
+    public var bytesEstimated: Bool
+    /// Model file size on disk.
+    public var fileBytes: Int64
+    /// Seconds since the Unix epoch of the last request, if any.
+    public var lastUsed: Double?
+    /// When a keep-alive TTL will evict it (seconds since the epoch), if one applies.
+    public var expiresAt: Double?
+    /// Requests answered since the daemon started.
+    public var requests: Int
+    /// Of those, how many paid a load.
+    public var coldStarts: Int
+    /// Requests in flight now.
+    public var inFlight: Int
+    /// Loads and evictions so far.
+    public var loads: Int
+    public var evictions: Int
+    /// The last load's read + compile time, ms.
+    public var lastLoadMilliseconds: Double?
+    /// The reason of the last failure, when `state == .failed`.
+    public var failure: String?
+    /// The manifest's description and whether its weights are synthetic.
+    public var description: String?
+    public var syntheticWeights: Bool
+
+    public init(name: String, state: State, priorityClass: PriorityClass?, pinned: Bool, bytes: Int64,
+                bytesEstimated: Bool, fileBytes: Int64, lastUsed: Double?, expiresAt: Double?, requests: Int,
+                coldStarts: Int, inFlight: Int, loads: Int, evictions: Int, lastLoadMilliseconds: Double?,
+                failure: String?, description: String?, syntheticWeights: Bool) {
+        self.name = name
+        self.state = state
+        self.priorityClass = priorityClass
+        self.pinned = pinned
+        self.bytes = bytes
+        self.bytesEstimated = bytesEstimated
+        self.fileBytes = fileBytes
+        self.lastUsed = lastUsed
+        self.expiresAt = expiresAt
+        self.requests = requests
+        self.coldStarts = coldStarts
+        self.inFlight = inFlight
+        self.loads = loads
+        self.evictions = evictions
+        self.lastLoadMilliseconds = lastLoadMilliseconds
+        self.failure = failure
+        self.description = description
+        self.syntheticWeights = syntheticWeights
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, state, pinned, bytes, requests, loads, evictions, failure, description
+        case priorityClass = "class"
+        case bytesEstimated = "bytes_estimated"
+        case fileBytes = "file_bytes"
+        case lastUsed = "last_used"
+        case expiresAt = "expires_at"
+        case coldStarts = "cold_starts"
+        case inFlight = "in_flight"
+        case lastLoadMilliseconds = "last_load_ms"
+        case syntheticWeights = "synthetic_weights"
+    }
+}
+
+/// `GET /v1/models`.
+public struct ModelList: Codable, Sendable, Equatable {
+    public var models: [ModelSummary]
+    public init(models: [ModelSummary]) { self.models = models }
+}
