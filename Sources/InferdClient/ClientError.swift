@@ -40,7 +40,7 @@ public struct ClientError: Error, CustomStringConvertible, Sendable, Equatable {
     static func notRunning(_ path: String, reason: String) -> ClientError {
         ClientError(.daemonUnreachable,
                     "inferd is not running on \(path) (\(reason)): start it with `inferd --socket \(path)`, "
-                        + "or `systemctl --user start inferd.socket`, or point --socket / INFERD_SOCKET at a running one",
+                        + "or point --socket / INFERD_SOCKET at the socket of a running one",
                     socketPath: path)
     }
 

@@ -16,9 +16,12 @@ public enum ClientResizer {
         public var resized: Bool
         /// Decode + encode time, ms.
         public var milliseconds: Double
-        /// The size the image was decoded (and re-encoded) at.
+        /// The size of the image sent.
         public var width: Int
         public var height: Int
+        /// The original image's own size.
+        public var originalWidth: Int
+        public var originalHeight: Int
     }
 
     /// Produces the image to send for a model that needs at least `minimumSize` pixels.
@@ -33,6 +36,7 @@ public enum ClientResizer {
         let smaller = encoded.count < image.count
         return Result(bytes: smaller ? encoded : image, resized: smaller, milliseconds: watch.elapsedMilliseconds,
                       width: smaller ? decoded.pixels.width : decoded.originalWidth,
-                      height: smaller ? decoded.pixels.height : decoded.originalHeight)
+                      height: smaller ? decoded.pixels.height : decoded.originalHeight,
+                      originalWidth: decoded.originalWidth, originalHeight: decoded.originalHeight)
     }
 }
