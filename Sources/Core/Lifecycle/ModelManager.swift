@@ -98,6 +98,8 @@ public actor ModelManager<Model: ResidentModel> {
             case .loading:
                 cold = true
                 do {
+                    // The load task records its outcome in `entries` before it completes, so the
+                    // state seen on the next turn of the loop is already warm (or failed).
                     _ = try await entry.loading!.value
                 } catch {
                     throw loadFailed(name, error)
@@ -107,8 +109,7 @@ public actor ModelManager<Model: ResidentModel> {
                 try await makeRoom(for: name)
                 guard let state = entries[name]?.state, state == .cold || state == .failed else { continue }
                 let loadStart = watch.elapsedMilliseconds
-                let model = try await performLoad(name, warmUp: false, countsAsColdStart: true)
-                entries[name]!.inFlight += 1
+                let model = try await performLoad(name, warmUp: false, forRequest: true)
                 return makeLease(name, cold: true, loadMilliseconds: model.loadMilliseconds,
                                  queueMilliseconds: max(0, loadStart))
             }
@@ -217,7 +218,7 @@ public actor ModelManager<Model: ResidentModel> {
             }
             do {
                 try await makeRoom(for: name)
-                _ = try await performLoad(name, warmUp: true, countsAsColdStart: false)
+                _ = try await performLoad(name, warmUp: true, forRequest: false)
             } catch {
                 logger.error("preload of \(name) failed: \(error)")
             }
@@ -351,7 +352,12 @@ public actor ModelManager<Model: ResidentModel> {
     }
 
     /// Loads `name` (state must be cold or failed), one load at a time across the manager.
-    private func performLoad(_ name: String, warmUp: Bool, countsAsColdStart: Bool) async throws(InferdError) -> Model {
+    ///
+    /// The load task itself records the outcome (``completeLoad(_:model:estimate:forRequest:)`` or
+    /// ``failLoad(_:error:)``) before it finishes, so every request waiting on it sees the new state.
+    /// With `forRequest`, the initiating request's in-flight count is taken in the same step that makes
+    /// the model warm, so nothing can evict it before that request runs.
+    private func performLoad(_ name: String, warmUp: Bool, forRequest: Bool) async throws(InferdError) -> Model {
         let estimateBytes = estimate(entries[name]!)
         entries[name]!.state = .loading
         entries[name]!.reservedBytes = estimateBytes
@@ -361,27 +367,31 @@ public actor ModelManager<Model: ResidentModel> {
         let bundle = entries[name]!.bundle
         let task = Task<Model, Error> {
             await previous?.value
-            return try await loader(bundle, warmUp)
+            do {
+                let model = try await loader(bundle, warmUp)
+                self.completeLoad(name, model: model, estimate: estimateBytes, forRequest: forRequest)
+                return model
+            } catch {
+                self.failLoad(name, error: error)
+                throw error
+            }
         }
         lastLoad = Task { _ = try? await task.value }
         entries[name]!.loading = task
         logger.info("loading \(name)", metadata: ["event": "load-start", "model": "\(name)",
                                                   "estimated_bytes": "\(estimateBytes)"])
-        let model: Model
         do {
-            model = try await task.value
+            let model = try await task.value
+            guard entries[name] != nil else { throw unknownModel(name) }
+            return model
         } catch {
-            entries[name]?.state = .failed
-            entries[name]?.loading = nil
-            entries[name]?.reservedBytes = 0
-            entries[name]?.failure = "\(error)"
-            counters.loadFailures += 1
-            logger.error("load of \(name) failed: \(error)", metadata: ["event": "load-failed", "model": "\(name)"])
             throw loadFailed(name, error)
         }
-        guard entries[name] != nil else { throw unknownModel(name) }
+    }
+
+    private func completeLoad(_ name: String, model: Model, estimate estimateBytes: Int64, forRequest: Bool) {
+        guard var entry = entries[name] else { return }
         let now = clock.now()
-        var entry = entries[name]!
         entry.state = .warm
         entry.model = model
         entry.loading = nil
@@ -391,7 +401,8 @@ public actor ModelManager<Model: ResidentModel> {
         entry.loadedAt = now
         entry.lastUsed = now
         entry.loads += 1
-        if countsAsColdStart {
+        if forRequest {
+            entry.inFlight += 1
             entry.coldStarts += 1
             counters.coldStarts += 1
         }
@@ -409,7 +420,16 @@ public actor ModelManager<Model: ResidentModel> {
               let victim = victims(reason: .budget, classes: [.cached, .recent], excluding: name).first {
             evict(victim, reason: .budget)
         }
-        return model
+    }
+
+    private func failLoad(_ name: String, error: Error) {
+        guard entries[name] != nil else { return }
+        entries[name]!.state = .failed
+        entries[name]!.loading = nil
+        entries[name]!.reservedBytes = 0
+        entries[name]!.failure = "\(error)"
+        counters.loadFailures += 1
+        logger.error("load of \(name) failed: \(error)", metadata: ["event": "load-failed", "model": "\(name)"])
     }
 
     /// Evicts until `name`'s estimated size fits, waiting (bounded) for in-flight requests or the churn
