@@ -1,0 +1,65 @@
+/// How the lifecycle manager keeps models warm and picks victims. A plain value with documented
+/// defaults, built by the daemon from its config file and flags.
+public struct LifecycleConfiguration: Sendable, Equatable {
+    /// Bytes warm models may hold. Default: half the daemon's memory limit (see ``MemoryBudget``).
+    public var budget: MemoryBudget
+    /// Orders victims within a priority class. Default LRU.
+    public var policy: EvictionPolicyKind
+    /// A model used within this many seconds is in the `recent` class (evicted after `cached` ones).
+    /// Default 60 s.
+    public var recentWindow: Double
+    /// A model younger than this (seconds since it became warm) is not evicted to make room, unless
+    /// pressure is critical: ModelMesh's churn guard against load/evict thrash. Default 5 s.
+    public var minimumResidency: Double
+    /// Keep-alive for models without their own: seconds after the last request before the TTL sweep
+    /// unloads it. `nil` = forever (the default), except under the `ttl` policy (300 s, like Ollama).
+    /// 0 unloads right after each request.
+    public var defaultKeepAlive: Double?
+    /// Per-model keep-alive overrides (seconds; -1 = forever).
+    public var keepAlive: [String: Double]
+    /// Models loaded (with a warm-up inference) at start, before the daemon reports ready.
+    public var preload: [String]
+    /// Models never evicted automatically (loaded at start too).
+    public var pinned: [String]
+    /// Moderate pressure evicts cached models until used bytes are at most this share of the budget.
+    /// Default 0.5.
+    public var pressureLowWatermark: Double
+    /// Before a model's first load its resident cost is estimated as file size × this factor; each
+    /// load refines it (the mean measured ratio). Default 1.5.
+    public var initialSizeFactor: Double
+    /// How long a request waits for room held by in-flight requests before 507. Default 30 s.
+    public var roomWaitTimeout: Double
+
+    public init(budget: MemoryBudget, policy: EvictionPolicyKind = .lru, recentWindow: Double = 60,
+                minimumResidency: Double = 5, defaultKeepAlive: Double? = nil, keepAlive: [String: Double] = [:],
+                preload: [String] = [], pinned: [String] = [], pressureLowWatermark: Double = 0.5,
+                initialSizeFactor: Double = 1.5, roomWaitTimeout: Double = 30) {
+        self.budget = budget
+        self.policy = policy
+        self.recentWindow = recentWindow
+        self.minimumResidency = minimumResidency
+        self.defaultKeepAlive = defaultKeepAlive ?? (policy == .ttl ? 300 : nil)
+        self.keepAlive = keepAlive
+        self.preload = preload
+        self.pinned = pinned
+        self.pressureLowWatermark = pressureLowWatermark
+        self.initialSizeFactor = initialSizeFactor
+        self.roomWaitTimeout = roomWaitTimeout
+    }
+
+    /// Checks values a person may have got wrong.
+    public func validate() throws(ConfigurationError) {
+        guard budget.bytes > 0 else { throw ConfigurationError(.invalidValue, "memory budget must be positive") }
+        guard recentWindow >= 0 else { throw ConfigurationError(.invalidValue, "recent window must be >= 0 seconds") }
+        guard minimumResidency >= 0 else { throw ConfigurationError(.invalidValue, "minimum residency must be >= 0 seconds") }
+        guard (0...1).contains(pressureLowWatermark) else {
+            throw ConfigurationError(.invalidValue, "pressure low watermark must be between 0 and 1")
+        }
+        if let defaultKeepAlive, defaultKeepAlive < 0, defaultKeepAlive != -1 {
+            throw ConfigurationError(.invalidValue, "keep-alive must be >= 0 seconds, or -1 for forever")
+        }
+        for (name, seconds) in keepAlive where seconds < 0 && seconds != -1 {
+            throw ConfigurationError(.invalidValue, "keep-alive of \(name) must be >= 0 seconds, or -1 for forever")
+        }
+    }
+}

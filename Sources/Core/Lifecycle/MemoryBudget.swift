@@ -1,0 +1,100 @@
+import Foundation
+
+/// How many bytes warm models may hold, and where that figure came from.
+public struct MemoryBudget: Sendable, Equatable, Codable {
+    /// Bytes warm models may hold together.
+    public var bytes: Int64
+    /// Where the figure came from, for `inferctl status` (for example `"--memory-budget 2G"` or
+    /// `"50% of cgroup memory.max (8 GiB)"`).
+    public var source: String
+
+    public init(bytes: Int64, source: String) {
+        self.bytes = bytes
+        self.source = source
+    }
+
+    /// The share of the daemon's memory limit used when no budget is given.
+    public static let defaultShare = 0.5
+
+    /// Parses a budget: bytes (`1073741824`), with a binary suffix (`512M`, `2G`, `1.5GiB`), or a
+    /// percentage of the limit (`40%`).
+    ///
+    /// - Parameter limit: the memory limit a percentage refers to (see ``detectLimit(cgroupRoot:)``).
+    /// - Throws: ``ConfigurationError`` for negative, zero, malformed or over-100 % values.
+    public static func parse(_ text: String, limit: (bytes: Int64, source: String)) throws(ConfigurationError) -> MemoryBudget {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        func invalid(_ why: String) -> ConfigurationError {
+            ConfigurationError(.invalidValue, "memory budget \"\(text)\": \(why) (use bytes, 512M, 2G or a percentage like 50%)")
+        }
+        if trimmed.hasSuffix("%") {
+            guard let percent = Double(trimmed.dropLast()), percent.isFinite else { throw invalid("not a number") }
+            guard percent > 0, percent <= 100 else { throw invalid("a percentage must be above 0 and at most 100") }
+            return MemoryBudget(bytes: Int64(Double(limit.bytes) * percent / 100), source: "\(trimmed) of \(limit.source)")
+        }
+        let units: [(String, Double)] = [("GiB", 1_073_741_824), ("MiB", 1_048_576), ("KiB", 1024),
+                                         ("G", 1_073_741_824), ("M", 1_048_576), ("K", 1024), ("B", 1), ("", 1)]
+        for (suffix, factor) in units where trimmed.uppercased().hasSuffix(suffix.uppercased()) {
+            let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
+            guard let value = Double(number), value.isFinite else { continue }
+            guard value > 0 else { throw invalid("must be positive") }
+            return MemoryBudget(bytes: Int64(value * factor), source: "configured \(trimmed)")
+        }
+        throw invalid("not a size")
+    }
+
+    /// The memory limit that applies to this process: cgroup v2 `memory.max` (or `memory.high`, the
+    /// lower), cgroup v1 `memory.limit_in_bytes`, else `MemTotal`.
+    public static func detectLimit(cgroupRoot: String = "/sys/fs/cgroup", procRoot: String = "/proc") -> (bytes: Int64, source: String) {
+        let memTotal = readMemTotal(procRoot: procRoot)
+        if let path = cgroupV2Path(procRoot: procRoot) {
+            let dir = cgroupRoot + path
+            let limits = ["memory.max", "memory.high"].compactMap { file -> (Int64, String)? in
+                guard let value = readNumber(dir + "/" + file), value < memTotal else { return nil }
+                return (value, "cgroup \(file)")
+            }
+            if let lowest = limits.min(by: { $0.0 < $1.0 }) { return (lowest.0, "\(lowest.1) (\(formatBytes(lowest.0)))") }
+        }
+        if let v1 = readNumber(cgroupRoot + "/memory/memory.limit_in_bytes"), v1 < memTotal {
+            return (v1, "cgroup memory.limit_in_bytes (\(formatBytes(v1)))")
+        }
+        return (memTotal, "MemTotal (\(formatBytes(memTotal)))")
+    }
+
+    /// The default budget: ``defaultShare`` of ``detectLimit(cgroupRoot:procRoot:)``.
+    public static func defaultBudget(limit: (bytes: Int64, source: String) = detectLimit()) -> MemoryBudget {
+        MemoryBudget(bytes: Int64(Double(limit.bytes) * defaultShare), source: "50% of \(limit.source)")
+    }
+
+    static func cgroupV2Path(procRoot: String) -> String? {
+        guard let text = try? String(contentsOfFile: procRoot + "/self/cgroup", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("0::") {
+            return String(line.dropFirst(3))
+        }
+        return nil
+    }
+
+    static func readNumber(_ path: String) -> Int64? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    static func readMemTotal(procRoot: String) -> Int64 {
+        guard let text = try? String(contentsOfFile: procRoot + "/meminfo", encoding: .utf8) else { return 1 << 30 }
+        for line in text.split(separator: "\n") where line.hasPrefix("MemTotal:") {
+            let kib = line.split(separator: " ").dropFirst().first.flatMap { Int64($0) } ?? 0
+            return kib * 1024
+        }
+        return 1 << 30
+    }
+}
+
+/// `1.5 GiB`, `412 MiB`, `980 KiB`, `12 B`.
+public func formatBytes(_ bytes: Int64) -> String {
+    let value = Double(bytes)
+    switch abs(bytes) {
+    case (1 << 30)...: return String(format: "%.1f GiB", value / Double(1 << 30))
+    case (1 << 20)...: return String(format: "%.0f MiB", value / Double(1 << 20))
+    case (1 << 10)...: return String(format: "%.0f KiB", value / Double(1 << 10))
+    default: return "\(bytes) B"
+    }
+}

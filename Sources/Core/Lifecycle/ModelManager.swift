@@ -1,0 +1,531 @@
+import Logging
+
+/// The one owner of model state. Every model moves cold → loading → warm → (evicting) → cold, or to
+/// failed with OpenVINO's reason (retried on the next request). The request path, the API, the
+/// pressure monitor and the keep-alive ticker only send it events; nothing else mutates model state.
+///
+/// - Loads happen on first use and are shared: concurrent first requests cause exactly one load.
+///   Loads run one at a time, so each load's resident-memory figure is clean.
+/// - A model with requests in flight (a ``ModelLease`` out) is never unloaded under them.
+/// - Room is made *before* a load, from an estimate (file size × a factor learned from earlier loads,
+///   or the model's own measured size from an earlier load), by evicting from the lowest priority class
+///   up — cached, then recent — in the order the ``EvictionPolicy`` gives. Pinned and in-flight models are
+///   never victims; a model younger than ``LifecycleConfiguration/minimumResidency`` is not evicted for
+///   the budget (churn guard). A model that can never fit is refused (``InferdError/Code/insufficientMemory``).
+///
+/// The loader, clock and memory probe are injected, so tests drive eviction without OpenVINO.
+public actor ModelManager<Model: ResidentModel> {
+    /// Loads a bundle; `warmUp` asks for one inference after compiling (preload).
+    public typealias Loader = @Sendable (_ bundle: ModelBundle, _ warmUp: Bool) async throws -> Model
+
+    struct Entry {
+        var bundle: ModelBundle
+        var state: ModelSummary.State = .cold
+        var model: Model?
+        var loading: Task<Model, Error>?
+        var inFlight = 0
+        var pinned = false
+        var keepAlive: Double?
+        var lastUsed: Double?
+        var lastUsedWall: Double?
+        var loadedAt: Double?
+        var requests = 0
+        var coldStarts = 0
+        var loads = 0
+        var evictions = 0
+        var measuredBytes: Int64?
+        var reservedBytes: Int64 = 0
+        var lastLoadMilliseconds: Double?
+        var failure: String?
+        /// Left the catalog on reload while in use: unloaded and dropped when the last request ends.
+        var retired = false
+    }
+
+    private var entries: [String: Entry] = [:]
+    private var catalogProblems: [CatalogError]
+    private var policy: any EvictionPolicy
+    private var counters = StatusResponse.Counters()
+    private var pressure: PressureLevel = .none
+    private var draining = false
+    private var preloaded = false
+    private var nextLeaseID: UInt64 = 0
+    private var sizeRatios: [Double] = []
+    private var lastLoad: Task<Void, Never>?
+
+    private let configuration: LifecycleConfiguration
+    private let loader: Loader
+    private let clock: any LifecycleClock
+    private let memory: any MemoryProbe
+    private let logger: Logger
+
+    /// Creates the manager for the models of `catalog`; nothing is loaded until ``preload()`` or a request.
+    public init(catalog: ModelCatalog, configuration: LifecycleConfiguration, loader: @escaping Loader,
+                clock: any LifecycleClock = SystemLifecycleClock(), memory: any MemoryProbe = ProcessMemoryProbe(),
+                logger: Logger = Logger(label: "inferd.lifecycle")) {
+        self.configuration = configuration
+        self.loader = loader
+        self.clock = clock
+        self.memory = memory
+        self.logger = logger
+        policy = configuration.policy.make()
+        catalogProblems = catalog.problems
+        for (name, bundle) in catalog.bundles {
+            var entry = Entry(bundle: bundle)
+            entry.pinned = configuration.pinned.contains(name)
+            entry.keepAlive = configuration.keepAlive[name]
+            entries[name] = entry
+        }
+    }
+
+    // MARK: - Requests
+
+    /// Takes a warm model for one request, loading it first when it is cold (the request pays the
+    /// cold start; concurrent requests for the same cold model wait for the one load).
+    ///
+    /// - Throws: ``InferdError`` `.unknownModel`, `.loadFailed` (with OpenVINO's reason),
+    ///   `.insufficientMemory` (can never fit, or no room within ``LifecycleConfiguration/roomWaitTimeout``),
+    ///   `.shuttingDown`.
+    public func acquire(_ name: String) async throws(InferdError) -> ModelLease<Model> {
+        let watch = Stopwatch()
+        var cold = false
+        while true {
+            guard !draining else { throw InferdError(.shuttingDown, "inferd is shutting down") }
+            guard let entry = entries[name], !entry.retired else { throw unknownModel(name) }
+            switch entry.state {
+            case .warm:
+                entries[name]!.inFlight += 1
+                return makeLease(name, cold: cold, loadMilliseconds: 0, queueMilliseconds: cold ? watch.elapsedMilliseconds : 0)
+            case .loading:
+                cold = true
+                do {
+                    _ = try await entry.loading!.value
+                } catch {
+                    throw loadFailed(name, error)
+                }
+            case .cold, .failed, .evicting:
+                cold = true
+                try await makeRoom(for: name)
+                guard let state = entries[name]?.state, state == .cold || state == .failed else { continue }
+                let loadStart = watch.elapsedMilliseconds
+                let model = try await performLoad(name, warmUp: false, countsAsColdStart: true)
+                entries[name]!.inFlight += 1
+                return makeLease(name, cold: true, loadMilliseconds: model.loadMilliseconds,
+                                 queueMilliseconds: max(0, loadStart))
+            }
+        }
+    }
+
+    /// Gives a lease back: the request is over. Counts the request, updates recency and the policy,
+    /// and applies a keep-alive of 0 (unload right after the request).
+    public func release(_ lease: ModelLease<Model>) {
+        finish(lease, countsAsRequest: true)
+    }
+
+    /// Runs `body` with a leased model and always gives the lease back (also when `body` throws or
+    /// the task is cancelled).
+    public nonisolated func withModel<T: Sendable>(_ name: String,
+                                                   _ body: @Sendable (ModelLease<Model>) async throws -> T) async throws -> T {
+        let lease = try await acquire(name)
+        do {
+            let result = try await body(lease)
+            await release(lease)
+            return result
+        } catch {
+            await release(lease)
+            throw error
+        }
+    }
+
+    // MARK: - Operator actions
+
+    /// Loads `name` now if it is not warm (an explicit load, not counted as a request).
+    public func load(_ name: String) async throws(InferdError) -> ModelSummary {
+        let lease = try await acquire(name)
+        finish(lease, countsAsRequest: false)
+        return try summary(name)
+    }
+
+    /// Unloads `name` now, after its in-flight requests finish.
+    ///
+    /// - Throws: `.unknownModel`; `.conflict` when the model is pinned (unpin it first).
+    public func unload(_ name: String) async throws(InferdError) -> ModelSummary {
+        guard let entry = entries[name] else { throw unknownModel(name) }
+        guard !entry.pinned else { throw InferdError(.conflict, "model \(name) is pinned; unpin it first") }
+        let watch = Stopwatch()
+        while let current = entries[name], current.state == .loading || (current.state == .warm && current.inFlight > 0) {
+            guard watch.elapsedMilliseconds < configuration.roomWaitTimeout * 1000 else {
+                throw InferdError(.conflict, "model \(name) still has requests in flight; try again")
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if entries[name]?.state == .warm { evict(name, reason: .manual) }
+        return try summary(name)
+    }
+
+    /// Pins (never evicted automatically; loaded now if cold) or unpins `name`.
+    public func setPinned(_ name: String, _ pinned: Bool) async throws(InferdError) -> ModelSummary {
+        guard entries[name] != nil else { throw unknownModel(name) }
+        entries[name]!.pinned = pinned
+        logger.info("pin", metadata: ["event": "pin", "model": "\(name)", "pinned": "\(pinned)"])
+        if pinned, entries[name]!.state != .warm {
+            return try await load(name)
+        }
+        return try summary(name)
+    }
+
+    /// Sets `name`'s keep-alive: seconds after its last request before it is unloaded; `nil` restores
+    /// the default, `-1` keeps it forever, `0` unloads it after each request.
+    public func setKeepAlive(_ name: String, seconds: Double?) throws(InferdError) -> ModelSummary {
+        guard entries[name] != nil else { throw unknownModel(name) }
+        if let seconds, seconds < 0, seconds != -1 {
+            throw InferdError(.badRequest, "keep-alive must be >= 0 seconds, -1 (forever) or null (default)")
+        }
+        entries[name]!.keepAlive = seconds
+        return try summary(name)
+    }
+
+    /// Acts on memory pressure (from the pressure monitor or `inferctl trim`): moderate evicts cached
+    /// models down to the low watermark; critical evicts everything but pinned and in-flight models.
+    /// Returns the names evicted.
+    @discardableResult
+    public func trim(_ level: PressureLevel) -> [String] {
+        pressure = level
+        guard level != .none, policy.evictsAutomatically else { return [] }
+        var evicted: [String] = []
+        let reason: EvictionReason = level == .critical ? .pressureCritical : .pressureModerate
+        let target = level == .critical ? 0 : Int64(Double(configuration.budget.bytes) * configuration.pressureLowWatermark)
+        while usedBytes() > target || level == .critical,
+              let victim = victims(reason: reason, classes: level == .critical ? [.cached, .recent] : [.cached]).first {
+            evict(victim, reason: reason)
+            evicted.append(victim)
+        }
+        return evicted
+    }
+
+    /// Records the pressure level without acting (for example when it falls back to none).
+    public func notePressure(_ level: PressureLevel) { pressure = level }
+
+    // MARK: - Daemon life
+
+    /// Loads the pinned and preload models with a warm-up inference, so their first real request is
+    /// warm. A model that fails is logged and left failed; the daemon still starts.
+    public func preload() async {
+        for name in configuration.pinned + configuration.preload where entries[name]?.state != .warm {
+            guard entries[name] != nil else {
+                logger.warning("preload of unknown model \(name) skipped")
+                continue
+            }
+            do {
+                try await makeRoom(for: name)
+                _ = try await performLoad(name, warmUp: true, countsAsColdStart: false)
+            } catch {
+                logger.error("preload of \(name) failed: \(error)")
+            }
+        }
+        preloaded = true
+    }
+
+    /// Stops taking requests (they get `.shuttingDown`) and returns when the in-flight ones are done.
+    public func drain() async {
+        draining = true
+        while entries.values.contains(where: { $0.inFlight > 0 || $0.state == .loading }) {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// The keep-alive sweep: unloads idle models whose keep-alive has passed. Call about once a second.
+    public func tick() {
+        let now = clock.now()
+        for (name, entry) in entries where entry.state == .warm && entry.inFlight == 0 && !entry.pinned {
+            guard let keepAlive = keepAlive(of: entry), keepAlive >= 0 else { continue }
+            if now - (entry.lastUsed ?? entry.loadedAt ?? now) >= keepAlive {
+                evict(name, reason: .ttl)
+            }
+        }
+    }
+
+    /// Takes a rescanned catalog (SIGHUP): new models appear cold, warm models that still exist with
+    /// the same file stay warm, changed files are unloaded, removed models are unloaded (after their
+    /// in-flight requests) and dropped.
+    public func replaceCatalog(_ catalog: ModelCatalog) {
+        catalogProblems = catalog.problems
+        for (name, bundle) in catalog.bundles {
+            if let entry = entries[name] {
+                if entry.bundle.modelPath != bundle.modelPath || entry.bundle.fileBytes != bundle.fileBytes {
+                    if entry.state == .warm && entry.inFlight == 0 { evict(name, reason: .manual) }
+                    entries[name]!.measuredBytes = nil
+                }
+                entries[name]!.bundle = bundle
+                entries[name]!.retired = false
+            } else {
+                var entry = Entry(bundle: bundle)
+                entry.pinned = configuration.pinned.contains(name)
+                entry.keepAlive = configuration.keepAlive[name]
+                entries[name] = entry
+            }
+        }
+        for (name, entry) in entries where catalog.bundles[name] == nil {
+            if entry.inFlight > 0 || entry.state == .loading {
+                entries[name]!.retired = true
+            } else {
+                if entry.state == .warm { evict(name, reason: .manual) }
+                entries[name] = nil
+            }
+        }
+    }
+
+    // MARK: - Reading state
+
+    /// Every model, sorted by name.
+    public func summaries() -> [ModelSummary] {
+        entries.keys.sorted().compactMap { try? summary($0) }
+    }
+
+    /// One model.
+    public func summary(_ name: String) throws(InferdError) -> ModelSummary {
+        guard let entry = entries[name] else { throw unknownModel(name) }
+        let warm = entry.state == .warm
+        var expiresAt: Double?
+        if warm, !entry.pinned, let keepAlive = keepAlive(of: entry), keepAlive >= 0 {
+            let last = entry.lastUsed ?? entry.loadedAt ?? clock.now()
+            expiresAt = clock.wallNow() + (last + keepAlive - clock.now())
+        }
+        return ModelSummary(
+            name: name, state: entry.state, priorityClass: warm ? priorityClass(of: entry) : nil, pinned: entry.pinned,
+            bytes: warm ? (entry.measuredBytes ?? 0) : estimate(entry), bytesEstimated: !warm,
+            fileBytes: entry.bundle.fileBytes, lastUsed: entry.lastUsedWall, expiresAt: expiresAt,
+            requests: entry.requests, coldStarts: entry.coldStarts, inFlight: entry.inFlight, loads: entry.loads,
+            evictions: entry.evictions, lastLoadMilliseconds: entry.lastLoadMilliseconds, failure: entry.failure,
+            description: entry.bundle.manifest.description, syntheticWeights: entry.bundle.manifest.syntheticWeights)
+    }
+
+    /// The resident model `name`, if warm (for metadata; requests use ``acquire(_:)``).
+    public func residentModel(_ name: String) -> Model? { entries[name]?.model }
+
+    /// The bundle of `name`, if the catalog has it.
+    public func bundle(_ name: String) -> ModelBundle? { entries[name]?.bundle }
+
+    /// Budget, usage, policy, pressure and counters.
+    public func status() -> LifecycleStatus {
+        LifecycleStatus(budget: configuration.budget, policy: policy.name, usedBytes: usedBytes(), pressure: pressure,
+                        counters: counters, warmModels: entries.values.filter { $0.state == .warm }.count,
+                        totalModels: entries.count, inFlight: entries.values.reduce(0) { $0 + $1.inFlight },
+                        ready: preloaded && !draining)
+    }
+
+    /// Bundles the catalog skipped, with their reasons.
+    public func problems() -> [CatalogError] { catalogProblems }
+
+    /// Counts a request that failed before or after it had a model (bad image, unknown model, …).
+    public func countError() { counters.errors += 1 }
+
+    // MARK: - Mechanism
+
+    private func makeLease(_ name: String, cold: Bool, loadMilliseconds: Double, queueMilliseconds: Double) -> ModelLease<Model> {
+        nextLeaseID += 1
+        return ModelLease(name: name, model: entries[name]!.model!, cold: cold, loadMilliseconds: loadMilliseconds,
+                          queueMilliseconds: queueMilliseconds, id: nextLeaseID)
+    }
+
+    private func finish(_ lease: ModelLease<Model>, countsAsRequest: Bool) {
+        guard var entry = entries[lease.name] else { return }
+        entry.inFlight = max(0, entry.inFlight - 1)
+        entry.lastUsed = clock.now()
+        entry.lastUsedWall = clock.wallNow()
+        if countsAsRequest {
+            entry.requests += 1
+            counters.requests += 1
+            if !lease.cold { counters.hits += 1 }
+        }
+        entries[lease.name] = entry
+        if countsAsRequest, let candidate = candidate(lease.name) {
+            policy.recordAccess(candidate, now: clock.now())
+        }
+        guard entry.inFlight == 0, entry.state == .warm else { return }
+        if entry.retired {
+            evict(lease.name, reason: .manual)
+            entries[lease.name] = nil
+        } else if !entry.pinned, keepAlive(of: entry) == 0 {
+            evict(lease.name, reason: .ttl)
+        }
+    }
+
+    /// Loads `name` (state must be cold or failed), one load at a time across the manager.
+    private func performLoad(_ name: String, warmUp: Bool, countsAsColdStart: Bool) async throws(InferdError) -> Model {
+        let estimateBytes = estimate(entries[name]!)
+        entries[name]!.state = .loading
+        entries[name]!.reservedBytes = estimateBytes
+        entries[name]!.failure = nil
+        let previous = lastLoad
+        let loader = self.loader
+        let bundle = entries[name]!.bundle
+        let task = Task<Model, Error> {
+            await previous?.value
+            return try await loader(bundle, warmUp)
+        }
+        lastLoad = Task { _ = try? await task.value }
+        entries[name]!.loading = task
+        logger.info("loading \(name)", metadata: ["event": "load-start", "model": "\(name)",
+                                                  "estimated_bytes": "\(estimateBytes)"])
+        let model: Model
+        do {
+            model = try await task.value
+        } catch {
+            entries[name]?.state = .failed
+            entries[name]?.loading = nil
+            entries[name]?.reservedBytes = 0
+            entries[name]?.failure = "\(error)"
+            counters.loadFailures += 1
+            logger.error("load of \(name) failed: \(error)", metadata: ["event": "load-failed", "model": "\(name)"])
+            throw loadFailed(name, error)
+        }
+        guard entries[name] != nil else { throw unknownModel(name) }
+        let now = clock.now()
+        var entry = entries[name]!
+        entry.state = .warm
+        entry.model = model
+        entry.loading = nil
+        entry.reservedBytes = 0
+        entry.measuredBytes = model.residentBytes
+        entry.lastLoadMilliseconds = model.loadMilliseconds
+        entry.loadedAt = now
+        entry.lastUsed = now
+        entry.loads += 1
+        if countsAsColdStart {
+            entry.coldStarts += 1
+            counters.coldStarts += 1
+        }
+        entries[name] = entry
+        counters.loads += 1
+        if entry.bundle.fileBytes > 0, model.residentBytes > 0 {
+            sizeRatios.append(Double(model.residentBytes) / Double(entry.bundle.fileBytes))
+        }
+        logger.info("loaded \(name)", metadata: [
+            "event": "load", "model": "\(name)", "bytes": "\(model.residentBytes)",
+            "estimated_bytes": "\(estimateBytes)", "duration_ms": "\(String(format: "%.1f", model.loadMilliseconds))",
+        ])
+        // The measured size may exceed the estimate: evict others (never this one) to get back under.
+        while usedBytes() > configuration.budget.bytes, policy.evictsAutomatically,
+              let victim = victims(reason: .budget, classes: [.cached, .recent], excluding: name).first {
+            evict(victim, reason: .budget)
+        }
+        return model
+    }
+
+    /// Evicts until `name`'s estimated size fits, waiting (bounded) for in-flight requests or the churn
+    /// guard when nothing can go yet.
+    private func makeRoom(for name: String) async throws(InferdError) {
+        let need = estimate(entries[name]!)
+        let budget = configuration.budget.bytes
+        guard need <= budget else {
+            throw InferdError(.insufficientMemory,
+                              "model \(name) needs about \(formatBytes(need)) but the memory budget is \(formatBytes(budget)): it can never fit; raise --memory-budget")
+        }
+        let watch = Stopwatch()
+        while usedBytes() + need > budget {
+            if policy.evictsAutomatically,
+               let victim = victims(reason: .budget, classes: [.cached, .recent], excluding: name).first {
+                evict(victim, reason: .budget)
+                continue
+            }
+            guard policy.evictsAutomatically else {
+                throw InferdError(.insufficientMemory,
+                                  "no room for \(name) (\(formatBytes(need))) in \(formatBytes(budget)) and the manual policy evicts nothing: unload a model first")
+            }
+            let blockedByWaitable = entries.values.contains {
+                $0.inFlight > 0 || $0.state == .loading || ($0.state == .warm && !$0.pinned)
+            }
+            guard blockedByWaitable, watch.elapsedMilliseconds < configuration.roomWaitTimeout * 1000 else {
+                throw InferdError(.insufficientMemory,
+                                  "no room for \(name) (\(formatBytes(need))): \(formatBytes(usedBytes())) of \(formatBytes(budget)) is held by pinned or busy models")
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+            guard entries[name] != nil else { throw unknownModel(name) }
+            if entries[name]!.state == .warm || entries[name]!.state == .loading { return }
+        }
+    }
+
+    /// Unloads a warm, idle model and measures what came back.
+    private func evict(_ name: String, reason: EvictionReason) {
+        guard var entry = entries[name], entry.state == .warm, entry.inFlight == 0 else { return }
+        entry.state = .evicting
+        let before = memory.residentBytes()
+        let residentSeconds = clock.now() - (entry.loadedAt ?? clock.now())
+        entry.model = nil
+        entries[name] = entry
+        MemoryRelease.trimHeap()
+        let freed = before - memory.residentBytes()
+        entry.state = .cold
+        entry.evictions += 1
+        entries[name] = entry
+        counters.evictions[reason.rawValue, default: 0] += 1
+        policy.recordEviction(name, now: clock.now())
+        logger.info("evicted \(name)", metadata: [
+            "event": "evict", "model": "\(name)", "reason": "\(reason.rawValue)", "bytes": "\(entry.measuredBytes ?? 0)",
+            "bytes_freed": "\(freed)", "resident_s": "\(String(format: "%.1f", residentSeconds))",
+        ])
+    }
+
+    /// Idle, unpinned, warm models in the given classes, lowest class first, each class in policy order.
+    /// For the budget, models younger than the minimum residency are left alone (churn guard).
+    private func victims(reason: EvictionReason, classes: [ModelSummary.PriorityClass], excluding: String? = nil) -> [String] {
+        let now = clock.now()
+        var ordered: [String] = []
+        for priority in classes {
+            let candidates = entries.compactMap { name, entry -> EvictionCandidate? in
+                guard name != excluding, entry.state == .warm, entry.inFlight == 0, !entry.pinned,
+                      priorityClass(of: entry) == priority else { return nil }
+                if reason == .budget, now - (entry.loadedAt ?? now) < configuration.minimumResidency { return nil }
+                return candidate(name)
+            }
+            ordered += policy.order(candidates, now: now).map(\.name)
+        }
+        return ordered
+    }
+
+    private func candidate(_ name: String) -> EvictionCandidate? {
+        guard let entry = entries[name], entry.state == .warm else { return nil }
+        let now = clock.now()
+        var expiresAt: Double?
+        if let keepAlive = keepAlive(of: entry), keepAlive >= 0 { expiresAt = (entry.lastUsed ?? now) + keepAlive }
+        return EvictionCandidate(name: name, bytes: entry.measuredBytes ?? estimate(entry),
+                                 loadCost: entry.lastLoadMilliseconds ?? 0, lastUsed: entry.lastUsed ?? now,
+                                 loadedAt: entry.loadedAt ?? now, expiresAt: expiresAt)
+    }
+
+    private func priorityClass(of entry: Entry) -> ModelSummary.PriorityClass {
+        if entry.pinned { return .pinned }
+        if entry.inFlight > 0 { return .foreground }
+        if let last = entry.lastUsed, clock.now() - last < configuration.recentWindow { return .recent }
+        return .cached
+    }
+
+    private func keepAlive(of entry: Entry) -> Double? {
+        let value = entry.keepAlive ?? configuration.defaultKeepAlive
+        return value == -1 ? nil : value
+    }
+
+    /// Bytes held: measured sizes of warm models plus reservations of loads in progress.
+    private func usedBytes() -> Int64 {
+        entries.values.reduce(0) { sum, entry in
+            sum + (entry.state == .warm ? entry.measuredBytes ?? 0 : 0) + (entry.state == .loading ? entry.reservedBytes : 0)
+        }
+    }
+
+    /// The model's own measured size from an earlier load, else file size × the learned factor.
+    private func estimate(_ entry: Entry) -> Int64 {
+        if let measured = entry.measuredBytes, measured > 0 { return measured }
+        let factor = sizeRatios.isEmpty ? configuration.initialSizeFactor : sizeRatios.reduce(0, +) / Double(sizeRatios.count)
+        return Int64(Double(entry.bundle.fileBytes) * factor)
+    }
+
+    private func unknownModel(_ name: String) -> InferdError {
+        let known = entries.keys.sorted().joined(separator: ", ")
+        return InferdError(.unknownModel, "unknown model \"\(name)\"; available: \(known.isEmpty ? "none" : known)")
+    }
+
+    private func loadFailed(_ name: String, _ error: Error) -> InferdError {
+        if let error = error as? InferdError { return error }
+        return InferdError(.loadFailed, "model \(name) failed to load: \(error)")
+    }
+}

@@ -1,0 +1,16 @@
+/// Keep-alive (Ollama's `keep_alive`): each model stays warm for a time after its last request and is
+/// then unloaded by the TTL sweep. Under budget pressure the model whose keep-alive ends first goes
+/// first (no expiry = last), then the least recently used.
+///
+/// The sweep itself is the manager's (a per-model keep-alive applies under every policy); this policy
+/// only orders victims and, as the `ttl` policy, gives models a default keep-alive.
+public struct KeepAlivePolicy: EvictionPolicy {
+    public let name = "ttl"
+    public init() {}
+
+    public func order(_ candidates: [EvictionCandidate], now: Double) -> [EvictionCandidate] {
+        candidates.sorted {
+            ($0.expiresAt ?? .infinity, $0.lastUsed, $0.name) < ($1.expiresAt ?? .infinity, $1.lastUsed, $1.name)
+        }
+    }
+}

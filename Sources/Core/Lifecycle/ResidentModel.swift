@@ -1,0 +1,13 @@
+/// What the lifecycle manager needs to know of a loaded model. ``LoadedModel`` is the real one;
+/// tests and the simulator use light stand-ins, so eviction can be driven without OpenVINO.
+public protocol ResidentModel: Sendable {
+    /// Measured resident bytes the model added when it loaded.
+    var residentBytes: Int64 { get }
+    /// What the load cost (read + compile), ms: the price of a cold start, used by cost-aware policies.
+    var loadMilliseconds: Double { get }
+}
+
+extension LoadedModel: ResidentModel {
+    public var residentBytes: Int64 { loadReport.residentBytes }
+    public var loadMilliseconds: Double { loadReport.totalMilliseconds }
+}
