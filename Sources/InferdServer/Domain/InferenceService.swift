@@ -59,6 +59,10 @@ public final class InferenceService: Sendable {
     ///   `.tooLarge`, `.unsupportedMediaType`, `.loadFailed`, `.insufficientMemory`, `.shuttingDown`,
     ///   `.inferenceFailed`.
     public func classify(model name: String, image: [UInt8], top: Int?) async throws(InferdError) -> ClassifyResponse {
+        try await countingErrors { () async throws(InferdError) in try await classifyImage(model: name, image: image, top: top) }
+    }
+
+    private func classifyImage(model name: String, image: [UInt8], top: Int?) async throws(InferdError) -> ClassifyResponse {
         let watch = Stopwatch()
         let top = top ?? limits.defaultTopK
         guard (1...limits.maxTopK).contains(top) else {
@@ -95,6 +99,10 @@ public final class InferenceService: Sendable {
     /// - Throws: ``InferdError``: `.unknownModel`, `.badRequest` (shape, datatype or size wrong),
     ///   `.tooLarge` (more pixels than allowed), and the load and inference errors of ``classify(model:image:top:)``.
     public func infer(model name: String, tensor: ImageTensor) async throws(InferdError) -> TensorResult {
+        try await countingErrors { () async throws(InferdError) in try await inferTensor(model: name, tensor: tensor) }
+    }
+
+    private func inferTensor(model name: String, tensor: ImageTensor) async throws(InferdError) -> TensorResult {
         let watch = Stopwatch()
         _ = try bundle(name)
         try tensor.validate(maxPixels: limits.maxImagePixels)
@@ -111,6 +119,16 @@ public final class InferenceService: Sendable {
         let output = lease.model.probabilitiesOutput
         return TensorResult(model: name, output: TensorDescription(name: output.name, datatype: "FP32", shape: [1, Int64(probabilities.count)]),
                             values: probabilities, cold: lease.cold, timings: timings)
+    }
+
+    /// Runs `body`; a failure is counted in the manager's error counter and rethrown.
+    private func countingErrors<T>(_ body: () async throws(InferdError) -> T) async throws(InferdError) -> T {
+        do {
+            return try await body()
+        } catch {
+            await manager.countError()
+            throw error
+        }
     }
 
     /// Leases `name`, records its ports, runs `body` on a Dispatch thread, releases the lease.
@@ -176,6 +194,11 @@ public final class InferenceService: Sendable {
 
     private func ports(of bundle: ModelBundle) async throws(InferdError) -> ModelPorts {
         if let known = ports.withLock({ $0[bundle.name] }) { return known }
+        if let resident = await manager.residentModel(bundle.name) {
+            let known = ModelPorts(resident)
+            remember(known, for: bundle.name)
+            return known
+        }
         let engine = self.engine
         let read = try await Self.blocking { () throws(OpenVINOError) -> ModelPorts in
             let graph = try engine.readModel(at: bundle.modelPath)
@@ -251,9 +274,9 @@ public final class InferenceService: Sendable {
         return StatusResponse(
             version: Self.version, openvinoVersion: Engine.version, pid: getpid(), uptimeSeconds: state.uptimeSeconds,
             startupMilliseconds: state.startupMilliseconds, socketActivated: state.socketActivated,
-            policy: lifecycle.policy, budgetBytes: lifecycle.budgetBytes, budgetSource: lifecycle.budgetSource,
+            policy: lifecycle.policy, budgetBytes: lifecycle.budget.bytes, budgetSource: lifecycle.budget.source,
             usedBytes: lifecycle.usedBytes, residentBytes: ProcessMemory.residentBytes(), pressure: lifecycle.pressure.rawValue,
-            modelsWarm: lifecycle.modelsWarm, modelsTotal: lifecycle.modelsTotal, counters: lifecycle.counters,
+            modelsWarm: lifecycle.warmModels, modelsTotal: lifecycle.totalModels, counters: lifecycle.counters,
             catalogProblems: catalog.problems.map(\.description), engine: engineOptions)
     }
 
