@@ -6,7 +6,7 @@ struct UnloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unload",
         abstract: "Unload a model and free its memory.",
-        discussion: "The model's next request pays a cold start. A model with requests in flight is unloaded when they finish; a pinned model must be unpinned first. --json prints the daemon's answer as sent."
+        discussion: "The model's next request pays a cold start. The daemon waits for requests in flight on it to finish (and answers 409 if they do not finish in time); a pinned model must be unpinned first (409). --json prints the daemon's answer as sent."
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -1,12 +1,12 @@
 import ArgumentParser
 import InferdClient
 
-/// `inferctl unpin NAME`: unpin a model
+/// `inferctl unpin NAME`: unpin a model so that the eviction policy applies to it again.
 struct UnpinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unpin",
-        abstract: "Unpin a model",
-        discussion: " the eviction policy applies to it again. --json prints the daemon's answer as sent."
+        abstract: "Unpin a model so that the eviction policy applies to it again.",
+        discussion: "The model returns to the recent or cached priority class and may be evicted for budget, pressure or keep-alive. --json prints the daemon's answer as sent."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -15,6 +15,6 @@ struct UnpinCommand: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await connection.client().unpin(model.name)
-        ActionOutput.show(result, done: "The model returns to the recent or cached priority class and may be evicted for budget, pressure or keep-alive.:unpinned \(model.name)", output: output)
+        ActionOutput.show(result, done: "unpinned \(model.name)", output: output)
     }
 }
