@@ -11,6 +11,7 @@ public struct ClassifyResult: Sendable {
     /// Image bytes in the body.
     public var imageBytes: Int
 
+    /// Bundles an answer with the client's measurements of it.
     public init(response: ClassifyResponse, client: ClientTimings, bytesSent: Int, imageBytes: Int) {
         self.response = response
         self.client = client

@@ -3,6 +3,7 @@ import Core
 /// Why a request to inferd did not give the answer asked for. Callers switch on ``code``; people
 /// read ``description``.
 public struct ClientError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What kind of failure it is, for callers that switch on it.
     public enum Code: String, Sendable, Equatable {
         /// Nothing answers on the socket: no socket file, a stale one (connection refused), no
         /// permission, or the daemon hung up before answering. `inferctl` exits with 3.
@@ -16,6 +17,7 @@ public struct ClientError: Error, CustomStringConvertible, Sendable, Equatable {
         case timedOut
     }
 
+    /// See ``Code``.
     public let code: Code
     /// A message a person can act on.
     public let message: String
@@ -26,6 +28,7 @@ public struct ClientError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The daemon's error body, for `.requestFailed` when it sent JSON.
     public let body: ErrorBody?
 
+    /// An error of kind `code` with a message for people.
     public init(_ code: Code, _ message: String, socketPath: String, status: Int? = nil, body: ErrorBody? = nil) {
         self.code = code
         self.message = message
@@ -34,6 +37,7 @@ public struct ClientError: Error, CustomStringConvertible, Sendable, Equatable {
         self.body = body
     }
 
+    /// The message.
     public var description: String { message }
 
     /// The daemon is not running on `path`: the message says how to start it.

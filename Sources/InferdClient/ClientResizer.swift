@@ -16,11 +16,13 @@ public enum ClientResizer {
         public var resized: Bool
         /// Decode + encode time, ms.
         public var milliseconds: Double
-        /// The size of the image sent.
+        /// The width of the image sent.
         public var width: Int
+        /// The height of the image sent.
         public var height: Int
-        /// The original image's own size.
+        /// The original image's own width.
         public var originalWidth: Int
+        /// The original image's own height.
         public var originalHeight: Int
     }
 

@@ -15,6 +15,7 @@ public struct ClientTimings: Codable, Sendable, Equatable {
     /// From before connecting to the last byte of the answer.
     public var endToEnd: Double = 0
 
+    /// All phases zero.
     public init() {}
 
     enum CodingKeys: String, CodingKey {

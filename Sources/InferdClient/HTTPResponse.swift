@@ -13,6 +13,7 @@ public struct HTTPResponse: Sendable {
     /// Bytes written: request head plus body.
     public var bytesSent: Int
 
+    /// An answer as parsed, with the timings of its exchange.
     public init(status: Int, reason: String, headers: [(name: String, value: String)], body: [UInt8],
                 timings: ClientTimings = ClientTimings(), bytesSent: Int = 0) {
         self.status = status

@@ -42,11 +42,13 @@ public struct SocketLocation: Sendable, Equatable, CustomStringConvertible {
     /// The rule that chose it.
     public let source: Source
 
+    /// A location chosen by `source`.
     public init(path: String, source: Source) {
         self.path = path
         self.source = source
     }
 
+    /// The path.
     public var description: String { path }
 
     /// Applies the rules above.
