@@ -53,6 +53,7 @@ public actor ModelManager<Model: ResidentModel> {
     private var lastLoad: Task<Void, Never>?
 
     private let configuration: LifecycleConfiguration
+    private let rules: LifecycleRules
     private let loader: Loader
     private let clock: any LifecycleClock
     private let memory: any MemoryProbe
@@ -63,6 +64,7 @@ public actor ModelManager<Model: ResidentModel> {
                 clock: any LifecycleClock = SystemLifecycleClock(), memory: any MemoryProbe = ProcessMemoryProbe(),
                 logger: Logger = Logger(label: "inferd.lifecycle")) {
         self.configuration = configuration
+        rules = LifecycleRules(configuration: configuration)
         self.loader = loader
         self.clock = clock
         self.memory = memory
@@ -194,9 +196,8 @@ public actor ModelManager<Model: ResidentModel> {
         guard level != .none, policy.evictsAutomatically else { return [] }
         var evicted: [String] = []
         let reason: EvictionReason = level == .critical ? .pressureCritical : .pressureModerate
-        let target = level == .critical ? 0 : Int64(Double(configuration.budget.bytes) * configuration.pressureLowWatermark)
-        while usedBytes() > target || level == .critical,
-              let victim = victims(reason: reason, classes: level == .critical ? [.cached, .recent] : [.cached]).first {
+        let scope = rules.trimScope(level)
+        while usedBytes() > scope.target, let victim = victims(reason: reason, classes: scope.classes).first {
             evict(victim, reason: reason)
             evicted.append(victim)
         }
@@ -237,9 +238,8 @@ public actor ModelManager<Model: ResidentModel> {
     /// The keep-alive sweep: unloads idle models whose keep-alive has passed. Call about once a second.
     public func tick() {
         let now = clock.now()
-        for (name, entry) in entries where entry.state == .warm && entry.inFlight == 0 && !entry.pinned {
-            guard let keepAlive = keepAlive(of: entry), keepAlive >= 0 else { continue }
-            if now - (entry.lastUsed ?? entry.loadedAt ?? now) >= keepAlive {
+        for name in entries.keys.sorted() {
+            if let resident = resident(name), rules.isExpired(resident, now: now) {
                 evict(name, reason: .ttl)
             }
         }
@@ -286,13 +286,11 @@ public actor ModelManager<Model: ResidentModel> {
     public func summary(_ name: String) throws(InferdError) -> ModelSummary {
         guard let entry = entries[name] else { throw unknownModel(name) }
         let warm = entry.state == .warm
-        var expiresAt: Double?
-        if warm, !entry.pinned, let keepAlive = keepAlive(of: entry), keepAlive >= 0 {
-            let last = entry.lastUsed ?? entry.loadedAt ?? clock.now()
-            expiresAt = clock.wallNow() + (last + keepAlive - clock.now())
-        }
+        let now = clock.now()
+        let state = resident(name)
+        let expiresAt = state.flatMap(rules.expiry).map { clock.wallNow() + ($0 - now) }
         return ModelSummary(
-            name: name, state: entry.state, priorityClass: warm ? priorityClass(of: entry) : nil, pinned: entry.pinned,
+            name: name, state: entry.state, priorityClass: state.map { rules.priorityClass($0, now: now) }, pinned: entry.pinned,
             bytes: warm ? (entry.measuredBytes ?? 0) : estimate(entry), bytesEstimated: !warm,
             fileBytes: entry.bundle.fileBytes, lastUsed: entry.lastUsedWall, expiresAt: expiresAt,
             requests: entry.requests, coldStarts: entry.coldStarts, inFlight: entry.inFlight, loads: entry.loads,
@@ -339,14 +337,14 @@ public actor ModelManager<Model: ResidentModel> {
             if !lease.cold { counters.hits += 1 }
         }
         entries[lease.name] = entry
-        if countsAsRequest, let candidate = candidate(lease.name) {
-            policy.recordAccess(candidate, now: clock.now())
+        if countsAsRequest, let state = resident(lease.name) {
+            policy.recordAccess(rules.candidate(state), now: clock.now())
         }
         guard entry.inFlight == 0, entry.state == .warm else { return }
         if entry.retired {
             evict(lease.name, reason: .manual)
             entries[lease.name] = nil
-        } else if !entry.pinned, keepAlive(of: entry) == 0 {
+        } else if !entry.pinned, rules.keepAlive(entry.keepAlive) == 0 {
             evict(lease.name, reason: .ttl)
         }
     }
@@ -486,43 +484,19 @@ public actor ModelManager<Model: ResidentModel> {
         ])
     }
 
-    /// Idle, unpinned, warm models in the given classes, lowest class first, each class in policy order.
-    /// For the budget, models younger than the minimum residency are left alone (churn guard).
+    /// Victims in the rules' order (see ``LifecycleRules/victims(_:reason:classes:excluding:policy:now:)``).
     private func victims(reason: EvictionReason, classes: [ModelSummary.PriorityClass], excluding: String? = nil) -> [String] {
-        let now = clock.now()
-        var ordered: [String] = []
-        for priority in classes {
-            let candidates = entries.compactMap { name, entry -> EvictionCandidate? in
-                guard name != excluding, entry.state == .warm, entry.inFlight == 0, !entry.pinned,
-                      priorityClass(of: entry) == priority else { return nil }
-                if reason == .budget, now - (entry.loadedAt ?? now) < configuration.minimumResidency { return nil }
-                return candidate(name)
-            }
-            ordered += policy.order(candidates, now: now).map(\.name)
-        }
-        return ordered
+        rules.victims(entries.keys.compactMap(resident), reason: reason, classes: classes, excluding: excluding,
+                      policy: policy, now: clock.now())
     }
 
-    private func candidate(_ name: String) -> EvictionCandidate? {
+    /// The rules' view of `name`, when it is warm.
+    private func resident(_ name: String) -> ResidentState? {
         guard let entry = entries[name], entry.state == .warm else { return nil }
         let now = clock.now()
-        var expiresAt: Double?
-        if let keepAlive = keepAlive(of: entry), keepAlive >= 0 { expiresAt = (entry.lastUsed ?? now) + keepAlive }
-        return EvictionCandidate(name: name, bytes: entry.measuredBytes ?? estimate(entry),
-                                 loadCost: entry.lastLoadMilliseconds ?? 0, lastUsed: entry.lastUsed ?? now,
-                                 loadedAt: entry.loadedAt ?? now, expiresAt: expiresAt)
-    }
-
-    private func priorityClass(of entry: Entry) -> ModelSummary.PriorityClass {
-        if entry.pinned { return .pinned }
-        if entry.inFlight > 0 { return .foreground }
-        if let last = entry.lastUsed, clock.now() - last < configuration.recentWindow { return .recent }
-        return .cached
-    }
-
-    private func keepAlive(of entry: Entry) -> Double? {
-        let value = entry.keepAlive ?? configuration.defaultKeepAlive
-        return value == -1 ? nil : value
+        return ResidentState(name: name, bytes: entry.measuredBytes ?? estimate(entry), loadCost: entry.lastLoadMilliseconds ?? 0,
+                             pinned: entry.pinned, inFlight: entry.inFlight, lastUsed: entry.lastUsed ?? now,
+                             loadedAt: entry.loadedAt ?? now, keepAlive: entry.keepAlive)
     }
 
     /// Bytes held: measured sizes of warm models plus reservations of loads in progress.
