@@ -1,0 +1,84 @@
+import Core
+
+/// One raw setting as a source gave it: typed from TOML, always `.string` from the environment and
+/// flags. ``ConfigurationKey`` parsers accept either form (`max_body_bytes = 67108864` or `"64M"`).
+public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
+    case string(String)
+    case integer(Int64)
+    case number(Double)
+    case bool(Bool)
+    case list([String])
+
+    public var description: String {
+        switch self {
+        case .string(let value): "\"\(value)\""
+        case .integer(let value): "\(value)"
+        case .number(let value): "\(value)"
+        case .bool(let value): "\(value)"
+        case .list(let values): "[\(values.map { "\"\($0)\"" }.joined(separator: ", "))]"
+        }
+    }
+
+    func string(_ key: String) throws(ConfigurationError) -> String {
+        switch self {
+        case .string(let value): return value
+        case .integer(let value): return String(value)
+        case .number(let value): return String(value)
+        default: throw ConfigurationError(.invalidValue, "\(key): expected a string, got \(self)")
+        }
+    }
+
+    func integer(_ key: String) throws(ConfigurationError) -> Int {
+        switch self {
+        case .integer(let value): return Int(value)
+        case .string(let text):
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ConfigurationError(.invalidValue, "\(key): \"\(text)\" is not an integer")
+            }
+            return value
+        default: throw ConfigurationError(.invalidValue, "\(key): expected an integer, got \(self)")
+        }
+    }
+
+    func number(_ key: String) throws(ConfigurationError) -> Double {
+        switch self {
+        case .integer(let value): return Double(value)
+        case .number(let value): return value
+        case .string(let text):
+            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                throw ConfigurationError(.invalidValue, "\(key): \"\(text)\" is not a number")
+            }
+            return value
+        default: throw ConfigurationError(.invalidValue, "\(key): expected a number, got \(self)")
+        }
+    }
+
+    /// A list: a TOML array, or a comma-separated string (environment, flags).
+    func list(_ key: String) throws(ConfigurationError) -> [String] {
+        switch self {
+        case .list(let values): return values
+        case .string(let text):
+            return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        default: throw ConfigurationError(.invalidValue, "\(key): expected a list of strings, got \(self)")
+        }
+    }
+
+    /// A byte count: an integer, or a size with a binary suffix (`512K`, `64M`, `1G`, `1.5GiB`).
+    func bytes(_ key: String) throws(ConfigurationError) -> Int {
+        if case .integer(let value) = self {
+            guard value > 0 else { throw ConfigurationError(.invalidValue, "\(key): must be positive, not \(value)") }
+            return Int(value)
+        }
+        let text = try string(key).trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [("GIB", 1_073_741_824), ("MIB", 1_048_576), ("KIB", 1024),
+                                         ("G", 1_073_741_824), ("M", 1_048_576), ("K", 1024), ("B", 1), ("", 1)]
+        for (suffix, factor) in units where text.uppercased().hasSuffix(suffix) {
+            guard let value = Double(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), value.isFinite else { continue }
+            guard value > 0, value * factor < 9e18 else {
+                throw ConfigurationError(.invalidValue, "\(key): must be positive, not \"\(text)\"")
+            }
+            return Int(value * factor)
+        }
+        throw ConfigurationError(.invalidValue, "\(key): \"\(text)\" is not a size (use bytes, 512K, 64M or 1G)")
+    }
+}

@@ -1,0 +1,130 @@
+import Core
+import Logging
+
+/// One setting: its name in the config file (`engine.threads`), its environment variable
+/// (`INFERD_THREADS`) and how a raw value is checked and stored. The one table below drives the
+/// file, the environment and the flags alike, so a setting cannot be spelled three ways.
+public struct ConfigurationKey: Sendable {
+    /// Dotted TOML name: `section.key`, or `key` at the top level.
+    public let name: String
+    /// The environment variable that sets it.
+    public let environment: String
+    /// One line for documentation.
+    public let help: String
+    let apply: @Sendable (inout DaemonConfiguration, ConfigValue) throws(ConfigurationError) -> Void
+
+    init(_ name: String, env: String, _ help: String,
+         _ apply: @escaping @Sendable (inout DaemonConfiguration, ConfigValue) throws(ConfigurationError) -> Void) {
+        self.name = name
+        environment = "INFERD_" + env
+        self.help = help
+        self.apply = apply
+    }
+
+    /// Every setting.
+    public static let all: [ConfigurationKey] = [
+        ConfigurationKey("socket", env: "SOCKET", "Unix socket path") { c, v throws(ConfigurationError) in
+            c.socketPath = try nonEmpty(v.string("socket"), "socket")
+        },
+        ConfigurationKey("models", env: "MODELS", "models directory") { c, v throws(ConfigurationError) in
+            c.modelsDirectory = try nonEmpty(v.string("models"), "models")
+        },
+        ConfigurationKey("log_level", env: "LOG_LEVEL", "trace|debug|info|notice|warning|error|critical") { c, v throws(ConfigurationError) in
+            let text = try v.string("log_level").lowercased()
+            guard let level = Logger.Level(rawValue: text) else {
+                throw ConfigurationError(.invalidValue, "log_level: unknown level \"\(text)\"; use \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            c.logLevel = level
+        },
+        ConfigurationKey("engine.threads", env: "THREADS", "inference threads per model, 0 = all cores") { c, v throws(ConfigurationError) in
+            let threads = try v.integer("engine.threads")
+            guard threads >= 0 else { throw ConfigurationError(.invalidValue, "engine.threads must be >= 0 (0 = all cores), not \(threads)") }
+            c.engine.threads = threads
+        },
+        ConfigurationKey("engine.precision", env: "PRECISION", "auto|f32|bf16|f16") { c, v throws(ConfigurationError) in
+            let text = try v.string("engine.precision").lowercased()
+            guard let precision = EngineOptions.Precision(rawValue: text) else {
+                throw ConfigurationError(.invalidValue, "engine.precision: unknown precision \"\(text)\"; use \(EngineOptions.Precision.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            c.engine.precision = precision
+        },
+        ConfigurationKey("engine.performance_hint", env: "PERFORMANCE_HINT", "latency|throughput") { c, v throws(ConfigurationError) in
+            let text = try v.string("engine.performance_hint").uppercased()
+            guard let hint = EngineOptions.PerformanceHint(rawValue: text) else {
+                throw ConfigurationError(.invalidValue, "engine.performance_hint: unknown hint \"\(text.lowercased())\"; use latency or throughput")
+            }
+            c.engine.performanceHint = hint
+        },
+        ConfigurationKey("engine.cache_dir", env: "CACHE_DIR", "compiled-model cache directory, \"\" = none") { c, v throws(ConfigurationError) in
+            let text = try v.string("engine.cache_dir")
+            c.engine.cacheDirectory = text.isEmpty ? nil : text
+        },
+        ConfigurationKey("limits.max_body_bytes", env: "MAX_BODY_BYTES", "largest request body (64M)") { c, v throws(ConfigurationError) in
+            c.limits.maxBodyBytes = try v.bytes("limits.max_body_bytes")
+        },
+        ConfigurationKey("limits.max_image_pixels", env: "MAX_IMAGE_PIXELS", "largest image, width x height") { c, v throws(ConfigurationError) in
+            let pixels = try v.integer("limits.max_image_pixels")
+            guard pixels > 0 else { throw ConfigurationError(.invalidValue, "limits.max_image_pixels must be positive, not \(pixels)") }
+            c.limits.maxImagePixels = pixels
+        },
+        ConfigurationKey("limits.max_top_k", env: "MAX_TOP_K", "largest top-K a request may ask") { c, v throws(ConfigurationError) in
+            let top = try v.integer("limits.max_top_k")
+            guard top > 0 else { throw ConfigurationError(.invalidValue, "limits.max_top_k must be positive, not \(top)") }
+            c.limits.maxTopK = top
+        },
+        ConfigurationKey("limits.default_top_k", env: "DEFAULT_TOP_K", "top-K when a request does not say") { c, v throws(ConfigurationError) in
+            let top = try v.integer("limits.default_top_k")
+            guard top > 0 else { throw ConfigurationError(.invalidValue, "limits.default_top_k must be positive, not \(top)") }
+            c.limits.defaultTopK = top
+        },
+        ConfigurationKey("lifecycle.memory_budget", env: "MEMORY_BUDGET", "bytes, 512M, 2G or 40% of the memory limit") { c, v throws(ConfigurationError) in
+            let text = try v.string("lifecycle.memory_budget")
+            _ = try MemoryBudget.parse(text, limit: (1 << 30, "check"))
+            c.memoryBudget = text
+        },
+        ConfigurationKey("lifecycle.policy", env: "POLICY", "lru|lfu|gdsf|ttl|manual") { c, v throws(ConfigurationError) in
+            c.policy = try EvictionPolicyKind.parse(v.string("lifecycle.policy"))
+        },
+        ConfigurationKey("lifecycle.preload", env: "PRELOAD", "models to load at start") { c, v throws(ConfigurationError) in
+            c.preload = try v.list("lifecycle.preload")
+        },
+        ConfigurationKey("lifecycle.pinned", env: "PINNED", "models never evicted") { c, v throws(ConfigurationError) in
+            c.pinned = try v.list("lifecycle.pinned")
+        },
+        ConfigurationKey("lifecycle.keep_alive", env: "KEEP_ALIVE", "seconds idle before unload; -1 forever") { c, v throws(ConfigurationError) in
+            let seconds = try v.number("lifecycle.keep_alive")
+            guard seconds >= 0 || seconds == -1 else {
+                throw ConfigurationError(.invalidValue, "lifecycle.keep_alive must be >= 0 seconds or -1 (forever), not \(seconds)")
+            }
+            c.keepAlive = seconds
+        },
+        ConfigurationKey("lifecycle.recent_window", env: "RECENT_WINDOW", "seconds a model counts as recent") { c, v throws(ConfigurationError) in
+            c.recentWindow = try nonNegative(v.number("lifecycle.recent_window"), "lifecycle.recent_window")
+        },
+        ConfigurationKey("lifecycle.min_residency", env: "MIN_RESIDENCY", "seconds a new model is safe from eviction") { c, v throws(ConfigurationError) in
+            c.minimumResidency = try nonNegative(v.number("lifecycle.min_residency"), "lifecycle.min_residency")
+        },
+        ConfigurationKey("server.shutdown_grace", env: "SHUTDOWN_GRACE", "seconds to finish requests at shutdown") { c, v throws(ConfigurationError) in
+            c.shutdownGrace = try nonNegative(v.number("server.shutdown_grace"), "server.shutdown_grace")
+        },
+    ]
+
+    /// The settings present in `environment` (`INFERD_*` variables).
+    public static func fromEnvironment(_ environment: [String: String]) -> [String: ConfigValue] {
+        var values: [String: ConfigValue] = [:]
+        for key in all {
+            if let text = environment[key.environment] { values[key.name] = .string(text) }
+        }
+        return values
+    }
+
+    private static func nonEmpty(_ text: String, _ key: String) throws(ConfigurationError) -> String {
+        guard !text.isEmpty else { throw ConfigurationError(.invalidValue, "\(key) must not be empty") }
+        return text
+    }
+
+    private static func nonNegative(_ value: Double, _ key: String) throws(ConfigurationError) -> Double {
+        guard value >= 0 else { throw ConfigurationError(.invalidValue, "\(key) must be >= 0, not \(value)") }
+        return value
+    }
+}

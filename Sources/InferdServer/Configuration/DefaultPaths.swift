@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where inferd puts things when the configuration does not say, depending on whether it runs as a
+/// system service (systemd sets `INVOCATION_ID`, and it runs as root) or from a person's shell.
+public enum DefaultPaths {
+    /// The system service socket path.
+    public static let systemSocket = "/run/inferd/inferd.sock"
+    /// The system service models directory.
+    public static let systemModels = "/var/lib/inferd/models"
+
+    /// True when started by systemd as a system service: `INVOCATION_ID` is set and the uid is 0.
+    public static func isSystemService(environment: [String: String], uid: uid_t = getuid()) -> Bool {
+        environment["INVOCATION_ID"] != nil && uid == 0
+    }
+
+    /// `INFERD_SOCKET` and `--socket` are handled as settings; without them: `/run/inferd/inferd.sock`
+    /// for the system service, else `$XDG_RUNTIME_DIR/inferd.sock`, else `/tmp/inferd-$UID.sock`.
+    public static func socket(environment: [String: String], uid: uid_t = getuid()) -> String {
+        if isSystemService(environment: environment, uid: uid) { return systemSocket }
+        if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty { return runtime + "/inferd.sock" }
+        return "/tmp/inferd-\(uid).sock"
+    }
+
+    /// `$STATE_DIRECTORY/models` when systemd sets `StateDirectory=`, else `/var/lib/inferd/models` for
+    /// the system service, else `./models` (the development checkout).
+    public static func models(environment: [String: String], uid: uid_t = getuid()) -> String {
+        if let state = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !state.isEmpty {
+            return String(state) + "/models"
+        }
+        return isSystemService(environment: environment, uid: uid) ? systemModels : "./models"
+    }
+}

@@ -1,0 +1,49 @@
+import Core
+import Foundation
+import Synchronization
+
+/// Facts about the running daemon that the API reports: readiness, draining, start-up cost.
+///
+/// Readiness is false until the socket listens and the preload finished; draining starts at
+/// SIGTERM/SIGINT and never ends.
+public final class DaemonState: Sendable {
+    /// Measures from process start (the first thing `main` does) to readiness.
+    public let startup: Stopwatch
+    /// Wall-clock start, for uptime.
+    public let startedAt: Date
+    /// True when the listening socket was passed in (systemd socket activation).
+    public let socketActivated: Bool
+    private let state = Mutex(Inner())
+
+    private struct Inner {
+        var ready = false
+        var draining = false
+        var startupMilliseconds: Double?
+    }
+
+    public init(startup: Stopwatch = Stopwatch(), startedAt: Date = Date(), socketActivated: Bool = false) {
+        self.startup = startup
+        self.startedAt = startedAt
+        self.socketActivated = socketActivated
+    }
+
+    /// Marks the daemon ready (first call only records the start-up time).
+    public func markReady() {
+        let elapsed = startup.elapsedMilliseconds
+        state.withLock { inner in
+            if inner.startupMilliseconds == nil { inner.startupMilliseconds = elapsed }
+            inner.ready = true
+        }
+    }
+
+    /// Marks the daemon draining: `/v2/health/ready` answers 503 from now on.
+    public func beginDraining() { state.withLock { $0.draining = true } }
+
+    /// Ready and not draining.
+    public var isReady: Bool { state.withLock { $0.ready && !$0.draining } }
+    public var isDraining: Bool { state.withLock { $0.draining } }
+    /// Process start to ready, ms; nil before ready.
+    public var startupMilliseconds: Double? { state.withLock { $0.startupMilliseconds } }
+    /// Seconds since start.
+    public var uptimeSeconds: Double { Date().timeIntervalSince(startedAt) }
+}

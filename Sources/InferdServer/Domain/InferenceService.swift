@@ -1,0 +1,334 @@
+import Core
+import Foundation
+import Logging
+import Synchronization
+
+/// The daemon's domain layer: classification, raw inference, model metadata and model management,
+/// in Core's terms. Knows nothing of HTTP; the API routes map requests onto it and its
+/// ``InferdError``s onto status codes.
+///
+/// Decoding and inference run through ``BlockingWork`` (Dispatch threads), never on the event loops
+/// or the cooperative pool. Model state belongs to the ``ModelManager``; this type only asks it for
+/// leases and forwards management calls.
+public final class InferenceService: Sendable {
+    public let manager: ModelManager<LoadedModel>
+    public let engine: Engine
+    public let engineOptions: EngineOptions
+    public let limits: RequestLimits
+    public let state: DaemonState
+    private let logger: Logger
+    private let catalogBox: Mutex<ModelCatalog>
+    private let ports = Mutex<[String: ModelPorts]>([:])
+
+    /// Server name and version for `/v2` and `/v1/status`.
+    public static let serverName = "inferd"
+    public static let version = "0.1.0"
+
+    public init(manager: ModelManager<LoadedModel>, catalog: ModelCatalog, engine: Engine, engineOptions: EngineOptions,
+                limits: RequestLimits, state: DaemonState, logger: Logger) {
+        self.manager = manager
+        self.engine = engine
+        self.engineOptions = engineOptions
+        self.limits = limits
+        self.state = state
+        self.logger = logger
+        catalogBox = Mutex(catalog)
+    }
+
+    /// The catalog as last scanned.
+    public var catalog: ModelCatalog { catalogBox.withLock { $0 } }
+
+    /// The bundle called `name`.
+    ///
+    /// - Throws: ``InferdError`` `.unknownModel`.
+    public func bundle(_ name: String) throws(InferdError) -> ModelBundle {
+        guard let bundle = catalog[name] else {
+            throw InferdError(.unknownModel, "no model named \"\(name)\" (known: \(catalog.names.joined(separator: ", ")))")
+        }
+        return bundle
+    }
+
+    // MARK: Classification
+
+    /// Decodes `image` (JPEG or PNG; a JPEG is scaled down in the DCT domain no further than the model
+    /// needs), runs the model (loading it first when cold) and returns the top `top` labels with the
+    /// time of each step. The image is decoded before the model is leased, so a bad image never
+    /// pays (or waits for) a load.
+    ///
+    /// - Throws: ``InferdError``: `.unknownModel`, `.badRequest` (top out of range), `.badImage`,
+    ///   `.tooLarge`, `.unsupportedMediaType`, `.loadFailed`, `.insufficientMemory`, `.shuttingDown`,
+    ///   `.inferenceFailed`.
+    public func classify(model name: String, image: [UInt8], top: Int?) async throws(InferdError) -> ClassifyResponse {
+        try await countingErrors { () async throws(InferdError) in try await classifyImage(model: name, image: image, top: top) }
+    }
+
+    private func classifyImage(model name: String, image: [UInt8], top: Int?) async throws(InferdError) -> ClassifyResponse {
+        let watch = Stopwatch()
+        let top = top ?? limits.defaultTopK
+        guard (1...limits.maxTopK).contains(top) else {
+            throw InferdError(.badRequest, "top must be between 1 and \(limits.maxTopK), not \(top)")
+        }
+        let bundle = try bundle(name)
+        let options = DecodeOptions(minimumSize: InputGeometry(manifest: bundle.manifest).minimumDecodeSize,
+                                    maxPixels: limits.maxImagePixels)
+        let (decoded, decodeMs) = try await Self.blocking { () throws(ImageError) in
+            try Stopwatch.time { () throws(ImageError) in try ImageDecoder.decode(image, options: options) }
+        } map: { InferdError($0) }
+
+        let (lease, labels, steps) = try await withLease(name) { lease in
+            var steps = StepTimings()
+            let labels = try lease.model.classify(decoded.pixels, top: top, timings: &steps)
+            return (lease, labels, steps)
+        }
+        var timings = steps
+        timings.decode = decodeMs
+        fill(&timings, from: lease)
+        timings.total = watch.elapsedMilliseconds
+        return ClassifyResponse(
+            model: name, cold: lease.cold, labels: labels, timings: timings,
+            image: .init(width: decoded.originalWidth, height: decoded.originalHeight, bytes: image.count,
+                         decodedWidth: decoded.pixels.width, decodedHeight: decoded.pixels.height),
+            precision: lease.model.loadReport.precision)
+    }
+
+    // MARK: Raw inference (Open Inference Protocol)
+
+    /// Runs an image tensor through the model's built-in preprocessing and network; returns the full
+    /// probability vector.
+    ///
+    /// - Throws: ``InferdError``: `.unknownModel`, `.badRequest` (shape, datatype or size wrong),
+    ///   `.tooLarge` (more pixels than allowed), and the load and inference errors of ``classify(model:image:top:)``.
+    public func infer(model name: String, tensor: ImageTensor) async throws(InferdError) -> TensorResult {
+        try await countingErrors { () async throws(InferdError) in try await inferTensor(model: name, tensor: tensor) }
+    }
+
+    private func inferTensor(model name: String, tensor: ImageTensor) async throws(InferdError) -> TensorResult {
+        let watch = Stopwatch()
+        _ = try bundle(name)
+        try tensor.validate(maxPixels: limits.maxImagePixels)
+        let (lease, probabilities, steps) = try await withLease(name) { lease in
+            let pixels = PixelBuffer(width: tensor.width, height: tensor.height)
+            tensor.bytes.withUnsafeBytes { pixels.bytes.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            var steps = StepTimings()
+            let probabilities = try lease.model.probabilities(of: pixels, timings: &steps)
+            return (lease, probabilities, steps)
+        }
+        var timings = steps
+        fill(&timings, from: lease)
+        timings.total = watch.elapsedMilliseconds
+        let output = lease.model.probabilitiesOutput
+        return TensorResult(model: name, output: TensorDescription(name: output.name, datatype: "FP32", shape: [1, Int64(probabilities.count)]),
+                            values: probabilities, cold: lease.cold, timings: timings)
+    }
+
+    /// Runs `body`; a failure is counted in the manager's error counter and rethrown.
+    private func countingErrors<T>(_ body: () async throws(InferdError) -> T) async throws(InferdError) -> T {
+        do {
+            return try await body()
+        } catch {
+            await manager.countError()
+            throw error
+        }
+    }
+
+    /// Leases `name`, records its ports, runs `body` on a Dispatch thread, releases the lease.
+    private func withLease<T: Sendable>(_ name: String, _ body: @escaping @Sendable (ModelLease<LoadedModel>) throws -> T) async throws(InferdError) -> T {
+        do {
+            return try await manager.withModel(name) { lease in
+                if self.ports.withLock({ $0[name] == nil }) { self.remember(ModelPorts(lease.model), for: name) }
+                return try await BlockingWork.run { try body(lease) }
+            }
+        } catch let error as InferdError {
+            throw error
+        } catch {
+            logger.error("inference failed", metadata: ["model": "\(name)", "error": "\(error)"])
+            throw InferdError(.inferenceFailed, "inference on \(name) failed: \(error)")
+        }
+    }
+
+    private func fill(_ timings: inout StepTimings, from lease: ModelLease<LoadedModel>) {
+        timings.queue = lease.queueMilliseconds
+        timings.load = lease.loadMilliseconds
+        if lease.loadMilliseconds > 0 {
+            timings.read = lease.model.loadReport.readMilliseconds
+            timings.compile = lease.model.loadReport.compileMilliseconds
+        }
+    }
+
+    // MARK: Metadata
+
+    /// Open Inference metadata for `name`. For a model never loaded, the network's ports are read from
+    /// the model file (no compile) once and remembered.
+    ///
+    /// - Throws: ``InferdError`` `.unknownModel`, or `.loadFailed` when the model file cannot be read.
+    public func metadata(model name: String) async throws(InferdError) -> OpenInference.ModelMetadata {
+        let bundle = try bundle(name)
+        let ports = try await ports(of: bundle)
+        let summary = try? await manager.summary(name)
+        let manifest = bundle.manifest
+        var parameters: [String: OpenInference.Parameter] = [
+            "layout": .string("NHWC"), "color": .string("RGB"),
+            "network_layout": .string(manifest.input.layout), "network_color": .string(manifest.input.color),
+            "network_width": .int(Int64(manifest.input.width)), "network_height": .int(Int64(manifest.input.height)),
+            "resize": .string("in-model bilinear to the network input (no crop; classify crops per the manifest)"),
+            "synthetic_weights": .bool(manifest.syntheticWeights),
+        ]
+        if let state = summary?.state { parameters["state"] = .string(state.rawValue) }
+        if let description = manifest.description { parameters["description"] = .string(description) }
+        return OpenInference.ModelMetadata(name: name, versions: ["1"], platform: Self.platform(of: bundle),
+                                           inputs: [ports.image], outputs: [ports.output],
+                                           networkInputs: ports.networkInputs, parameters: parameters)
+    }
+
+    /// `openvino_onnx`, `openvino_ir`, `openvino_tflite`, … from the model file's extension.
+    static func platform(of bundle: ModelBundle) -> String {
+        switch (bundle.modelPath as NSString).pathExtension.lowercased() {
+        case "onnx": "openvino_onnx"
+        case "xml": "openvino_ir"
+        case "tflite": "openvino_tflite"
+        case "pdmodel": "openvino_paddle"
+        case "pb": "openvino_tensorflow"
+        default: "openvino"
+        }
+    }
+
+    private func ports(of bundle: ModelBundle) async throws(InferdError) -> ModelPorts {
+        if let known = ports.withLock({ $0[bundle.name] }) { return known }
+        if let resident = await manager.residentModel(bundle.name) {
+            let known = ModelPorts(resident)
+            remember(known, for: bundle.name)
+            return known
+        }
+        let engine = self.engine
+        let read = try await Self.blocking { () throws(OpenVINOError) -> ModelPorts in
+            let graph = try engine.readModel(at: bundle.modelPath)
+            let inputs = try (0..<graph.inputCount).map { (i) throws(OpenVINOError) in try graph.input(i) }
+            let outputs = try (0..<graph.outputCount).map { (i) throws(OpenVINOError) in try graph.output(i) }
+            return ModelPorts(bundle: bundle, networkInputs: inputs, networkOutputs: outputs)
+        } map: { InferdError(.loadFailed, "cannot read \(bundle.name): \($0)") }
+        remember(read, for: bundle.name)
+        return read
+    }
+
+    private func remember(_ ports: ModelPorts, for name: String) {
+        self.ports.withLock { $0[name] = ports }
+    }
+
+    // MARK: Management
+
+    /// Every model with its life-cycle facts.
+    public func models() async -> ModelList { ModelList(models: await manager.summaries()) }
+
+    public func model(_ name: String) async throws(InferdError) -> ModelSummary { try await manager.summary(name) }
+
+    public func load(_ name: String) async throws(InferdError) -> ModelSummary { try await manager.load(name) }
+
+    public func unload(_ name: String) async throws(InferdError) -> ModelSummary { try await manager.unload(name) }
+
+    public func setPinned(_ name: String, _ pinned: Bool) async throws(InferdError) -> ModelSummary {
+        try await manager.setPinned(name, pinned)
+    }
+
+    public func setKeepAlive(_ name: String, seconds: Double?) async throws(InferdError) -> ModelSummary {
+        try await manager.setKeepAlive(name, seconds: seconds)
+    }
+
+    public func trim(_ level: PressureLevel) async -> TrimResponse {
+        TrimResponse(level: level.rawValue, evicted: await manager.trim(level))
+    }
+
+    /// Rescans the models directory and hands the new catalog to the manager (warm models that still
+    /// exist stay warm).
+    ///
+    /// - Throws: ``InferdError`` `.loadFailed` when the directory cannot be read (the old catalog stays).
+    @discardableResult
+    public func reloadCatalog() async throws(InferdError) -> ModelCatalog {
+        let directory = catalog.directory
+        let fresh: ModelCatalog
+        do {
+            fresh = try ModelCatalog.scan(directory)
+        } catch {
+            throw InferdError(.loadFailed, "cannot rescan the models directory: \(error)")
+        }
+        let old = catalogBox.withLock { old in
+            defer { old = fresh }
+            return old
+        }
+        ports.withLock { ports in
+            ports = ports.filter { fresh[$0.key]?.modelPath == old[$0.key]?.modelPath && fresh[$0.key] != nil }
+        }
+        await manager.replaceCatalog(fresh)
+        let added = Set(fresh.names).subtracting(old.names).sorted()
+        let removed = Set(old.names).subtracting(fresh.names).sorted()
+        logger.info("catalog reloaded", metadata: [
+            "models": "\(fresh.names.joined(separator: ","))", "added": "\(added.joined(separator: ","))",
+            "removed": "\(removed.joined(separator: ","))", "problems": "\(fresh.problems.count)",
+        ])
+        for problem in fresh.problems { logger.warning("catalog problem: \(problem)") }
+        return fresh
+    }
+
+    /// The daemon as a whole.
+    public func status() async -> StatusResponse {
+        let lifecycle = await manager.status()
+        return StatusResponse(
+            version: Self.version, openvinoVersion: Engine.version, pid: getpid(), uptimeSeconds: state.uptimeSeconds,
+            startupMilliseconds: state.startupMilliseconds, socketActivated: state.socketActivated,
+            policy: lifecycle.policy, budgetBytes: lifecycle.budget.bytes, budgetSource: lifecycle.budget.source,
+            usedBytes: lifecycle.usedBytes, residentBytes: ProcessMemory.residentBytes(), pressure: lifecycle.pressure.rawValue,
+            modelsWarm: lifecycle.warmModels, modelsTotal: lifecycle.totalModels, counters: lifecycle.counters,
+            catalogProblems: catalog.problems.map(\.description), engine: engineOptions)
+    }
+
+    /// Triton's repository index: every model with READY / LOADING / UNAVAILABLE and why.
+    public func repositoryIndex(readyOnly: Bool) async -> [OpenInference.RepositoryIndexEntry] {
+        await manager.summaries().compactMap { summary in
+            let (state, reason): (OpenInference.RepositoryIndexEntry.State, String) = switch summary.state {
+            case .warm: (.ready, "")
+            case .loading: (.loading, "loading")
+            case .evicting: (.unloading, "unloading")
+            case .failed: (.unavailable, summary.failure ?? "load failed")
+            case .cold: (.unavailable, "not loaded (loads on first request)")
+            }
+            if readyOnly, state != .ready { return nil }
+            return OpenInference.RepositoryIndexEntry(name: summary.name, version: "1", state: state, reason: reason)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Runs typed-throwing blocking work on ``BlockingWork`` and maps its error.
+    private static func blocking<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T,
+                                                        map: (E) -> InferdError) async throws(InferdError) -> T {
+        do {
+            return try await BlockingWork.run { try body() }
+        } catch let error as E {
+            throw map(error)
+        } catch {
+            throw InferdError(.inferenceFailed, "\(error)")
+        }
+    }
+}
+
+/// A model's ports as the Open Inference metadata reports them.
+struct ModelPorts: Sendable {
+    /// What `/infer` takes: `UINT8 [1,-1,-1,3]`.
+    var image: TensorDescription
+    /// What `/infer` returns: `FP32 [1, classes]`.
+    var output: TensorDescription
+    /// The network's own inputs.
+    var networkInputs: [TensorDescription]
+
+    init(_ model: LoadedModel) {
+        image = model.imageInput
+        output = model.probabilitiesOutput
+        networkInputs = model.networkInputs
+    }
+
+    init(bundle: ModelBundle, networkInputs: [TensorDescription], networkOutputs: [TensorDescription]) {
+        image = TensorDescription(name: networkInputs.first?.name ?? "input", datatype: "UINT8", shape: [1, -1, -1, 3])
+        let classes = networkOutputs.first?.shape.last.flatMap { $0 > 0 ? $0 : nil } ?? Int64(bundle.labels.count)
+        output = TensorDescription(name: networkOutputs.first?.name ?? "output", datatype: "FP32", shape: [1, classes])
+        self.networkInputs = networkInputs
+    }
+}

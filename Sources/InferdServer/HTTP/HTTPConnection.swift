@@ -1,0 +1,120 @@
+import Core
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One client connection: reads requests (bodies within the limit), answers them in order, keeps
+/// the connection alive when the client wants it.
+///
+/// Body limit: a `Content-Length` above the limit is answered with 413 before any body byte is read;
+/// a chunked body is answered with 413 as soon as it crosses the limit. In both cases the connection
+/// closes afterwards (the rest of the upload is never read). A client that goes away mid-upload
+/// simply ends the loop: the partial body is dropped and no model was touched.
+struct HTTPConnection {
+    typealias Channel = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    typealias Inbound = NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
+    typealias Outbound = NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+
+    let channel: Channel
+    let router: Router
+    let maxBodyBytes: Int
+    let logger: Logger
+    /// True once the server shuts down: answers then carry `Connection: close`.
+    let shuttingDown: @Sendable () -> Bool
+
+    /// What reading a request body ended with.
+    enum Body {
+        case complete(ByteBuffer)
+        case tooLarge(received: Int)
+        case disconnected
+    }
+
+    func run() async {
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                var parts = inbound.makeAsyncIterator()
+                while let part = try await parts.next() {
+                    guard case .head(let head) = part else { continue }
+                    let keepGoing = try await handle(head, &parts, outbound)
+                    if !keepGoing { return }
+                }
+            }
+        } catch {
+            logger.debug("connection ended with an error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Reads the body of the request `head` starts and answers it. Returns false when the connection
+    /// must close.
+    private func handle(_ head: HTTPRequestHead, _ parts: inout Inbound, _ outbound: Outbound) async throws -> Bool {
+        let declared = head.headers.first(name: "content-length").flatMap { Int($0) }
+        if let declared, declared > maxBodyBytes {
+            try await refuseTooLarge(head, size: "\(declared) bytes", outbound)
+            return false
+        }
+        if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+            try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .continue)))
+        }
+        let body: ByteBuffer
+        switch try await readBody(&parts, capacity: declared ?? 0) {
+        case .complete(let buffer):
+            body = buffer
+        case .tooLarge(let received):
+            try await refuseTooLarge(head, size: "more than \(received) bytes (chunked)", outbound)
+            return false
+        case .disconnected:
+            logger.debug("client went away mid-request", metadata: ["path": "\(head.uri)"])
+            return false
+        }
+        let watch = Stopwatch()
+        let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers, body: body)
+        let response = await router.respond(to: request)
+        let keepAlive = head.isKeepAlive && !shuttingDown()
+        logger.debug("\(head.method) \(request.path) \(response.status.code)",
+                     metadata: ["ms": "\(Int(watch.elapsedMilliseconds))", "bytes_in": "\(body.readableBytes)"])
+        if response.status.code >= 500 {
+            logger.warning("\(head.method) \(request.path) answered \(response.status.code)",
+                           metadata: ["body": "\(String(buffer: response.body).prefix(300))"])
+        }
+        try await write(response, to: head, keepAlive: keepAlive, outbound)
+        return keepAlive
+    }
+
+    private func readBody(_ parts: inout Inbound, capacity: Int) async throws -> Body {
+        var body = channel.channel.allocator.buffer(capacity: capacity)
+        while let part = try await parts.next() {
+            switch part {
+            case .body(var chunk):
+                guard body.readableBytes + chunk.readableBytes <= maxBodyBytes else {
+                    return .tooLarge(received: body.readableBytes + chunk.readableBytes)
+                }
+                body.writeBuffer(&chunk)
+            case .end:
+                return .complete(body)
+            case .head:
+                return .disconnected
+            }
+        }
+        return .disconnected
+    }
+
+    private func refuseTooLarge(_ head: HTTPRequestHead, size: String, _ outbound: Outbound) async throws {
+        logger.info("refused an oversized body", metadata: ["path": "\(head.uri)", "size": "\(size)", "limit": "\(maxBodyBytes)"])
+        let error = InferdError(.tooLarge, "request body of \(size) is over the limit of \(maxBodyBytes) bytes")
+        try await write(.error(error), to: head, keepAlive: false, outbound)
+    }
+
+    private func write(_ response: HTTPResponse, to head: HTTPRequestHead, keepAlive: Bool, _ outbound: Outbound) async throws {
+        var headers = response.headers
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        if !keepAlive {
+            headers.replaceOrAdd(name: "Connection", value: "close")
+        } else if head.version.major == 1, head.version.minor == 0 {
+            headers.replaceOrAdd(name: "Connection", value: "keep-alive")
+        }
+        var parts: [HTTPServerResponsePart] = [.head(HTTPResponseHead(version: head.version, status: response.status, headers: headers))]
+        if response.body.readableBytes > 0 { parts.append(.body(.byteBuffer(response.body))) }
+        parts.append(.end(nil))
+        try await outbound.write(contentsOf: parts)
+    }
+}

@@ -1,0 +1,21 @@
+/// How the HTTP server listens and what it accepts. A plain value with documented defaults.
+public struct HTTPServerConfiguration: Sendable, Equatable {
+    /// Where to listen.
+    public var target: ListenTarget
+    /// Largest request body accepted, bytes. Default 64 MiB. A declared `Content-Length` above it is
+    /// refused with 413 before any of the body is read; a chunked body is refused as soon as it
+    /// crosses the limit. Either way the connection is then closed.
+    public var maxBodyBytes: Int
+    /// How long a graceful shutdown waits for in-flight requests before closing their connections.
+    /// Default 30 seconds.
+    public var shutdownGrace: Duration
+
+    public static let defaultMaxBodyBytes = 64 << 20
+
+    public init(target: ListenTarget, maxBodyBytes: Int = HTTPServerConfiguration.defaultMaxBodyBytes,
+                shutdownGrace: Duration = .seconds(30)) {
+        self.target = target
+        self.maxBodyBytes = maxBodyBytes
+        self.shutdownGrace = shutdownGrace
+    }
+}

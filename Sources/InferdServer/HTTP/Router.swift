@@ -1,0 +1,76 @@
+import Core
+import NIOHTTP1
+
+/// A route table: method and path pattern (`/v2/models/{name}/infer`) to a handler.
+///
+/// Paths are matched segment by segment; `{name}` matches one non-empty segment and is passed to the
+/// handler in ``HTTPRequest/parameters``. A path some route matches with another method answers 405
+/// with `Allow`; a path no route matches answers 404.
+public struct Router: Sendable {
+    /// Handles one request. Throwing an ``InferdError`` answers with its status and JSON body.
+    public typealias Handler = @Sendable (HTTPRequest) async throws(InferdError) -> HTTPResponse
+
+    struct Route: Sendable {
+        var method: HTTPMethod
+        var pattern: [Substring]
+        var access: RouteAccess
+        var handler: Handler
+    }
+
+    private var routes: [Route] = []
+
+    public init() {}
+
+    /// Adds a route. Later routes never shadow earlier ones: the first match wins.
+    ///
+    /// - Parameter access: who may call it (recorded for peer-credential checks).
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, access: RouteAccess = .open, _ handler: @escaping Handler) {
+        routes.append(Route(method: method, pattern: pattern.split(separator: "/"), access: access, handler: handler))
+    }
+
+    /// Method, pattern and access class of every route, in order (for documentation and tests).
+    public var table: [(method: HTTPMethod, pattern: String, access: RouteAccess)] {
+        routes.map { ($0.method, "/" + $0.pattern.joined(separator: "/"), $0.access) }
+    }
+
+    /// Finds the handler for `request` and runs it; never throws.
+    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
+        var allowed: [HTTPMethod] = []
+        for route in routes {
+            guard let parameters = Self.match(route.pattern, segments) else { continue }
+            guard route.method == request.method else {
+                allowed.append(route.method)
+                continue
+            }
+            var request = request
+            request.parameters = parameters
+            do {
+                return try await route.handler(request)
+            } catch {
+                return .error(error)
+            }
+        }
+        if !allowed.isEmpty {
+            var response = HTTPResponse.error(InferdError(.methodNotAllowed, "\(request.method) is not allowed on \(request.path); use \(allowed.map { "\($0)" }.joined(separator: ", "))"))
+            response.headers.add(name: "Allow", value: allowed.map { "\($0)" }.joined(separator: ", "))
+            return response
+        }
+        return .error(InferdError(.notFound, "no route \(request.method) \(request.path)"))
+    }
+
+    static func match(_ pattern: [Substring], _ segments: [Substring]) -> [String: String]? {
+        guard pattern.count == segments.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (expected, actual) in zip(pattern, segments) {
+            if expected.hasPrefix("{"), expected.hasSuffix("}") {
+                parameters[String(expected.dropFirst().dropLast())] = String(actual).removingPercentEncoding ?? String(actual)
+            } else if expected != actual {
+                return nil
+            }
+        }
+        return parameters
+    }
+}
+
+import Foundation

@@ -1,0 +1,30 @@
+import Core
+import Logging
+import ServiceLifecycle
+
+/// Loads the configured preload and pinned models (with a warm-up inference), then marks the daemon
+/// ready: `/v2/health/ready` answers 200 from then on. Runs once and returns; register it with
+/// `successTerminationBehavior: .ignore`.
+public struct PreloadService: Service {
+    let service: InferenceService
+    let logger: Logger
+    /// Called once ready (for example to tell systemd `READY=1`).
+    let onReady: @Sendable () -> Void
+
+    public init(service: InferenceService, logger: Logger, onReady: @escaping @Sendable () -> Void = {}) {
+        self.service = service
+        self.logger = logger
+        self.onReady = onReady
+    }
+
+    public func run() async throws {
+        await service.manager.preload()
+        guard !service.state.isDraining else { return }
+        service.state.markReady()
+        let status = await service.manager.status()
+        logger.info("ready", metadata: [
+            "startup_ms": "\(Int(service.state.startupMilliseconds ?? 0))", "lifecycle": "\(status.summaryLine)",
+        ])
+        onReady()
+    }
+}

@@ -1,0 +1,197 @@
+import ArgumentParser
+import Core
+import Foundation
+import InferdServer
+import Logging
+import ServiceLifecycle
+
+/// `inferd`: the on-device inference daemon. Parses flags, resolves the configuration, binds the
+/// socket and runs the service group until SIGTERM/SIGINT.
+@main
+struct InferdCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inferd",
+        abstract: "On-device image classification daemon: OpenVINO models behind HTTP/1.1 on a Unix socket.",
+        discussion: """
+        Models load on first use (cold start) and stay warm for the next request,
+        within a memory budget; concurrent first requests for a model share one
+        load. The API follows the Open Inference Protocol (KServe v2) under /v2,
+        Triton's repository extension under /v2/repository, and inferd's own
+        calls under /v1 (POST /v1/models/NAME/classify with an encoded image).
+
+        CONFIGURATION
+          Settings come from the TOML file (--config, else INFERD_CONFIG, else
+          /etc/inferd/inferd.toml for the system service when it exists), then
+          INFERD_* environment variables, then flags; each overrides the one
+          before. File key, environment variable, meaning:
+        \(ConfigurationKey.all.map { "    \($0.name)  \($0.environment)\n        \($0.help)" }.joined(separator: "\n"))
+
+        DEFAULT PATHS
+          socket  /run/inferd/inferd.sock for the system service (INVOCATION_ID
+                  set, uid 0), else $XDG_RUNTIME_DIR/inferd.sock,
+                  else /tmp/inferd-$UID.sock
+          models  $STATE_DIRECTORY/models, else /var/lib/inferd/models for the
+                  system service, else ./models
+          cache   $CACHE_DIRECTORY when systemd sets it, else none
+          The socket is created with mode 0660. A stale socket file (nobody
+          accepts on it) is replaced; a live one is an error (exit 3).
+
+        SIGNALS
+          SIGTERM, SIGINT  stop accepting, finish in-flight requests, exit 0
+          SIGHUP           rescan the models directory (warm models that
+                           still exist stay warm)
+
+        EXIT CODES
+          0  stopped cleanly after SIGTERM/SIGINT
+          1  failed while running
+          2  bad usage or configuration (unknown flag, bad value, unparsable
+             TOML, unreadable models directory, unknown preload model)
+          3  cannot listen: socket in use by another process, or not creatable
+          4  the OpenVINO runtime could not be started
+        """,
+        version: InferenceService.version
+    )
+
+    @Option(help: ArgumentHelp("TOML configuration file.", valueName: "path"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Unix socket to listen on.", valueName: "path"))
+    var socket: String?
+
+    @Option(help: ArgumentHelp("Directory of model bundles.", valueName: "dir"))
+    var models: String?
+
+    @Option(help: ArgumentHelp("Inference threads per model (0 = all cores).", valueName: "n"))
+    var threads: String?
+
+    @Option(help: ArgumentHelp("Inference precision: auto, f32, bf16 or f16.", valueName: "p"))
+    var precision: String?
+
+    @Option(help: ArgumentHelp("OpenVINO performance hint: latency or throughput.", valueName: "hint"))
+    var performanceHint: String?
+
+    @Option(help: ArgumentHelp("Compiled-model cache directory (\"\" disables).", valueName: "dir"))
+    var cacheDir: String?
+
+    @Option(help: ArgumentHelp("Largest request body: bytes or 512K, 64M, 1G (default 64M).", valueName: "size"))
+    var maxBodyBytes: String?
+
+    @Option(help: ArgumentHelp("Largest image in pixels, width x height (default 100000000).", valueName: "n"))
+    var maxImagePixels: String?
+
+    @Option(help: ArgumentHelp("Largest top-K a request may ask for (default 1000).", valueName: "k"))
+    var maxTopK: String?
+
+    @Option(help: ArgumentHelp("Memory for warm models: bytes, 512M, 2G, or a percentage like 40% (default 50% of the memory limit).", valueName: "size"))
+    var memoryBudget: String?
+
+    @Option(help: ArgumentHelp("Eviction policy: lru, lfu, gdsf, ttl or manual (default lru).", valueName: "name"))
+    var policy: String?
+
+    @Option(help: ArgumentHelp("Load a model at start, before reporting ready (repeatable, or comma-separated).", valueName: "model"))
+    var preload: [String] = []
+
+    @Option(name: .customLong("pin"), help: ArgumentHelp("Keep a model loaded, never evicted (repeatable).", valueName: "model"))
+    var pinned: [String] = []
+
+    @Option(help: ArgumentHelp("Seconds idle before a model is unloaded; -1 forever (default forever).", valueName: "s"))
+    var keepAlive: String?
+
+    @Option(help: ArgumentHelp("Seconds a model counts as recently used (default 60).", valueName: "s"))
+    var recentWindow: String?
+
+    @Option(help: ArgumentHelp("Seconds a new model is safe from budget eviction (default 5).", valueName: "s"))
+    var minResidency: String?
+
+    @Option(help: ArgumentHelp("Seconds to let in-flight requests finish at shutdown (default 30).", valueName: "s"))
+    var shutdownGrace: String?
+
+    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel: String?
+
+    /// The flags that were given, as settings keyed like the config file.
+    var flagSettings: [String: ConfigValue] {
+        var values: [String: ConfigValue] = [:]
+        let strings: [(String, String?)] = [
+            ("socket", socket), ("models", models), ("engine.threads", threads), ("engine.precision", precision),
+            ("engine.performance_hint", performanceHint), ("engine.cache_dir", cacheDir),
+            ("limits.max_body_bytes", maxBodyBytes), ("limits.max_image_pixels", maxImagePixels),
+            ("limits.max_top_k", maxTopK), ("lifecycle.memory_budget", memoryBudget), ("lifecycle.policy", policy),
+            ("lifecycle.keep_alive", keepAlive), ("lifecycle.recent_window", recentWindow),
+            ("lifecycle.min_residency", minResidency), ("server.shutdown_grace", shutdownGrace), ("log_level", logLevel),
+        ]
+        for case let (key, value?) in strings { values[key] = .string(value) }
+        if !preload.isEmpty { values["lifecycle.preload"] = .string(preload.joined(separator: ",")) }
+        if !pinned.isEmpty { values["lifecycle.pinned"] = .string(pinned.joined(separator: ",")) }
+        return values
+    }
+
+    /// Like ArgumentParser's, but usage errors exit 2 (our documented code) instead of 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var daemon = command as? InferdCommand {
+                try await daemon.run()
+            } else {
+                try command.run()  // --help, --version
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usage)
+            }
+            exit(withError: error)
+        }
+    }
+
+    mutating func run() async throws {
+        let startup = Stopwatch()
+        signal(SIGHUP, SIG_IGN)  // until the reloader takes it: a SIGHUP during start-up must not kill us
+        signal(SIGPIPE, SIG_IGN)
+        let environment = ProcessInfo.processInfo.environment
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try DaemonConfiguration.resolve(file: try Self.configFile(config, environment: environment),
+                                                            environment: environment, flags: flagSettings)
+        } catch {
+            throw Self.fail("configuration: \(error.message)", status: ExitStatus.usage)
+        }
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "inferd")
+        try await Daemon(configuration: configuration, environment: environment, startup: startup, logger: logger).run()
+    }
+
+    /// Reads the config file: `--config`, else `INFERD_CONFIG`, else the system file for the service.
+    static func configFile(_ flag: String?, environment: [String: String]) throws(ConfigurationError) -> (path: String, text: String)? {
+        var path = flag ?? environment["INFERD_CONFIG"]
+        if path == nil, DefaultPaths.isSystemService(environment: environment),
+           FileManager.default.fileExists(atPath: "/etc/inferd/inferd.toml") {
+            path = "/etc/inferd/inferd.toml"
+        }
+        guard let path else { return nil }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(.unreadableFile, "cannot read the config file \(path)")
+        }
+        return (path, text)
+    }
+
+    /// Prints `message` as an error and returns the exit to throw.
+    static func fail(_ message: String, status: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data("inferd: error: \(message)\n".utf8))
+        return ExitCode(status)
+    }
+}
+
+/// The exit codes `inferd --help` documents.
+enum ExitStatus {
+    static let running: Int32 = 1
+    static let usage: Int32 = 2
+    static let listen: Int32 = 3
+    static let runtime: Int32 = 4
+}
