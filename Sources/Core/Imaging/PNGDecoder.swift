@@ -5,9 +5,10 @@ import CPNG
 public enum PNGDecoder {
     /// Decodes `data` to RGB. PNG has no cheap downscale, so ``DecodeOptions/minimumSize`` is not used.
     ///
-    /// - Throws: ``ImageError``: `.corrupt` with libpng's message for bad or truncated data, `.tooLarge`
+    /// - Throws: ``ImageError``: `.empty` for zero bytes, `.corrupt` with libpng's message for bad or truncated data, `.tooLarge`
     ///   when the header declares more than ``DecodeOptions/maxPixels`` (checked before allocating).
     public static func decode(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError) -> PixelBuffer {
+        guard !data.isEmpty else { throw ImageError(.empty, "the image is empty (0 bytes)") }
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_memory(&image, data.baseAddress, data.count) != 0 else {
