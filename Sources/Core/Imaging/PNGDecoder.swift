@@ -22,6 +22,10 @@ public enum PNGDecoder {
             png_image_free(&image)
             throw error
         }
+        // libpng's simplified API takes 16-bit samples without a gAMA or sRGB chunk to be linear light
+        // and "converts" them to sRGB, brightening ordinary 16-bit photos (mid-grey 104 came out 161).
+        // The PNG spec gives such files the display's (sRGB) encoding; files with gAMA/sRGB still win.
+        image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
         image.format = UInt32(PNG_FORMAT_RGB)
         let result = PixelBuffer(width: Int(image.width), height: Int(image.height))
         var white = png_color(red: 255, green: 255, blue: 255)
