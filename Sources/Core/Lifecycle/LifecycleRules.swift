@@ -78,7 +78,7 @@ public struct LifecycleRules: Sendable {
             let candidates = models.compactMap { model -> EvictionCandidate? in
                 guard model.name != excluding, model.inFlight == 0, !model.pinned,
                       priorityClass(model, now: now) == priority else { return nil }
-                if reason == .budget, now - model.loadedAt < configuration.minimumResidency { return nil }
+                if reason == .budget, now < model.loadedAt + configuration.minimumResidency { return nil }
                 return candidate(model)
             }
             ordered += policy.order(candidates, now: now).map(\.name)

@@ -177,8 +177,9 @@ private struct State {
         policy.recordEviction(name, now: clock)
     }
 
-    /// Evicts until `bytes` fit. Where only models inside the churn guard stand in the way, the
-    /// request waits (as in the daemon) until the first of them ages out: `start` moves forward.
+    /// Evicts until `bytes` fit. Where only models inside the churn guard stand in the way, this
+    /// request waits (as in the daemon) until the first of them ages out: its `start` moves forward,
+    /// while the clock stays at the trace time so other requests are not held up behind it.
     mutating func makeRoom(for name: String, bytes: Int64, at start: inout Double, index: Int?) -> Bool {
         let budget = configuration.budget.bytes
         guard bytes <= budget else { return false }
@@ -189,9 +190,11 @@ private struct State {
             }
             guard policy.evictsAutomatically, case .lifecycle = mode else { return false }
             let guarded = residents.values.filter { !$0.pinned }.map { $0.loadedAt + configuration.minimumResidency }
-            guard let ready = guarded.filter({ $0 > start }).min() else { return false }
+            // Like the daemon, give up (507) when room does not come within the wait timeout.
+            guard let ready = guarded.filter({ $0 > start }).min(), ready - clock <= configuration.roomWaitTimeout else {
+                return false
+            }
             start = ready
-            advance(to: start)
         }
         return true
     }
