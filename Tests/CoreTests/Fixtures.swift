@@ -44,3 +44,39 @@ final class ModelCache: @unchecked Sendable {
         return model
     }
 }
+
+extension Fixtures {
+    /// Decodes a sample (path relative to samples/) with `options`.
+    static func decode(_ name: String, options: DecodeOptions = DecodeOptions()) throws -> ImageDecoder.Result {
+        try ImageDecoder.decode(bytes(sample(name)), options: options)
+    }
+
+    /// A fresh, empty temporary directory, removed by the caller (`defer { removeTemporary(dir) }`).
+    static func temporaryDirectory(_ label: String) throws -> String {
+        let path = NSTemporaryDirectory() + "inferd-\(label)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func removeTemporary(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Where the Python tools' packages live: `INFERD_PYTHONPATH` (scripts/env.sh), else `.deps/python`.
+    static var pythonPath: String {
+        ProcessInfo.processInfo.environment["INFERD_PYTHONPATH"] ?? root + "/.deps/python"
+    }
+}
+
+/// A small seeded generator (SplitMix64): the same sequence on every run and platform.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

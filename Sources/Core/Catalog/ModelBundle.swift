@@ -16,6 +16,14 @@ public struct ModelBundle: Sendable, Equatable {
     /// The name clients use.
     public var name: String { manifest.name }
 
+    public init(manifest: ModelManifest, directory: String, modelPath: String, fileBytes: Int64, labels: [String]) {
+        self.manifest = manifest
+        self.directory = directory
+        self.modelPath = modelPath
+        self.fileBytes = fileBytes
+        self.labels = labels
+    }
+
     /// Reads and validates the bundle in `directory`.
     ///
     /// - Throws: ``CatalogError`` naming the bundle and the reason (missing or unreadable manifest,

@@ -10,6 +10,13 @@ public struct ModelCatalog: Sendable {
     /// The directory that was scanned.
     public let directory: String
 
+    /// A catalog of the given bundles (tests, the simulator).
+    public init(bundles: [String: ModelBundle], problems: [CatalogError] = [], directory: String) {
+        self.bundles = bundles
+        self.problems = problems
+        self.directory = directory
+    }
+
     /// Scans `directory`. Never throws for a bad bundle: those land in ``problems``.
     ///
     /// - Throws: ``CatalogError`` with code `.unreadableDirectory` when the directory itself cannot be read.

@@ -37,11 +37,23 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         public var layout: String
         /// Channel order the network was trained with, `RGB` or `BGR`.
         public var color: String
+
+        public init(width: Int, height: Int, layout: String, color: String) {
+            self.width = width
+            self.height = height
+            self.layout = layout
+            self.color = color
+        }
     }
 
     public struct Normalize: Codable, Sendable, Equatable {
         public var mean: [Float]
         public var scale: [Float]
+
+        public init(mean: [Float], scale: [Float]) {
+            self.mean = mean
+            self.scale = scale
+        }
     }
 
     public struct Resize: Codable, Sendable, Equatable {
@@ -53,6 +65,11 @@ public struct ModelManifest: Codable, Sendable, Equatable {
 
         public enum Mode: String, Codable, Sendable { case crop, squash }
 
+        public init(mode: Mode, shortSide: Int?) {
+            self.mode = mode
+            self.shortSide = shortSide
+        }
+
         enum CodingKeys: String, CodingKey {
             case mode
             case shortSide = "short_side"
@@ -60,6 +77,20 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     }
 
     public enum OutputKind: String, Codable, Sendable { case logits, probabilities }
+
+    public init(name: String, file: String, description: String?, input: Input, normalize: Normalize, resize: Resize,
+                output: OutputKind, labels: String?, syntheticWeights: Bool, parameters: Int?) {
+        self.name = name
+        self.file = file
+        self.description = description
+        self.input = input
+        self.normalize = normalize
+        self.resize = resize
+        self.output = output
+        self.labels = labels
+        self.syntheticWeights = syntheticWeights
+        self.parameters = parameters
+    }
 
     enum CodingKeys: String, CodingKey {
         case name, file, description, input, normalize, resize, output, labels, parameters

@@ -22,8 +22,9 @@ public enum JPEGDecoder {
     }
 
     private static func header(_ data: UnsafeRawBufferPointer, handle: tjhandle) throws(ImageError) -> Header {
+        guard let start = data.baseAddress, !data.isEmpty else { throw ImageError(.empty, "the image is empty (0 bytes)") }
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-        let base = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let base = start.assumingMemoryBound(to: UInt8.self)
         guard tjDecompressHeader3(handle, base, UInt(data.count), &width, &height, &subsampling, &colorspace) == 0 else {
             throw ImageError(.corrupt, "corrupt JPEG header: \(errorText(handle))")
         }
@@ -52,7 +53,7 @@ public enum JPEGDecoder {
 
     /// Decodes `data` to RGB, scaled as small as ``DecodeOptions/minimumSize`` allows.
     ///
-    /// - Throws: ``ImageError``: `.corrupt` for a bad header, truncated data or corrupt scans
+    /// - Throws: ``ImageError``: `.empty` for zero bytes, `.corrupt` for a bad header, truncated data or corrupt scans
     ///   (warnings are errors: a truncated JPEG is not silently padded with grey), `.tooLarge` when the
     ///   declared size exceeds ``DecodeOptions/maxPixels``.
     public static func decode(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError) -> PixelBuffer {

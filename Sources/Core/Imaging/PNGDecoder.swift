@@ -5,9 +5,10 @@ import CPNG
 public enum PNGDecoder {
     /// Decodes `data` to RGB. PNG has no cheap downscale, so ``DecodeOptions/minimumSize`` is not used.
     ///
-    /// - Throws: ``ImageError``: `.corrupt` with libpng's message for bad or truncated data, `.tooLarge`
+    /// - Throws: ``ImageError``: `.empty` for zero bytes, `.corrupt` with libpng's message for bad or truncated data, `.tooLarge`
     ///   when the header declares more than ``DecodeOptions/maxPixels`` (checked before allocating).
     public static func decode(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError) -> PixelBuffer {
+        guard !data.isEmpty else { throw ImageError(.empty, "the image is empty (0 bytes)") }
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_memory(&image, data.baseAddress, data.count) != 0 else {
@@ -21,6 +22,10 @@ public enum PNGDecoder {
             png_image_free(&image)
             throw error
         }
+        // libpng's simplified API takes 16-bit samples without a gAMA or sRGB chunk to be linear light
+        // and "converts" them to sRGB, brightening ordinary 16-bit photos (mid-grey 104 came out 161).
+        // The PNG spec gives such files the display's (sRGB) encoding; files with gAMA/sRGB still win.
+        image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
         image.format = UInt32(PNG_FORMAT_RGB)
         let result = PixelBuffer(width: Int(image.width), height: Int(image.height))
         var white = png_color(red: 255, green: 255, blue: 255)

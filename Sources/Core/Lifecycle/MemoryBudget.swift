@@ -42,19 +42,19 @@ public struct MemoryBudget: Sendable, Equatable, Codable {
         throw invalid("not a size")
     }
 
-    /// The memory limit that applies to this process: cgroup v2 `memory.max` (or `memory.high`, the
-    /// lower), cgroup v1 `memory.limit_in_bytes`, else `MemTotal`.
+    /// The memory limit that applies to this process: cgroup v2 `memory.max` or `memory.high` (the
+    /// lower), cgroup v1 `memory.limit_in_bytes`, else `MemTotal`. A limit at or above MemTotal counts as none.
     public static func detectLimit(cgroupRoot: String = "/sys/fs/cgroup", procRoot: String = "/proc") -> (bytes: Int64, source: String) {
         let memTotal = readMemTotal(procRoot: procRoot)
-        if let path = cgroupV2Path(procRoot: procRoot) {
-            let dir = cgroupRoot + path
+        let groups = CgroupPaths(procRoot: procRoot, cgroupRoot: cgroupRoot)
+        if let dir = groups.unifiedDirectory {
             let limits = ["memory.max", "memory.high"].compactMap { file -> (Int64, String)? in
                 guard let value = readNumber(dir + "/" + file), value < memTotal else { return nil }
                 return (value, "cgroup \(file)")
             }
             if let lowest = limits.min(by: { $0.0 < $1.0 }) { return (lowest.0, "\(lowest.1) (\(formatBytes(lowest.0)))") }
         }
-        if let v1 = readNumber(cgroupRoot + "/memory/memory.limit_in_bytes"), v1 < memTotal {
+        if let dir = groups.memoryV1Directory, let v1 = readNumber(dir + "/memory.limit_in_bytes"), v1 < memTotal {
             return (v1, "cgroup memory.limit_in_bytes (\(formatBytes(v1)))")
         }
         return (memTotal, "MemTotal (\(formatBytes(memTotal)))")
@@ -63,14 +63,6 @@ public struct MemoryBudget: Sendable, Equatable, Codable {
     /// The default budget: ``defaultShare`` of ``detectLimit(cgroupRoot:procRoot:)``.
     public static func defaultBudget(limit: (bytes: Int64, source: String) = detectLimit()) -> MemoryBudget {
         MemoryBudget(bytes: Int64(Double(limit.bytes) * defaultShare), source: "50% of \(limit.source)")
-    }
-
-    static func cgroupV2Path(procRoot: String) -> String? {
-        guard let text = try? String(contentsOfFile: procRoot + "/self/cgroup", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("0::") {
-            return String(line.dropFirst(3))
-        }
-        return nil
     }
 
     static func readNumber(_ path: String) -> Int64? {

@@ -53,6 +53,7 @@ public actor ModelManager<Model: ResidentModel> {
     private var lastLoad: Task<Void, Never>?
 
     private let configuration: LifecycleConfiguration
+    private let rules: LifecycleRules
     private let loader: Loader
     private let clock: any LifecycleClock
     private let memory: any MemoryProbe
@@ -63,6 +64,7 @@ public actor ModelManager<Model: ResidentModel> {
                 clock: any LifecycleClock = SystemLifecycleClock(), memory: any MemoryProbe = ProcessMemoryProbe(),
                 logger: Logger = Logger(label: "inferd.lifecycle")) {
         self.configuration = configuration
+        rules = LifecycleRules(configuration: configuration)
         self.loader = loader
         self.clock = clock
         self.memory = memory
@@ -98,6 +100,8 @@ public actor ModelManager<Model: ResidentModel> {
             case .loading:
                 cold = true
                 do {
+                    // The load task records its outcome in `entries` before it completes, so the
+                    // state seen on the next turn of the loop is already warm (or failed).
                     _ = try await entry.loading!.value
                 } catch {
                     throw loadFailed(name, error)
@@ -107,8 +111,7 @@ public actor ModelManager<Model: ResidentModel> {
                 try await makeRoom(for: name)
                 guard let state = entries[name]?.state, state == .cold || state == .failed else { continue }
                 let loadStart = watch.elapsedMilliseconds
-                let model = try await performLoad(name, warmUp: false, countsAsColdStart: true)
-                entries[name]!.inFlight += 1
+                let model = try await performLoad(name, warmUp: false, forRequest: true)
                 return makeLease(name, cold: true, loadMilliseconds: model.loadMilliseconds,
                                  queueMilliseconds: max(0, loadStart))
             }
@@ -193,9 +196,8 @@ public actor ModelManager<Model: ResidentModel> {
         guard level != .none, policy.evictsAutomatically else { return [] }
         var evicted: [String] = []
         let reason: EvictionReason = level == .critical ? .pressureCritical : .pressureModerate
-        let target = level == .critical ? 0 : Int64(Double(configuration.budget.bytes) * configuration.pressureLowWatermark)
-        while usedBytes() > target || level == .critical,
-              let victim = victims(reason: reason, classes: level == .critical ? [.cached, .recent] : [.cached]).first {
+        let scope = rules.trimScope(level)
+        while usedBytes() > scope.target, let victim = victims(reason: reason, classes: scope.classes).first {
             evict(victim, reason: reason)
             evicted.append(victim)
         }
@@ -217,7 +219,7 @@ public actor ModelManager<Model: ResidentModel> {
             }
             do {
                 try await makeRoom(for: name)
-                _ = try await performLoad(name, warmUp: true, countsAsColdStart: false)
+                _ = try await performLoad(name, warmUp: true, forRequest: false)
             } catch {
                 logger.error("preload of \(name) failed: \(error)")
             }
@@ -236,9 +238,8 @@ public actor ModelManager<Model: ResidentModel> {
     /// The keep-alive sweep: unloads idle models whose keep-alive has passed. Call about once a second.
     public func tick() {
         let now = clock.now()
-        for (name, entry) in entries where entry.state == .warm && entry.inFlight == 0 && !entry.pinned {
-            guard let keepAlive = keepAlive(of: entry), keepAlive >= 0 else { continue }
-            if now - (entry.lastUsed ?? entry.loadedAt ?? now) >= keepAlive {
+        for name in entries.keys.sorted() {
+            if let resident = resident(name), rules.isExpired(resident, now: now) {
                 evict(name, reason: .ttl)
             }
         }
@@ -285,13 +286,11 @@ public actor ModelManager<Model: ResidentModel> {
     public func summary(_ name: String) throws(InferdError) -> ModelSummary {
         guard let entry = entries[name] else { throw unknownModel(name) }
         let warm = entry.state == .warm
-        var expiresAt: Double?
-        if warm, !entry.pinned, let keepAlive = keepAlive(of: entry), keepAlive >= 0 {
-            let last = entry.lastUsed ?? entry.loadedAt ?? clock.now()
-            expiresAt = clock.wallNow() + (last + keepAlive - clock.now())
-        }
+        let now = clock.now()
+        let state = resident(name)
+        let expiresAt = state.flatMap(rules.expiry).map { clock.wallNow() + ($0 - now) }
         return ModelSummary(
-            name: name, state: entry.state, priorityClass: warm ? priorityClass(of: entry) : nil, pinned: entry.pinned,
+            name: name, state: entry.state, priorityClass: state.map { rules.priorityClass($0, now: now) }, pinned: entry.pinned,
             bytes: warm ? (entry.measuredBytes ?? 0) : estimate(entry), bytesEstimated: !warm,
             fileBytes: entry.bundle.fileBytes, lastUsed: entry.lastUsedWall, expiresAt: expiresAt,
             requests: entry.requests, coldStarts: entry.coldStarts, inFlight: entry.inFlight, loads: entry.loads,
@@ -338,20 +337,25 @@ public actor ModelManager<Model: ResidentModel> {
             if !lease.cold { counters.hits += 1 }
         }
         entries[lease.name] = entry
-        if countsAsRequest, let candidate = candidate(lease.name) {
-            policy.recordAccess(candidate, now: clock.now())
+        if countsAsRequest, let state = resident(lease.name) {
+            policy.recordAccess(rules.candidate(state), now: clock.now())
         }
         guard entry.inFlight == 0, entry.state == .warm else { return }
         if entry.retired {
             evict(lease.name, reason: .manual)
             entries[lease.name] = nil
-        } else if !entry.pinned, keepAlive(of: entry) == 0 {
+        } else if !entry.pinned, rules.keepAlive(entry.keepAlive) == 0 {
             evict(lease.name, reason: .ttl)
         }
     }
 
     /// Loads `name` (state must be cold or failed), one load at a time across the manager.
-    private func performLoad(_ name: String, warmUp: Bool, countsAsColdStart: Bool) async throws(InferdError) -> Model {
+    ///
+    /// The load task itself records the outcome (``completeLoad(_:model:estimate:forRequest:)`` or
+    /// ``failLoad(_:error:)``) before it finishes, so every request waiting on it sees the new state.
+    /// With `forRequest`, the initiating request's in-flight count is taken in the same step that makes
+    /// the model warm, so nothing can evict it before that request runs.
+    private func performLoad(_ name: String, warmUp: Bool, forRequest: Bool) async throws(InferdError) -> Model {
         let estimateBytes = estimate(entries[name]!)
         entries[name]!.state = .loading
         entries[name]!.reservedBytes = estimateBytes
@@ -361,27 +365,31 @@ public actor ModelManager<Model: ResidentModel> {
         let bundle = entries[name]!.bundle
         let task = Task<Model, Error> {
             await previous?.value
-            return try await loader(bundle, warmUp)
+            do {
+                let model = try await loader(bundle, warmUp)
+                self.completeLoad(name, model: model, estimate: estimateBytes, forRequest: forRequest)
+                return model
+            } catch {
+                self.failLoad(name, error: error)
+                throw error
+            }
         }
         lastLoad = Task { _ = try? await task.value }
         entries[name]!.loading = task
         logger.info("loading \(name)", metadata: ["event": "load-start", "model": "\(name)",
                                                   "estimated_bytes": "\(estimateBytes)"])
-        let model: Model
         do {
-            model = try await task.value
+            let model = try await task.value
+            guard entries[name] != nil else { throw unknownModel(name) }
+            return model
         } catch {
-            entries[name]?.state = .failed
-            entries[name]?.loading = nil
-            entries[name]?.reservedBytes = 0
-            entries[name]?.failure = "\(error)"
-            counters.loadFailures += 1
-            logger.error("load of \(name) failed: \(error)", metadata: ["event": "load-failed", "model": "\(name)"])
             throw loadFailed(name, error)
         }
-        guard entries[name] != nil else { throw unknownModel(name) }
+    }
+
+    private func completeLoad(_ name: String, model: Model, estimate estimateBytes: Int64, forRequest: Bool) {
+        guard var entry = entries[name] else { return }
         let now = clock.now()
-        var entry = entries[name]!
         entry.state = .warm
         entry.model = model
         entry.loading = nil
@@ -391,7 +399,8 @@ public actor ModelManager<Model: ResidentModel> {
         entry.loadedAt = now
         entry.lastUsed = now
         entry.loads += 1
-        if countsAsColdStart {
+        if forRequest {
+            entry.inFlight += 1
             entry.coldStarts += 1
             counters.coldStarts += 1
         }
@@ -409,7 +418,16 @@ public actor ModelManager<Model: ResidentModel> {
               let victim = victims(reason: .budget, classes: [.cached, .recent], excluding: name).first {
             evict(victim, reason: .budget)
         }
-        return model
+    }
+
+    private func failLoad(_ name: String, error: Error) {
+        guard entries[name] != nil else { return }
+        entries[name]!.state = .failed
+        entries[name]!.loading = nil
+        entries[name]!.reservedBytes = 0
+        entries[name]!.failure = "\(error)"
+        counters.loadFailures += 1
+        logger.error("load of \(name) failed: \(error)", metadata: ["event": "load-failed", "model": "\(name)"])
     }
 
     /// Evicts until `name`'s estimated size fits, waiting (bounded) for in-flight requests or the churn
@@ -466,43 +484,19 @@ public actor ModelManager<Model: ResidentModel> {
         ])
     }
 
-    /// Idle, unpinned, warm models in the given classes, lowest class first, each class in policy order.
-    /// For the budget, models younger than the minimum residency are left alone (churn guard).
+    /// Victims in the rules' order (see ``LifecycleRules/victims(_:reason:classes:excluding:policy:now:)``).
     private func victims(reason: EvictionReason, classes: [ModelSummary.PriorityClass], excluding: String? = nil) -> [String] {
-        let now = clock.now()
-        var ordered: [String] = []
-        for priority in classes {
-            let candidates = entries.compactMap { name, entry -> EvictionCandidate? in
-                guard name != excluding, entry.state == .warm, entry.inFlight == 0, !entry.pinned,
-                      priorityClass(of: entry) == priority else { return nil }
-                if reason == .budget, now - (entry.loadedAt ?? now) < configuration.minimumResidency { return nil }
-                return candidate(name)
-            }
-            ordered += policy.order(candidates, now: now).map(\.name)
-        }
-        return ordered
+        rules.victims(entries.keys.compactMap(resident), reason: reason, classes: classes, excluding: excluding,
+                      policy: policy, now: clock.now())
     }
 
-    private func candidate(_ name: String) -> EvictionCandidate? {
+    /// The rules' view of `name`, when it is warm.
+    private func resident(_ name: String) -> ResidentState? {
         guard let entry = entries[name], entry.state == .warm else { return nil }
         let now = clock.now()
-        var expiresAt: Double?
-        if let keepAlive = keepAlive(of: entry), keepAlive >= 0 { expiresAt = (entry.lastUsed ?? now) + keepAlive }
-        return EvictionCandidate(name: name, bytes: entry.measuredBytes ?? estimate(entry),
-                                 loadCost: entry.lastLoadMilliseconds ?? 0, lastUsed: entry.lastUsed ?? now,
-                                 loadedAt: entry.loadedAt ?? now, expiresAt: expiresAt)
-    }
-
-    private func priorityClass(of entry: Entry) -> ModelSummary.PriorityClass {
-        if entry.pinned { return .pinned }
-        if entry.inFlight > 0 { return .foreground }
-        if let last = entry.lastUsed, clock.now() - last < configuration.recentWindow { return .recent }
-        return .cached
-    }
-
-    private func keepAlive(of entry: Entry) -> Double? {
-        let value = entry.keepAlive ?? configuration.defaultKeepAlive
-        return value == -1 ? nil : value
+        return ResidentState(name: name, bytes: entry.measuredBytes ?? estimate(entry), loadCost: entry.lastLoadMilliseconds ?? 0,
+                             pinned: entry.pinned, inFlight: entry.inFlight, lastUsed: entry.lastUsed ?? now,
+                             loadedAt: entry.loadedAt ?? now, keepAlive: entry.keepAlive)
     }
 
     /// Bytes held: measured sizes of warm models plus reservations of loads in progress.

@@ -1,0 +1,59 @@
+import Core
+
+/// Why a request to inferd did not give the answer asked for. Callers switch on ``code``; people
+/// read ``description``.
+public struct ClientError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What kind of failure it is, for callers that switch on it.
+    public enum Code: String, Sendable, Equatable {
+        /// Nothing answers on the socket: no socket file, a stale one (connection refused), no
+        /// permission, or the daemon hung up before answering. `inferctl` exits with 3.
+        case daemonUnreachable
+        /// The daemon answered with an error status; ``ClientError/status`` and ``ClientError/body``
+        /// carry its answer. `inferctl` exits with 1.
+        case requestFailed
+        /// The answer is not HTTP/1.1 or not the JSON expected. `inferctl` exits with 1.
+        case badResponse
+        /// No complete answer within the client's timeout. `inferctl` exits with 1.
+        case timedOut
+    }
+
+    /// See ``Code``.
+    public let code: Code
+    /// A message a person can act on.
+    public let message: String
+    /// The socket the request went to.
+    public let socketPath: String
+    /// The HTTP status, for `.requestFailed`.
+    public let status: Int?
+    /// The daemon's error body, for `.requestFailed` when it sent JSON.
+    public let body: ErrorBody?
+
+    /// An error of kind `code` with a message for people.
+    public init(_ code: Code, _ message: String, socketPath: String, status: Int? = nil, body: ErrorBody? = nil) {
+        self.code = code
+        self.message = message
+        self.socketPath = socketPath
+        self.status = status
+        self.body = body
+    }
+
+    /// The message.
+    public var description: String { message }
+
+    /// The daemon is not running on `path`: the message says how to start it.
+    static func notRunning(_ path: String, reason: String) -> ClientError {
+        ClientError(.daemonUnreachable,
+                    "inferd is not running on \(path) (\(reason)): start it with `inferd --socket \(path)`, "
+                        + "or point --socket / INFERD_SOCKET at the socket of a running one",
+                    socketPath: path)
+    }
+
+    /// The daemon answered `status` with `body` (an ``ErrorBody`` when it is the API's JSON).
+    static func failed(status: Int, body: [UInt8], socketPath: String) -> ClientError {
+        let decoded = try? JSONCoding.decode(ErrorBody.self, from: body)
+        let text = decoded?.error ?? String(decoding: body.prefix(500), as: UTF8.self)
+        let code = decoded?.code.map { " [\($0.rawValue)]" } ?? ""
+        return ClientError(.requestFailed, "inferd answered \(status)\(code): \(text.isEmpty ? "no message" : text)",
+                           socketPath: socketPath, status: status, body: decoded)
+    }
+}

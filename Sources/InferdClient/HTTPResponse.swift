@@ -1,0 +1,38 @@
+/// One HTTP answer as received, with the client's timings of the exchange.
+public struct HTTPResponse: Sendable {
+    /// Status code (200, 404, …).
+    public var status: Int
+    /// Reason phrase from the status line.
+    public var reason: String
+    /// Header fields in the order received; names as sent.
+    public var headers: [(name: String, value: String)]
+    /// The body, de-chunked.
+    public var body: [UInt8]
+    /// Client-side timings of the exchange.
+    public var timings: ClientTimings
+    /// Bytes written: request head plus body.
+    public var bytesSent: Int
+
+    /// An answer as parsed, with the timings of its exchange.
+    public init(status: Int, reason: String, headers: [(name: String, value: String)], body: [UInt8],
+                timings: ClientTimings = ClientTimings(), bytesSent: Int = 0) {
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+        self.timings = timings
+        self.bytesSent = bytesSent
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first { $0.name.lowercased() == lowered }?.value
+    }
+
+    /// True for 2xx.
+    public var isSuccess: Bool { (200..<300).contains(status) }
+
+    /// The body as UTF-8 text.
+    public var text: String { String(decoding: body, as: UTF8.self) }
+}

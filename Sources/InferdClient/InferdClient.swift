@@ -1,0 +1,185 @@
+import Core
+
+/// A client of inferd's HTTP/1.1 API over its Unix socket.
+///
+/// Every call opens a connection, sends one request and reads the whole answer on a Dispatch worker
+/// (``BlockingWork``), so awaiting it never blocks Swift's cooperative threads; concurrent calls run
+/// in parallel on their own connections. See ``UnixSocketTransport`` for why the exchange uses plain
+/// POSIX sockets rather than SwiftNIO.
+///
+/// Errors are ``ClientError``: `.daemonUnreachable` when nothing listens on the socket,
+/// `.requestFailed` with the daemon's status and ``ErrorBody`` for an error answer, `.badResponse`
+/// when the answer cannot be understood, `.timedOut` after ``timeout``. Cancelling the calling task
+/// does not interrupt an exchange already started; it ends at the latest after ``timeout``.
+public struct InferdClient: Sendable {
+    /// How long one send or receive may block: 5 minutes by default (the first request for a large
+    /// model pays its compile).
+    public static let defaultTimeout: Duration = .seconds(300)
+
+    /// A keep-alive setting for a model (`PUT /v1/models/{name}/keep-alive`).
+    public enum KeepAlive: Sendable, Equatable {
+        /// Unload after this many idle seconds; 0 unloads right after each request.
+        case seconds(Double)
+        /// The daemon's configured default (`{"seconds": null}`).
+        case daemonDefault
+        /// Never unload for idleness (`{"seconds": -1}`).
+        case forever
+    }
+
+    /// The level of a trim request (`POST /v1/trim?level=`), as Android's `onTrimMemory`.
+    public enum TrimLevel: String, Sendable, CaseIterable {
+        /// Evict cached models down to the low watermark.
+        case moderate
+        /// Evict everything but pinned models and models with requests in flight.
+        case critical
+    }
+
+    /// The socket path requests go to.
+    public let socketPath: String
+    /// See ``defaultTimeout``.
+    public let timeout: Duration
+
+    /// A client of the daemon listening on `socketPath`.
+    public init(socketPath: String, timeout: Duration = InferdClient.defaultTimeout) {
+        self.socketPath = socketPath
+        self.timeout = timeout
+    }
+
+    /// A client of the daemon at `location` (see ``SocketLocation/forClient(explicit:environment:fileExists:userID:)``).
+    public init(location: SocketLocation, timeout: Duration = InferdClient.defaultTimeout) {
+        self.init(socketPath: location.path, timeout: timeout)
+    }
+
+    // MARK: Classification
+
+    /// Classifies an encoded image (JPEG or PNG) with `model`, asking for the `top` best classes.
+    ///
+    /// - Throws: ``ClientError``; `.requestFailed` carries the daemon's reason (unknown model 404, bad
+    ///   image 400, too large 413, unsupported 415, load failure 500, …).
+    public func classify(model: String, image: [UInt8], top: Int = 5) async throws(ClientError) -> ClassifyResult {
+        let response = try await send("POST", "/v1/models/\(Self.escape(model))/classify?top=\(top)",
+                                      body: image, contentType: Self.contentType(of: image))
+        let answer: ClassifyResponse = try decode(response)
+        return ClassifyResult(response: answer, client: response.timings, bytesSent: response.bytesSent, imageBytes: image.count)
+    }
+
+    // MARK: Models and status
+
+    /// Every model the daemon knows, with its state (`GET /v1/models`).
+    public func models() async throws(ClientError) -> ModelList {
+        try decode(try await send("GET", "/v1/models"))
+    }
+
+    /// One model (`GET /v1/models/{name}`).
+    public func model(_ name: String) async throws(ClientError) -> ModelSummary {
+        try decode(try await send("GET", "/v1/models/\(Self.escape(name))"))
+    }
+
+    /// The daemon as a whole: budget, memory, policy, counters (`GET /v1/status`).
+    public func status() async throws(ClientError) -> StatusResponse {
+        try decode(try await send("GET", "/v1/status"))
+    }
+
+    /// True when the daemon answers `GET /v2/health/ready` with 200; false for any other answer or
+    /// none at all. Never throws: made for polling until the daemon is up.
+    public func isReady() async -> Bool {
+        (try? await send("GET", "/v2/health/ready", acceptingAnyStatus: true).status) == 200
+    }
+
+    // MARK: Operator actions
+
+    /// Loads `name` now, so that its next request is warm (`POST /v1/models/{name}/load`).
+    public func load(_ name: String) async throws(ClientError) -> ActionResult {
+        ActionResult(try await send("POST", "/v1/models/\(Self.escape(name))/load"))
+    }
+
+    /// Unloads `name` (`POST /v1/models/{name}/unload`).
+    public func unload(_ name: String) async throws(ClientError) -> ActionResult {
+        ActionResult(try await send("POST", "/v1/models/\(Self.escape(name))/unload"))
+    }
+
+    /// Pins `name`: never evicted automatically (`POST /v1/models/{name}/pin`).
+    public func pin(_ name: String) async throws(ClientError) -> ActionResult {
+        ActionResult(try await send("POST", "/v1/models/\(Self.escape(name))/pin"))
+    }
+
+    /// Unpins `name` (`POST /v1/models/{name}/unpin`).
+    public func unpin(_ name: String) async throws(ClientError) -> ActionResult {
+        ActionResult(try await send("POST", "/v1/models/\(Self.escape(name))/unpin"))
+    }
+
+    /// Sets how long `name` stays loaded when idle (`PUT /v1/models/{name}/keep-alive`).
+    public func setKeepAlive(_ name: String, _ keepAlive: KeepAlive) async throws(ClientError) -> ActionResult {
+        let value: String = switch keepAlive {
+        case .seconds(let seconds): seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int64(seconds)) : String(seconds)
+        case .daemonDefault: "null"
+        case .forever: "-1"
+        }
+        return ActionResult(try await send("PUT", "/v1/models/\(Self.escape(name))/keep-alive",
+                                           body: Array("{\"seconds\": \(value)}".utf8), contentType: "application/json"))
+    }
+
+    /// Asks the daemon to free memory as if the kernel had signalled pressure (`POST /v1/trim`).
+    public func trim(level: TrimLevel = .moderate) async throws(ClientError) -> ActionResult {
+        ActionResult(try await send("POST", "/v1/trim?level=\(level.rawValue)"))
+    }
+
+    // MARK: Raw exchange
+
+    /// Sends any request and returns the answer. Unless `acceptingAnyStatus`, a non-2xx answer throws
+    /// ``ClientError`` `.requestFailed` with the daemon's ``ErrorBody``.
+    public func send(_ method: String, _ target: String, body: [UInt8] = [], contentType: String? = nil,
+                     acceptingAnyStatus: Bool = false) async throws(ClientError) -> HTTPResponse {
+        let transport = UnixSocketTransport(path: socketPath, timeout: timeout)
+        let response: HTTPResponse
+        do {
+            response = try await BlockingWork.run {
+                try transport.exchange(method: method, target: target, body: body, contentType: contentType)
+            }
+        } catch let error as ClientError {
+            throw error
+        } catch {
+            throw ClientError(.badResponse, "request to \(socketPath) failed: \(error)", socketPath: socketPath)
+        }
+        guard acceptingAnyStatus || response.isSuccess else {
+            throw ClientError.failed(status: response.status, body: response.body, socketPath: socketPath)
+        }
+        return response
+    }
+
+    // MARK: Helpers
+
+    private func decode<T: Decodable>(_ response: HTTPResponse) throws(ClientError) -> T {
+        do {
+            return try JSONCoding.decode(T.self, from: response.body)
+        } catch {
+            throw ClientError(.badResponse, "inferd on \(socketPath) sent a \(response.status) answer that is not a \(T.self): \(error) — body: \(response.text.prefix(300))",
+                              socketPath: socketPath)
+        }
+    }
+
+    /// The content type of an encoded image, from its signature.
+    static func contentType(of image: [UInt8]) -> String {
+        if image.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if image.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "image/png" }
+        return "application/octet-stream"
+    }
+
+    /// Percent-encodes a path segment (model names are plain already; anything else is escaped).
+    static func escape(_ segment: String) -> String {
+        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~".utf8)
+        var result = ""
+        for byte in segment.utf8 {
+            if plain.contains(byte) {
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                result += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return result
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}

@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Core
+
+/// One HTTP/1.1 exchange over a Unix stream socket, with blocking POSIX calls, timed phase by phase.
+///
+/// Why not SwiftNIO here (the daemon uses it): a client sends one request and waits for one answer, so
+/// an event loop buys nothing, and it costs. Starting an event-loop group spawns threads and adds a few
+/// milliseconds to every `inferctl` run, and NIO's callbacks see bytes only after they have crossed
+/// the loop's thread hop, which blurs the timings this client exists to measure. With plain
+/// `connect`/`send`/`recv` the clock is read right at the system calls: `upload` ends when the last
+/// body byte is in the kernel, `wait` ends when the first answer byte is returned by `recv`.
+///
+/// Each exchange opens its own connection (connecting a Unix socket costs tens of microseconds and is
+/// reported as `connect`) and sends `Connection: close`, so no state leaks between requests.
+struct UnixSocketTransport: Sendable {
+    /// The socket path.
+    let path: String
+    /// How long a single `send` or `recv` may block (a cold load of a big model can take seconds).
+    let timeout: Duration
+
+    /// Sends `method target` with `body` and returns the complete answer, whatever its status.
+    ///
+    /// - Throws: ``ClientError`` `.daemonUnreachable` when the connection cannot be made,
+    ///   `.timedOut` when a send or receive blocks longer than ``timeout``, `.badResponse` when the
+    ///   answer is not HTTP/1.x or ends early.
+    func exchange(method: String, target: String, body: [UInt8] = [], contentType: String? = nil) throws(ClientError) -> HTTPResponse {
+        var timings = ClientTimings()
+        let start = ContinuousClock.now
+        let fd = try connectSocket()
+        defer { close(fd) }
+        let connected = ContinuousClock.now
+        timings.connect = Stopwatch.milliseconds(connected - start)
+
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: inferctl\r\nAccept: application/json\r\n"
+        if !body.isEmpty || method == "POST" || method == "PUT" {
+            head += "Content-Length: \(body.count)\r\n"
+        }
+        if let contentType { head += "Content-Type: \(contentType)\r\n" }
+        head += "Connection: close\r\n\r\n"
+        let headBytes = Array(head.utf8)
+
+        // A daemon may answer early and hang up (413 for a body over its limit): stop writing then,
+        // and read the answer it left.
+        var hungUp = false
+        var sent = try sendAll(fd, headBytes, hungUp: &hungUp)
+        if !hungUp { sent += try sendAll(fd, body, hungUp: &hungUp) }
+        let uploaded = ContinuousClock.now
+        timings.upload = Stopwatch.milliseconds(uploaded - connected)
+
+        var parser = HTTPResponseParser()
+        var firstByte: ContinuousClock.Instant?
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        do {
+            reading: while true {
+                let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if count < 0 {
+                    let error = errno
+                    if error == EINTR { continue }
+                    if error == EAGAIN || error == EWOULDBLOCK {
+                        throw ClientError(.timedOut, "no answer from inferd on \(path) within \(timeout)", socketPath: path)
+                    }
+                    if error == ECONNRESET, firstByte == nil {
+                        throw ClientError(.badResponse, "inferd on \(path) reset the connection without answering", socketPath: path)
+                    }
+                    throw ClientError(.badResponse, "reading the answer from \(path) failed: \(Self.describe(error))", socketPath: path)
+                }
+                if firstByte == nil { firstByte = ContinuousClock.now }
+                if count == 0 {
+                    try parser.finish()
+                    break reading
+                }
+                let done = try chunk.withUnsafeBytes { (raw) throws(HTTPResponseParser.Failure) in
+                    try parser.feed(UnsafeRawBufferPointer(rebasing: raw[0..<count]))
+                }
+                if done { break reading }
+            }
+        } catch let failure as HTTPResponseParser.Failure {
+            let context = hungUp ? " (it hung up after \(sent) of \(headBytes.count + body.count) request bytes)" : ""
+            throw ClientError(.badResponse, "bad answer from inferd on \(path)\(context): \(failure)", socketPath: path)
+        } catch let error as ClientError {
+            throw error
+        } catch {
+            throw ClientError(.badResponse, "reading the answer from \(path) failed: \(error)", socketPath: path)
+        }
+        let finished = ContinuousClock.now
+        timings.wait = Stopwatch.milliseconds((firstByte ?? finished) - uploaded)
+        timings.download = Stopwatch.milliseconds(finished - (firstByte ?? finished))
+        timings.endToEnd = Stopwatch.milliseconds(finished - start)
+        return HTTPResponse(status: parser.status, reason: parser.reason, headers: parser.headers, body: parser.body,
+                            timings: timings, bytesSent: sent)
+    }
+
+    /// Opens a connected socket with send and receive timeouts set.
+    private func connectSocket() throws(ClientError) -> Int32 {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let pathBytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard !pathBytes.isEmpty, pathBytes.count < capacity else {
+            throw ClientError(.daemonUnreachable, "socket path \"\(path)\" is empty or longer than \(capacity - 1) bytes", socketPath: path)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: pathBytes)
+            raw[pathBytes.count] = 0
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else {
+            throw ClientError(.daemonUnreachable, "cannot create a socket: \(Self.describe(errno))", socketPath: path)
+        }
+        var limit = timeval(tv_sec: Int(timeout.components.seconds),
+                            tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        var result: Int32
+        repeat {
+            result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+        } while result != 0 && errno == EINTR
+        guard result == 0 else {
+            let error = errno
+            close(fd)
+            switch error {
+            case ENOENT: throw ClientError.notRunning(path, reason: "no socket there")
+            case ECONNREFUSED: throw ClientError.notRunning(path, reason: "connection refused: a stale socket file")
+            case ENOTDIR: throw ClientError.notRunning(path, reason: "a parent of it is not a directory")
+            case EACCES, EPERM:
+                throw ClientError(.daemonUnreachable,
+                                  "permission denied connecting to inferd on \(path): join the socket's group or use your own daemon (--socket)",
+                                  socketPath: path)
+            default:
+                throw ClientError(.daemonUnreachable, "cannot connect to inferd on \(path): \(Self.describe(error))", socketPath: path)
+            }
+        }
+        return fd
+    }
+
+    /// Writes all of `bytes`; sets `hungUp` and stops when the daemon closed its end. Returns bytes written.
+    private func sendAll(_ fd: Int32, _ bytes: [UInt8], hungUp: inout Bool) throws(ClientError) -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { raw in
+                send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if count < 0 {
+                let error = errno
+                if error == EINTR { continue }
+                if error == EPIPE || error == ECONNRESET { hungUp = true; return offset }
+                if error == EAGAIN || error == EWOULDBLOCK {
+                    throw ClientError(.timedOut, "inferd on \(path) did not read the request within \(timeout)", socketPath: path)
+                }
+                throw ClientError(.badResponse, "sending to \(path) failed: \(Self.describe(error))", socketPath: path)
+            }
+            offset += count
+        }
+        return offset
+    }
+
+    static func describe(_ error: Int32) -> String {
+        String(cString: strerror(error))
+    }
+}

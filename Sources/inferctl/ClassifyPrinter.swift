@@ -1,0 +1,91 @@
+import Foundation
+
+/// Prints `inferctl classify` results as text: per image its labels and a row per request, then a
+/// summary with cold and warm figures side by side.
+struct ClassifyPrinter {
+    let mode: ClassifyRecord.Mode
+    let resize: ResizeMode
+    /// False with `--json`: nothing is printed.
+    let showText: Bool
+
+    /// One step of the breakdown: its column header, its summary name, and how to read it from a record.
+    private struct Step {
+        var header: String
+        var name: String
+        var value: (ClassifyRecord) -> Double?
+    }
+
+    private var steps: [Step] {
+        var steps: [Step] = []
+        if resize == .client { steps.append(Step(header: "resize", name: "client_resize") { $0.timings.clientResize }) }
+        steps.append(Step(header: "queue", name: "queue") { $0.timings.queue })
+        steps.append(Step(header: "load", name: "load") { $0.timings.load })
+        if mode == .inProcess {
+            steps.append(Step(header: "runtime", name: "runtime_init") { $0.timings.runtimeInit })
+            steps.append(Step(header: "read", name: "read") { $0.timings.read })
+            steps.append(Step(header: "compile", name: "compile") { $0.timings.compile })
+        }
+        steps.append(Step(header: "decode", name: "decode") { $0.timings.decode })
+        steps.append(Step(header: "preproc", name: "preprocess") { $0.timings.preprocess })
+        steps.append(Step(header: "compute", name: "compute") { $0.timings.compute })
+        steps.append(Step(header: "post", name: "postprocess") { $0.timings.postprocess })
+        steps.append(Step(header: mode == .daemon ? "server" : "total", name: mode == .daemon ? "server total" : "total") { $0.timings.total })
+        if mode == .daemon { steps.append(Step(header: "transfer", name: "transfer") { $0.timings.transfer }) }
+        steps.append(Step(header: "e2e", name: "end-to-end") { $0.timings.endToEnd })
+        return steps
+    }
+
+    /// Prints one image: what it is, its labels (from `labelsFrom`) and one row per request.
+    func printImage(path: String, records: [ClassifyRecord], labelsFrom first: ClassifyRecord?) {
+        guard showText, let first else { return }
+        var header = "\(path)  \(first.width)x\(first.height), \(HumanFormat.bytes(first.bytes))"
+        if resize == .client {
+            header += first.bytesSent < first.bytes ? ", sent \(HumanFormat.bytes(first.bytesSent)) resized on the client"
+                                                    : ", sent as is (resizing would not make it smaller)"
+        }
+        if let width = first.decodedWidth, let height = first.decodedHeight {
+            header += ", decoded at \(width)x\(height)"
+        }
+        header += "  →  \(first.model)" + (first.precision.map { " (\($0))" } ?? "")
+        if mode == .inProcess { header += ", in process" }
+        print(header)
+        let nameWidth = first.labels.map(\.label.count).max() ?? 0
+        for (rank, label) in first.labels.enumerated() {
+            let padding = String(repeating: " ", count: nameWidth - label.label.count)
+            print("  \(rank + 1). \(label.label)\(padding)  \(String(format: "%6.2f%%", Double(label.probability) * 100))")
+        }
+        var table = TextTable(headers: ["run", "state"] + (resize == .client ? ["sent"] : []) + steps.map(\.header) + ["(ms)"],
+                              alignments: [.right, .left] + (resize == .client ? [.right] : []) + steps.map { _ in .right } + [.left],
+                              indent: 2)
+        for record in records {
+            table.append(["\(record.run)", record.cold ? "cold" : "warm"]
+                         + (resize == .client ? [HumanFormat.bytes(record.bytesSent)] : [])
+                         + steps.map { HumanFormat.milliseconds($0.value(record)) })
+        }
+        print(table.render())
+        print("")
+    }
+
+    /// Prints cold and warm means side by side, when there is more than one request.
+    func printSummary(_ records: [ClassifyRecord]) {
+        guard showText, records.count > 1 else { return }
+        let cold = records.filter(\.cold)
+        let warm = records.filter { !$0.cold }
+        var table = TextTable(headers: ["summary (ms)", cold.count > 1 ? "cold (mean of \(cold.count))" : "cold",
+                                        warm.count > 1 ? "warm (mean of \(warm.count))" : "warm"],
+                              alignments: [.left, .right, .right])
+        for step in steps {
+            table.append([step.name, HumanFormat.milliseconds(mean(cold, step.value)), HumanFormat.milliseconds(mean(warm, step.value))])
+        }
+        if resize == .client {
+            table.append(["bytes sent", cold.isEmpty ? "-" : HumanFormat.bytes(cold.map(\.bytesSent).reduce(0, +) / cold.count),
+                          warm.isEmpty ? "-" : HumanFormat.bytes(warm.map(\.bytesSent).reduce(0, +) / warm.count)])
+        }
+        print(table.render())
+    }
+
+    private func mean(_ records: [ClassifyRecord], _ value: (ClassifyRecord) -> Double?) -> Double? {
+        let values = records.compactMap(value)
+        return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+}

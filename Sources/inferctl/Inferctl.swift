@@ -1,0 +1,46 @@
+import ArgumentParser
+
+/// The root command: `inferctl <subcommand>`.
+struct Inferctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inferctl",
+        abstract: "Control inferd, the on-device inference daemon, and classify images through it.",
+        discussion: """
+        inferctl talks HTTP/1.1 to inferd over its Unix socket. Every command takes --socket; every \
+        command that prints data takes --json (stable keys, for scripts).
+
+        SOCKET
+          --socket PATH, else $INFERD_SOCKET, else /run/inferd/inferd.sock when it exists (the system \
+        service), else $XDG_RUNTIME_DIR/inferd.sock, else /tmp/inferd-$UID.sock.
+
+        EXIT STATUS
+          0  ok
+          1  a request failed (the daemon's message is printed), or an image or model could not be read
+          2  usage: bad arguments or options (nothing was sent)
+          3  the daemon is unreachable: not running, a stale socket, or no permission on the socket
+        """,
+        version: "0.1.0",
+        subcommands: [
+            ClassifyCommand.self, ModelsCommand.self, StatusCommand.self,
+            LoadCommand.self, UnloadCommand.self, PinCommand.self, UnpinCommand.self,
+            KeepAliveCommand.self, TrimCommand.self,
+        ]
+    )
+}
+
+extension Inferctl {
+    /// Parses the command line, runs the command and returns the exit code (see ``ExitStatus``).
+    static func runMain(_ arguments: [String]? = nil) async -> Int32 {
+        do {
+            var command = try await asyncParseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return ExitStatus.ok.rawValue
+        } catch {
+            return ExitStatus.report(error)
+        }
+    }
+}

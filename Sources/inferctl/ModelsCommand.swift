@@ -1,0 +1,58 @@
+import ArgumentParser
+import Core
+import Foundation
+import InferdClient
+
+/// `inferctl models`: every model the daemon knows, like `ollama ps`.
+struct ModelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "List the daemon's models: state, class, size, last use, keep-alive, requests.",
+        discussion: """
+        Columns: NAME; STATE (cold, loading, warm, evicting, failed); CLASS, the eviction priority class \
+        (pinned, foreground, recent, cached; victims come from cached first); SIZE, the measured resident \
+        cost while warm, or an estimate marked ~ (from the file size) otherwise; LAST USED; UNTIL, when a \
+        keep-alive will unload it ("forever" when pinned, "-" when no keep-alive applies); REQUESTS and \
+        COLD STARTS since the daemon started. A failed model's reason follows the table.
+
+        --json prints the daemon's model list as it sent it (GET /v1/models).
+        """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let client = connection.client()
+        if output.json {
+            output.printRawJSON(try await client.send("GET", "/v1/models").body)
+            return
+        }
+        let list = try await client.models()
+        print(Self.render(list, now: Date().timeIntervalSince1970))
+    }
+
+    /// The table, and a line per failed model with its reason.
+    static func render(_ list: ModelList, now: Double) -> String {
+        var table = TextTable(headers: ["NAME", "STATE", "CLASS", "SIZE", "LAST USED", "UNTIL", "REQUESTS", "COLD STARTS"],
+                              alignments: [.left, .left, .left, .right, .left, .left, .right, .right])
+        for model in list.models {
+            let size = (model.bytesEstimated ? "~" : "") + HumanFormat.bytes(model.bytes)
+            let until: String
+            if model.pinned {
+                until = "forever"
+            } else if let expiresAt = model.expiresAt {
+                until = HumanFormat.until(expiresAt, now: now)
+            } else {
+                until = "-"
+            }
+            table.append([model.name, model.state.rawValue, model.priorityClass?.rawValue ?? "-", size,
+                          HumanFormat.ago(model.lastUsed, now: now), until, "\(model.requests)", "\(model.coldStarts)"])
+        }
+        var text = list.models.isEmpty ? "no models (is the daemon's models directory empty?)" : table.render()
+        for model in list.models where model.state == .failed {
+            text += "\n\(model.name) failed: \(model.failure ?? "no reason given")"
+        }
+        return text
+    }
+}
