@@ -51,13 +51,21 @@ extension DaemonTests {
             let trim = try await RawHTTP.post(socket: daemon.socketPath, "/v1/trim?level=extreme")
             #expect(trim.status == 400)
 
-            // Malformed HTTP is answered 400 by the parser and the connection closed.
+            // Malformed HTTP is answered 400 (JSON, like every error) and the connection closed.
             let garbage = try await RawHTTP.offPool {
                 let connection = try RawHTTP.Connection(socket: daemon.socketPath)
                 try connection.write("THIS IS NOT HTTP\r\n\r\n")
+                return try connection.readResponse()
+            }
+            #expect(garbage.status == 400)
+            #expect(try garbage.json(ErrorBody.self).code == .badRequest)
+            #expect(garbage.header("connection")?.lowercased() == "close")
+            let badChunk = try await RawHTTP.offPool {
+                let connection = try RawHTTP.Connection(socket: daemon.socketPath)
+                try connection.write("POST /v1/models/squeezenet/classify HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n")
                 return try connection.readResponse().status
             }
-            #expect(garbage == 400)
+            #expect(badChunk == 400)
             try await API.expectServing(daemon, after: "malformed HTTP")
 
             let status = try await RawHTTP.get(socket: daemon.socketPath, "/v1/status").json(StatusResponse.self)
