@@ -98,6 +98,16 @@ extension DaemonTests {
             #expect(try await daemon.stop() == 0)
         }
 
+        @Test func aModelThatCanNeverFitIs507() async throws {
+            let daemon = try await DaemonProcess.start(arguments: ["--memory-budget", "100M"])
+            let response = try await API.classify(daemon, model: "alexnet", sample: "coffee.jpg")
+            #expect(response.status == 507, "\(response.text)")
+            #expect(try response.json(ErrorBody.self).code == .insufficientMemory)
+            #expect(try await API.summary(daemon, "alexnet").inFlight == 0)
+            try await API.expectServing(daemon, after: "507")
+            #expect(try await daemon.stop() == 0)
+        }
+
         @Test func bodiesOverTheLimitAreRefusedBeforeTheUploadFinishes() async throws {
             let daemon = try await DaemonProcess.start(arguments: ["--max-body-bytes", "1M"])
             let path = "/v1/models/efficientnet-lite0/classify"

@@ -297,8 +297,8 @@ public final class InferenceService: Sendable {
 
     // MARK: Helpers
 
-    /// Runs typed-throwing blocking work on ``BlockingWork`` and maps its error.
-    private static func blocking<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T,
+    /// Runs typed-throwing blocking work (decoding, big JSON) on ``BlockingWork`` and maps its error.
+    static func blocking<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T,
                                                         map: (E) -> InferdError) async throws(InferdError) -> T {
         do {
             return try await BlockingWork.run { try body() }
