@@ -90,15 +90,19 @@ extension DaemonTests {
                 try before.write(RawHTTP.request(method: "GET", path: "/v2/health/ready"))
                 let ready = try before.readResponse().status
                 // A request whose body is still being sent when SIGTERM arrives is finished and answered.
+                // Writing 4 MiB of its body returns only once the server has read most of it, so its
+                // head has certainly been parsed before the signal (socket buffers are ~200 KiB).
+                let half = [UInt8](repeating: 0x20, count: 4 << 20)
                 let pending = try RawHTTP.Connection(socket: socket)
-                try pending.write("GET /v2/health/ready HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab")
+                try pending.write("GET /v2/health/ready HTTP/1.1\r\nHost: x\r\nContent-Length: \(2 * half.count)\r\n\r\n")
+                try pending.write(half)
                 daemon.signal(SIGTERM)
                 // Draining has begun once the listener refuses new connections.
                 let deadline = Date().addingTimeInterval(60)
                 while Date() < deadline, (try? RawHTTP.Connection(socket: socket, timeout: 5)) != nil {
                     Thread.sleep(forTimeInterval: 0.01)
                 }
-                try pending.write("cd")
+                try pending.write(half)
                 return (ready, try pending.readResponse())
             }
             #expect(before == 200)
