@@ -20,6 +20,7 @@ public struct CatalogReloader: Service {
     let didReload: @Sendable () -> Void
     private let trap: SignalTrap
 
+    /// Traps SIGHUP from now on; `willReload`/`didReload` run around each reload.
     public init(service: InferenceService, logger: Logger,
                 willReload: @escaping @Sendable () -> Void = {}, didReload: @escaping @Sendable () -> Void = {}) {
         self.service = service
@@ -29,6 +30,8 @@ public struct CatalogReloader: Service {
         trap = SignalTrap(SIGHUP)
     }
 
+    /// Reloads on each SIGHUP until graceful shutdown. A failed rescan is logged and the previous
+    /// catalog kept; never throws.
     public func run() async throws {
         defer { trap.cancel() }
         await cancelWhenGracefulShutdown {
