@@ -112,6 +112,25 @@ extension DaemonTests {
             #expect(try await daemon.waitForExit() == 0)
         }
 
+        @Test func readyOnlyAfterThePreloadIsWarm() async throws {
+            // DaemonProcess.start returns at the first 200 from /v2/health/ready: by then the preloaded
+            // and pinned models must be warm, and their first request must not be cold.
+            let daemon = try await DaemonProcess.start(arguments: ["--preload", "alexnet", "--pin", "squeezenet"])
+            let alexnet = try await API.summary(daemon, "alexnet")
+            #expect(alexnet.state == .warm)
+            #expect(alexnet.loads == 1)
+            let squeezenet = try await API.summary(daemon, "squeezenet")
+            #expect(squeezenet.state == .warm)
+            #expect(squeezenet.pinned)
+            let first = try await API.classified(daemon, model: "alexnet", sample: "coffee.jpg")
+            #expect(!first.cold)
+            #expect(first.timings.load == 0)
+            let status = try await RawHTTP.get(socket: daemon.socketPath, "/v1/status").json(StatusResponse.self)
+            #expect(status.modelsWarm == 2)
+            #expect((status.startupMilliseconds ?? 0) > 0)
+            #expect(try await daemon.stop() == 0)
+        }
+
         @Test func staleSocketFileIsReplaced() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-stale-\(UUID().uuidString.prefix(8))").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
