@@ -52,24 +52,15 @@ struct OpenInferenceHandlers: Sendable {
     func infer(_ request: HTTPRequest) async throws(InferdError) -> HTTPResponse {
         let name = try Self.modelName(request)
         _ = try service.bundle(name)
-        let (json, binaryPart) = try BinaryTensorBody.split(request.body, headerLength: request.headers.first(name: BinaryTensorBody.headerLengthField))
-        var binary = binaryPart
-        let body = try JSONCoding.decode(OpenInference.InferenceRequest.self, from: json, what: "inference request")
-        guard body.inputs.count == 1, let input = body.inputs.first else {
-            throw InferdError(.badRequest, "\(name) takes exactly one input (an RGB image tensor), got \(body.inputs.count)")
-        }
-        let bytes: [UInt8]
-        if let size = input.parameters?["binary_data_size"] {
-            guard let size = size.intValue else { throw InferdError(.badRequest, "input \(input.name): binary_data_size must be an integer") }
-            bytes = try BinaryTensorBody.take(size, for: input.name, from: &binary)
-        } else if let data = input.data {
-            bytes = try Self.pixelBytes(data.values, input: input.name)
-        } else {
-            throw InferdError(.badRequest, "input \(input.name) has neither data nor parameters.binary_data_size")
-        }
+        let headerLength = request.headers.first(name: BinaryTensorBody.headerLengthField)
+        let body = request.body
+        // A JSON tensor of a large image is millions of numbers: parse it off the cooperative pool.
+        let (parsed, input, bytes) = try await InferenceService.blocking { () throws(InferdError) in
+            try Self.parse(body, headerLength: headerLength, model: name)
+        } map: { $0 }
         let result = try await service.infer(model: name, tensor: ImageTensor(name: input.name, shape: input.shape,
                                                                             datatype: input.datatype, bytes: bytes))
-        return try Self.answer(result, to: body)
+        return try Self.answer(result, to: parsed)
     }
 
     /// `POST /v2/repository/index` with an optional `{"ready": true}` body.
@@ -93,6 +84,27 @@ struct OpenInferenceHandlers: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Splits and decodes an `/infer` body: the request, its one input and that input's bytes.
+    static func parse(_ body: ByteBuffer, headerLength: String?, model name: String) throws(InferdError)
+        -> (OpenInference.InferenceRequest, OpenInference.RequestInput, [UInt8]) {
+        let (json, binaryPart) = try BinaryTensorBody.split(body, headerLength: headerLength)
+        var binary = binaryPart
+        let request = try JSONCoding.decode(OpenInference.InferenceRequest.self, from: json, what: "inference request")
+        guard request.inputs.count == 1, let input = request.inputs.first else {
+            throw InferdError(.badRequest, "\(name) takes exactly one input (an RGB image tensor), got \(request.inputs.count)")
+        }
+        let bytes: [UInt8]
+        if let size = input.parameters?["binary_data_size"] {
+            guard let size = size.intValue else { throw InferdError(.badRequest, "input \(input.name): binary_data_size must be an integer") }
+            bytes = try BinaryTensorBody.take(size, for: input.name, from: &binary)
+        } else if let data = input.data {
+            bytes = try pixelBytes(data.values, input: input.name)
+        } else {
+            throw InferdError(.badRequest, "input \(input.name) has neither data nor parameters.binary_data_size")
+        }
+        return (request, input, bytes)
+    }
 
     /// The `{name}` parameter, checking `{version}` (only version "1" exists).
     static func modelName(_ request: HTTPRequest) throws(InferdError) -> String {

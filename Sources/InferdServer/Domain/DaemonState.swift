@@ -21,6 +21,9 @@ public final class DaemonState: Sendable {
         var startupMilliseconds: Double?
     }
 
+    /// - Parameters:
+    ///   - startup: started as early as possible in `main`, for the start-up time.
+    ///   - socketActivated: true when the listener was inherited.
     public init(startup: Stopwatch = Stopwatch(), startedAt: Date = Date(), socketActivated: Bool = false) {
         self.startup = startup
         self.startedAt = startedAt
@@ -41,6 +44,7 @@ public final class DaemonState: Sendable {
 
     /// Ready and not draining.
     public var isReady: Bool { state.withLock { $0.ready && !$0.draining } }
+    /// True once shutdown began.
     public var isDraining: Bool { state.withLock { $0.draining } }
     /// Process start to ready, ms; nil before ready.
     public var startupMilliseconds: Double? { state.withLock { $0.startupMilliseconds } }

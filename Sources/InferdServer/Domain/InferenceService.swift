@@ -11,10 +11,15 @@ import Synchronization
 /// or the cooperative pool. Model state belongs to the ``ModelManager``; this type only asks it for
 /// leases and forwards management calls.
 public final class InferenceService: Sendable {
+    /// The owner of model state; this service only leases models and forwards management calls.
     public let manager: ModelManager<LoadedModel>
+    /// The OpenVINO runtime (for reading metadata of models never loaded).
     public let engine: Engine
+    /// How models are compiled (reported by `/v1/status`).
     public let engineOptions: EngineOptions
+    /// Body, image and top-K limits.
     public let limits: RequestLimits
+    /// Readiness and draining.
     public let state: DaemonState
     private let logger: Logger
     private let catalogBox: Mutex<ModelCatalog>
@@ -22,8 +27,10 @@ public final class InferenceService: Sendable {
 
     /// Server name and version for `/v2` and `/v1/status`.
     public static let serverName = "inferd"
+    /// The daemon's version.
     public static let version = "0.1.0"
 
+    /// - Parameter catalog: the catalog the manager was created with (kept for lookups and reloads).
     public init(manager: ModelManager<LoadedModel>, catalog: ModelCatalog, engine: Engine, engineOptions: EngineOptions,
                 limits: RequestLimits, state: DaemonState, logger: Logger) {
         self.manager = manager
@@ -219,20 +226,26 @@ public final class InferenceService: Sendable {
     /// Every model with its life-cycle facts.
     public func models() async -> ModelList { ModelList(models: await manager.summaries()) }
 
+    /// One model. Throws `.unknownModel`.
     public func model(_ name: String) async throws(InferdError) -> ModelSummary { try await manager.summary(name) }
 
+    /// Loads `name` now (answers when warm). Throws `.unknownModel`, `.loadFailed`, `.insufficientMemory`.
     public func load(_ name: String) async throws(InferdError) -> ModelSummary { try await manager.load(name) }
 
+    /// Unloads `name` after its in-flight requests. Throws `.unknownModel`, `.conflict` (pinned).
     public func unload(_ name: String) async throws(InferdError) -> ModelSummary { try await manager.unload(name) }
 
+    /// Pins (loading it if cold) or unpins `name`. Throws `.unknownModel` and load errors.
     public func setPinned(_ name: String, _ pinned: Bool) async throws(InferdError) -> ModelSummary {
         try await manager.setPinned(name, pinned)
     }
 
+    /// Sets `name`'s keep-alive (`nil` default, `0` after each request, `-1` forever).
     public func setKeepAlive(_ name: String, seconds: Double?) async throws(InferdError) -> ModelSummary {
         try await manager.setKeepAlive(name, seconds: seconds)
     }
 
+    /// Evicts as memory pressure at `level` would; answers what went.
     public func trim(_ level: PressureLevel) async -> TrimResponse {
         TrimResponse(level: level.rawValue, evicted: await manager.trim(level))
     }
@@ -297,8 +310,8 @@ public final class InferenceService: Sendable {
 
     // MARK: Helpers
 
-    /// Runs typed-throwing blocking work on ``BlockingWork`` and maps its error.
-    private static func blocking<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T,
+    /// Runs typed-throwing blocking work (decoding, big JSON) on ``BlockingWork`` and maps its error.
+    static func blocking<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T,
                                                         map: (E) -> InferdError) async throws(InferdError) -> T {
         do {
             return try await BlockingWork.run { try body() }

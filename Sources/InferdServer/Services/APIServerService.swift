@@ -17,6 +17,7 @@ public struct APIServerService: Service {
         self.logger = logger
     }
 
+    /// Serves until graceful shutdown, then drains. Throws only if the listener fails.
     public func run() async throws {
         let server = self.server
         let state = service.state

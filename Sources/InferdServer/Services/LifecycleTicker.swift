@@ -8,11 +8,13 @@ public struct LifecycleTicker: Service {
     /// Time between sweeps. Default 1 second.
     let interval: Duration
 
+    /// - Parameter interval: time between sweeps (default 1 second).
     public init(manager: ModelManager<LoadedModel>, interval: Duration = .seconds(1)) {
         self.manager = manager
         self.interval = interval
     }
 
+    /// Sweeps until graceful shutdown (or cancellation); never throws.
     public func run() async throws {
         let manager = self.manager
         let interval = self.interval

@@ -11,12 +11,14 @@ public struct PreloadService: Service {
     /// Called once ready (for example to tell systemd `READY=1`).
     let onReady: @Sendable () -> Void
 
+    /// - Parameter onReady: called once, after the preload, unless the daemon is already draining.
     public init(service: InferenceService, logger: Logger, onReady: @escaping @Sendable () -> Void = {}) {
         self.service = service
         self.logger = logger
         self.onReady = onReady
     }
 
+    /// Preloads (failures are logged by the manager, the daemon still starts), marks ready, returns.
     public func run() async throws {
         await service.manager.preload()
         guard !service.state.isDraining else { return }
