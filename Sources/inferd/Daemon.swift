@@ -20,8 +20,12 @@ struct Daemon {
         let modelsDirectory = configuration.modelsDirectory ?? DefaultPaths.models(environment: environment)
 
         let engine: Engine
+        let deviceName: String
         do {
             engine = try Engine()
+            // Load the device plugin before any model, so it counts in the daemon's base memory and not
+            // in the first model's measured size.
+            deviceName = try engine.prepareDevice(configuration.engine.device)
         } catch {
             throw fail("cannot start OpenVINO: \(error)", status: ExitStatus.runtime)
         }
@@ -37,16 +41,25 @@ struct Daemon {
         } catch {
             throw fail("configuration: \(error.message)", status: ExitStatus.usage)
         }
-        for name in lifecycle.preload + lifecycle.pinned where catalog[name] == nil {
-            throw fail("preload/pin names unknown model \"\(name)\"; the models directory has: \(catalog.names.joined(separator: ", "))",
-                       status: ExitStatus.usage)
+        do {
+            try lifecycle.validate(against: catalog)
+        } catch {
+            throw fail("configuration: \(error.message)", status: ExitStatus.usage)
         }
 
         let options = configuration.engine
         let loader = ModelLoader(engine: engine, options: options)
+        do {
+            let warmUpMs = try await BlockingWork.run { try loader.warmUpEngine() }
+            logger.debug("engine warm-up took \(String(format: "%.0f", warmUpMs)) ms")
+        } catch {
+            throw fail("OpenVINO cannot compile for \(options.device): \(error)", status: ExitStatus.runtime)
+        }
         let manager = ModelManager<LoadedModel>(
             catalog: catalog, configuration: lifecycle,
-            loader: { bundle, warmUp in try await BlockingWork.run { try loader.load(bundle, warmUp: warmUp) } },
+            // Every load ends with a warm-up inference: the infer request's buffers then count in the
+            // model's measured size, and the request that paid the cold start computes at warm speed.
+            loader: { bundle, _ in try await BlockingWork.run { try loader.load(bundle, warmUp: true) } },
             logger: Logger(label: "inferd.lifecycle"))
         let state = DaemonState(startup: startup)
         let service = InferenceService(manager: manager, catalog: catalog, engine: engine, engineOptions: options,
@@ -67,7 +80,7 @@ struct Daemon {
         logger.info("""
             inferd \(InferenceService.version) listening on \(socketPath)\(preparation == .replacedStale ? " (replaced a stale socket file)" : ""); \
             models in \(catalog.directory): \(catalog.names.isEmpty ? "none" : catalog.names.joined(separator: ", ")) \
-            (\(catalog.problems.count) problem(s)); engine \(engineText); OpenVINO \(Engine.version); \
+            (\(catalog.problems.count) problem(s)); engine \(engineText) on \(deviceName); OpenVINO \(Engine.version); \
             budget \(formatBytes(lifecycle.budget.bytes)) (\(lifecycle.budget.source)), policy \(lifecycle.policy.rawValue)\
             \((lifecycle.pinned + lifecycle.preload).isEmpty ? "" : ", preload " + (lifecycle.pinned + lifecycle.preload).joined(separator: ", ")); \
             max body \(configuration.limits.maxBodyBytes) bytes

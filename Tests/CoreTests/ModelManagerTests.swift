@@ -101,10 +101,25 @@ import Testing
             Issue.record("expected 507")
         } catch let error as InferdError {
             #expect(error.code == .insufficientMemory)
-            #expect(error.message.contains("can never fit"))
+            #expect(error.message.contains("cannot fit"))
         }
         #expect(await manager.warmNames() == ["small"])
         #expect(loader.loads(of: "huge") == 0)
+    }
+
+    @Test func aHighEstimateIsTriedAndAnOversizedModelIsUnloadedAfterItsRequest() async throws {
+        // Learned factor 10 (from a) makes b's estimate 1000 > budget 500, but its file (100) fits: it is
+        // tried. It then measures 600 > budget: it serves its request and is unloaded when idle.
+        let (manager, loader, _) = makeManager(files: ["a": 10, "b": 100], sizes: ["a": 100, "b": 600], budget: 500)
+        try await manager.request("a")
+        #expect(try await manager.summary("b").bytes == 1000)
+        #expect(try await manager.request("b") == true)
+        #expect(loader.loads(of: "b") == 1)
+        #expect(await manager.warmNames() == [])
+        #expect(await manager.status().usedBytes <= 500)
+        // Now b's measured size is certain: refused without loading.
+        await #expect(throws: InferdError.self) { try await manager.request("b") }
+        #expect(loader.loads(of: "b") == 1)
     }
 
     @Test func concurrentFirstRequestsShareOneLoad() async throws {

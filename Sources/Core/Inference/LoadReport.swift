@@ -11,8 +11,8 @@ public struct LoadReport: Codable, Sendable, Equatable {
     /// The precision OpenVINO chose (`f32`, `bf16`, …).
     public var precision: String
 
-    /// Read plus compile, ms.
-    public var totalMilliseconds: Double { readMilliseconds + compileMilliseconds }
+    /// Read plus compile plus warm-up, ms: what a cold start costs before the request's own inference.
+    public var totalMilliseconds: Double { readMilliseconds + compileMilliseconds + (warmupMilliseconds ?? 0) }
 
     public init(readMilliseconds: Double, compileMilliseconds: Double, warmupMilliseconds: Double? = nil,
                 residentBytes: Int64, precision: String) {

@@ -15,7 +15,9 @@ public struct ModelLoader: Sendable {
     ///
     /// - Throws: ``OpenVINOError`` with OpenVINO's reason (corrupt file, unsupported operator, …).
     public func load(_ bundle: ModelBundle, warmUp: Bool = false) throws -> LoadedModel {
-        let before = ProcessMemory.residentBytes()
+        // Trim the heap on both sides so freed-but-cached arena pages do not count for or against the model.
+        MemoryRelease.trimHeap()
+        let before = ProcessMemory.anonymousBytes()
         let (graph, readMs) = try Stopwatch.time { () throws(OpenVINOError) -> ModelGraph in
             try engine.readModel(at: bundle.modelPath)
         }
@@ -41,7 +43,8 @@ public struct ModelLoader: Sendable {
             let (_, warmMs) = try Stopwatch.time { try model.classify(blank, top: 1, timings: &timings) }
             report.warmupMilliseconds = warmMs
         }
-        report.residentBytes = max(0, ProcessMemory.residentBytes() - before)
+        MemoryRelease.trimHeap()
+        report.residentBytes = max(0, ProcessMemory.anonymousBytes() - before)
         return model.withLoadReport(report)
     }
 }

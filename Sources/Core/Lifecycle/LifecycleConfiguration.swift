@@ -62,4 +62,25 @@ public struct LifecycleConfiguration: Sendable, Equatable {
             throw ConfigurationError(.invalidValue, "keep-alive of \(name) must be >= 0 seconds, or -1 for forever")
         }
     }
+
+    /// Checks the configuration against the models there are: preload and pinned names must exist, the
+    /// budget must hold the smallest model, and the pinned models must fit together (by their estimated
+    /// size, file size × ``initialSizeFactor``).
+    public func validate(against catalog: ModelCatalog) throws(ConfigurationError) {
+        try validate()
+        for name in preload + pinned where catalog[name] == nil {
+            throw ConfigurationError(.invalidValue,
+                "preload/pin names unknown model \"\(name)\"; the models directory has: \(catalog.names.joined(separator: ", "))")
+        }
+        func estimate(_ bundle: ModelBundle) -> Int64 { Int64(Double(bundle.fileBytes) * initialSizeFactor) }
+        if let smallest = catalog.bundles.values.min(by: { estimate($0) < estimate($1) }), estimate(smallest) > budget.bytes {
+            throw ConfigurationError(.invalidValue,
+                "memory budget \(formatBytes(budget.bytes)) is below the smallest model (\(smallest.name), about \(formatBytes(estimate(smallest)))): no model could ever load; raise --memory-budget")
+        }
+        let pinnedBytes = Set(pinned).compactMap { catalog[$0] }.reduce(Int64(0)) { $0 + estimate($1) }
+        if pinnedBytes > budget.bytes {
+            throw ConfigurationError(.invalidValue,
+                "the pinned models need about \(formatBytes(pinnedBytes)) together, more than the memory budget \(formatBytes(budget.bytes))")
+        }
+    }
 }

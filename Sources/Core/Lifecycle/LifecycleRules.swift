@@ -70,15 +70,16 @@ public struct LifecycleRules: Sendable {
     }
 
     /// Victims in eviction order: idle, unpinned models in `classes` (lowest class first), each class in
-    /// `policy`'s order. For the budget, models younger than the minimum residency are spared.
+    /// `policy`'s order. For the budget, models younger than the minimum residency are spared, unless
+    /// `overBudget` (the budget is already exceeded: the guard protects against thrash, not overruns).
     public func victims(_ models: [ResidentState], reason: EvictionReason, classes: [ModelSummary.PriorityClass],
-                        excluding: String? = nil, policy: any EvictionPolicy, now: Double) -> [String] {
+                        excluding: String? = nil, policy: any EvictionPolicy, now: Double, overBudget: Bool = false) -> [String] {
         var ordered: [String] = []
         for priority in classes.sorted() {
             let candidates = models.compactMap { model -> EvictionCandidate? in
                 guard model.name != excluding, model.inFlight == 0, !model.pinned,
                       priorityClass(model, now: now) == priority else { return nil }
-                if reason == .budget, now < model.loadedAt + configuration.minimumResidency { return nil }
+                if reason == .budget, !overBudget, now < model.loadedAt + configuration.minimumResidency { return nil }
                 return candidate(model)
             }
             ordered += policy.order(candidates, now: now).map(\.name)

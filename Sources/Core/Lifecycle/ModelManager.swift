@@ -341,6 +341,12 @@ public actor ModelManager<Model: ResidentModel> {
             policy.recordAccess(rules.candidate(state), now: clock.now())
         }
         guard entry.inFlight == 0, entry.state == .warm else { return }
+        // A model that measured above what is left (its estimate was low) goes when idle, lowest class first.
+        while usedBytes() > configuration.budget.bytes, policy.evictsAutomatically,
+              let victim = victims(reason: .budget, classes: [.cached, .recent], overBudget: true).first {
+            evict(victim, reason: .budget)
+        }
+        guard entries[lease.name]?.state == .warm else { return }
         if entry.retired {
             evict(lease.name, reason: .manual)
             entries[lease.name] = nil
@@ -415,7 +421,7 @@ public actor ModelManager<Model: ResidentModel> {
         ])
         // The measured size may exceed the estimate: evict others (never this one) to get back under.
         while usedBytes() > configuration.budget.bytes, policy.evictsAutomatically,
-              let victim = victims(reason: .budget, classes: [.cached, .recent], excluding: name).first {
+              let victim = victims(reason: .budget, classes: [.cached, .recent], excluding: name, overBudget: true).first {
             evict(victim, reason: .budget)
         }
     }
@@ -432,13 +438,21 @@ public actor ModelManager<Model: ResidentModel> {
 
     /// Evicts until `name`'s estimated size fits, waiting (bounded) for in-flight requests or the churn
     /// guard when nothing can go yet.
+    ///
+    /// Only a certain figure refuses a model outright: its measured size from an earlier load, or before
+    /// any load its file size (the weights alone). An estimate that does not fit in the room there is
+    /// (budget less pinned and busy models) is tried when the file size fits; if the load then measures
+    /// above the budget, the lowest-class idle model goes when the request ends.
     private func makeRoom(for name: String) async throws(InferdError) {
-        let need = estimate(entries[name]!)
+        let entry = entries[name]!
         let budget = configuration.budget.bytes
-        guard need <= budget else {
+        let certain = entry.measuredBytes ?? entry.bundle.fileBytes
+        guard certain <= budget else {
+            let what = entry.measuredBytes == nil ? "its weights alone are" : "it measured"
             throw InferdError(.insufficientMemory,
-                              "model \(name) needs about \(formatBytes(need)) but the memory budget is \(formatBytes(budget)): it can never fit; raise --memory-budget")
+                              "model \(name) cannot fit: \(what) \(formatBytes(certain)) but the memory budget is \(formatBytes(budget)); raise --memory-budget")
         }
+        let need = min(estimate(entry), budget)
         let watch = Stopwatch()
         while usedBytes() + need > budget {
             if policy.evictsAutomatically,
@@ -446,6 +460,10 @@ public actor ModelManager<Model: ResidentModel> {
                 evict(victim, reason: .budget)
                 continue
             }
+            // Nothing more can go now. The estimate may be high (it is learned from other models): when
+            // the certain figure fits in what is left, try; a load that measures too big is unloaded
+            // after its request.
+            if usedBytes() + certain <= budget, entry.measuredBytes == nil { return }
             guard policy.evictsAutomatically else {
                 throw InferdError(.insufficientMemory,
                                   "no room for \(name) (\(formatBytes(need))) in \(formatBytes(budget)) and the manual policy evicts nothing: unload a model first")
@@ -485,9 +503,10 @@ public actor ModelManager<Model: ResidentModel> {
     }
 
     /// Victims in the rules' order (see ``LifecycleRules/victims(_:reason:classes:excluding:policy:now:)``).
-    private func victims(reason: EvictionReason, classes: [ModelSummary.PriorityClass], excluding: String? = nil) -> [String] {
+    private func victims(reason: EvictionReason, classes: [ModelSummary.PriorityClass], excluding: String? = nil,
+                         overBudget: Bool = false) -> [String] {
         rules.victims(entries.keys.compactMap(resident), reason: reason, classes: classes, excluding: excluding,
-                      policy: policy, now: clock.now())
+                      policy: policy, now: clock.now(), overBudget: overBudget)
     }
 
     /// The rules' view of `name`, when it is warm.
@@ -506,10 +525,12 @@ public actor ModelManager<Model: ResidentModel> {
         }
     }
 
-    /// The model's own measured size from an earlier load, else file size × the learned factor.
+    /// The model's own measured size from an earlier load, else file size × the learned factor (the
+    /// median of measured/file ratios so far, ModelMesh-style).
     private func estimate(_ entry: Entry) -> Int64 {
         if let measured = entry.measuredBytes, measured > 0 { return measured }
-        let factor = sizeRatios.isEmpty ? configuration.initialSizeFactor : sizeRatios.reduce(0, +) / Double(sizeRatios.count)
+        // The median ratio: robust to an outlier such as a first load that also paid one-time set-up.
+        let factor = sizeRatios.isEmpty ? configuration.initialSizeFactor : sizeRatios.sorted()[(sizeRatios.count - 1) / 2]
         return Int64(Double(entry.bundle.fileBytes) * factor)
     }
 

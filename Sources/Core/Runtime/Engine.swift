@@ -24,6 +24,17 @@ public final class Engine: @unchecked Sendable {
         return version.buildNumber.map { String(cString: $0) } ?? "unknown"
     }
 
+    /// Loads the device's plugin now and returns its full name (for example the CPU model).
+    ///
+    /// Call once at start-up: the plugin's code and thread pools then count in the daemon's base memory
+    /// instead of in the first model's measured size.
+    public func prepareDevice(_ device: String) throws(OpenVINOError) -> String {
+        var value: UnsafeMutablePointer<CChar>?
+        try ovCheck(ov_core_get_property(handle, device, "FULL_DEVICE_NAME", &value), "load the \(device) plugin")
+        defer { ov_free(value) }
+        return value.map { String(cString: $0) } ?? device
+    }
+
     /// Reads a model file (ONNX, OpenVINO IR, TFLite, PaddlePaddle or TensorFlow) from disk.
     ///
     /// - Throws: ``OpenVINOError`` with the frontend's reason when the file is missing, truncated or
@@ -31,6 +42,16 @@ public final class Engine: @unchecked Sendable {
     public func readModel(at path: String) throws(OpenVINOError) -> ModelGraph {
         var model: OpaquePointer?
         try ovCheck(ov_core_read_model(handle, path, nil, &model), "read model \(path)")
+        return ModelGraph(handle: model!)
+    }
+
+    /// Reads a model held in memory (ONNX, IR without external weights, TFLite).
+    public func readModel(bytes: [UInt8]) throws(OpenVINOError) -> ModelGraph {
+        var model: OpaquePointer?
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { ov_core_read_model_from_memory_buffer(handle, $0.baseAddress, $0.count, nil, &model) }
+        }
+        try ovCheck(status, "read model from memory (\(bytes.count) bytes)")
         return ModelGraph(handle: model!)
     }
 

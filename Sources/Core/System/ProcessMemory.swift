@@ -10,10 +10,22 @@ public enum ProcessMemory {
         return pages * Int64(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// Resident anonymous memory in bytes (`RssAnon` in `/proc/self/status`): heap and anonymous
+    /// mappings, without file-backed pages (shared libraries, a memory-mapped model file) that the kernel
+    /// can drop and re-read at will. The figure a model's resident cost is measured with.
+    public static func anonymousBytes() -> Int64 {
+        statusField("RssAnon:")
+    }
+
     /// Peak resident set size in bytes (`VmHWM` in `/proc/self/status`).
     public static func peakResidentBytes() -> Int64 {
+        statusField("VmHWM:")
+    }
+
+    /// A `kB` field of `/proc/self/status`, in bytes.
+    private static func statusField(_ name: String) -> Int64 {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in text.split(separator: "\n") where line.hasPrefix(name) {
             let digits = line.split(separator: " ").dropFirst().first.flatMap { Int64($0) } ?? 0
             return digits * 1024
         }
