@@ -23,7 +23,7 @@ struct Inferctl: AsyncParsableCommand {
         subcommands: [
             ClassifyCommand.self, ModelsCommand.self, StatusCommand.self,
             LoadCommand.self, UnloadCommand.self, PinCommand.self, UnpinCommand.self,
-            KeepAliveCommand.self, TrimCommand.self,
+            KeepAliveCommand.self, TrimCommand.self, BenchCommand.self,
         ]
     )
 }
