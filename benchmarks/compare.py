@@ -70,7 +70,10 @@ def summarize(directory):
     host = daemon["host"]
     print(f"Host: {host['cpu']}, {host['cores']} cores ({', '.join(host['cpu_flags'])}), OpenVINO {host['openvino']}, "
           f"onnxruntime {ortj['onnxruntime']}, threads {daemon['settings']['threads']} (0 = all cores; onnxruntime {ortj['threads']}), "
-          f"precision {daemon['settings']['precision']} (ran as {raw['models'][0]['precision'] if raw['models'] else '?'}), {host['date']}")
+          f"precision {daemon['settings']['precision']} (ran as {raw['models'][0]['precision'] if raw['models'] else '?'}), {host['date']}, "
+          f"load average at start {' '.join(str(x) for x in host.get('load_average', []))}")
+    print()
+    print("Medians (p50) in ms: the host is shared, so means carry other work's noise.")
     print()
     print("| model | input | raw compute | daemon-model compute | inferd warm e2e | onnxruntime | raw read+compile | "
           "loader load | inferd cold load | cold load, cache | DCT decode+rescale | full decode+resize |")
@@ -78,20 +81,20 @@ def summarize(directory):
     targets = []
     for model in sorted(rawm):
         r = rawm[model]
-        raw_compute = r["raw_compute_ms"]["mean"]
-        raw_load = r["raw_read_ms"]["mean"] + r["raw_compile_ms"]["mean"]
+        raw_compute = r["raw_compute_ms"]["p50"]
+        raw_load = r["raw_read_ms"]["p50"] + r["raw_compile_ms"]["p50"]
         w = warm.get(model)
-        e2e = w["columns"]["total"]["mean"] if w else float("nan")
+        e2e = w["columns"]["total"]["p50"] if w else float("nan")
         c = cold.get(model)
         # The daemon's cold load as the caller sees it: what a cold answer costs beyond a warm one.
-        cold_load = (c["columns"]["total"]["mean"] - e2e) if c and w else float("nan")
-        server_load = c["columns"]["load"]["mean"] if c else float("nan")
+        cold_load = (c["columns"]["total"]["p50"] - e2e) if c and w else float("nan")
+        server_load = c["columns"]["load"]["p50"] if c else float("nan")
         k = cached.get(model)
         cache_load = k["columns"]["load"]["p50"] if k else float("nan")
-        o = ortj["models"].get(model, {}).get("compute_mean_ms", float("nan"))
+        o = ortj["models"].get(model, {}).get("compute_p50_ms", float("nan"))
         d = r.get("decode") or {}
-        print(f"| {model} | {r['input']} | {raw_compute:.2f} | {r['model_compute_ms']['mean']:.2f} | {e2e:.2f} | {o:.2f} | "
-              f"{raw_load:.1f} | {r['loader_load_ms']['mean']:.1f} | {server_load:.1f} (e2e {cold_load:.1f}) | {cache_load:.1f} | "
+        print(f"| {model} | {r['input']} | {raw_compute:.2f} | {r['model_compute_ms']['p50']:.2f} | {e2e:.2f} | {o:.2f} | "
+              f"{raw_load:.1f} | {r['loader_load_ms']['p50']:.1f} | {server_load:.1f} (e2e {cold_load:.1f}) | {cache_load:.1f} | "
               f"{d.get('rescale_dct_ms', float('nan')):.2f} | {d.get('rescale_full_ms', float('nan')):.2f} |")
         bound = 1.15 * raw_compute + 0.5
         targets.append((model, "warm e2e <= 1.15 x raw compute + 0.5 ms", e2e <= bound, f"{e2e:.2f} vs {bound:.2f} ms"))

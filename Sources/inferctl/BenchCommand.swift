@@ -153,7 +153,7 @@ struct BenchCommand: AsyncParsableCommand {
                                      precision: precision ?? status?.engine.precision ?? .auto,
                                      timeout: .milliseconds(Int64(connection.timeout * 1000)))
         if rawRuntime {
-            try RawRuntimeBench(settings: settings).run(json: output.json)
+            try await RawRuntimeBench(settings: settings).run(json: output.json)
             return
         }
 

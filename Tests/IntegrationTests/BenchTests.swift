@@ -26,7 +26,7 @@ import Testing
         let json = try #require(try run.json() as? [String: Any])
         #expect(Set(json.keys) == ["host", "settings", "cells", "resize_rule", "resize_verdicts"])
         let host = try #require(json["host"] as? [String: Any])
-        for key in ["cpu", "cores", "cpu_flags", "memory_bytes", "kernel", "openvino", "threads", "precision", "inferd_version", "date"] {
+        for key in ["cpu", "cores", "cpu_flags", "memory_bytes", "kernel", "openvino", "threads", "precision", "inferd_version", "date", "load_average"] {
             #expect(host.keys.contains(key), "host.\(key)")
         }
         let cells = try #require(json["cells"] as? [[String: Any]])

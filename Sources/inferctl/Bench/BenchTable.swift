@@ -19,7 +19,7 @@ enum BenchTable {
                           r.minorFaults.map(String.init) ?? "n/a", r.majorFaults.map(String.init) ?? "n/a",
                           r.energyJoules.map { String(format: "%.1f J", $0) } ?? "n/a"])
         }
-        var text = "host: \(result.host.cpu), \(result.host.cores) cores, OpenVINO \(result.host.openvino), threads \(result.host.threads.map(String.init) ?? "?") (0 = all), precision \(result.host.precision ?? "?")\n"
+        var text = "host: \(result.host.cpu), \(result.host.cores) cores, OpenVINO \(result.host.openvino), threads \(result.host.threads.map(String.init) ?? "?") (0 = all), precision \(result.host.precision ?? "?"), load average \(result.host.loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " "))\n"
         text += "columns: means in ms (load model, rescale bitmap = client resize + decode + preprocess, upload = transfer, compute probability, startup, total end to end)\n\n"
         text += table.render() + "\n"
         if let note = result.cells.first?.resources.energyNote, result.cells.allSatisfy({ $0.resources.energyJoules == nil }) {

@@ -19,12 +19,16 @@ struct HostInfo: Codable, Sendable {
     var inferdVersion: String?
     /// ISO 8601, UTC.
     var date: String
+    /// `/proc/loadavg`'s 1-, 5- and 15-minute averages when the run started: other work on the host
+    /// makes every figure noisier (on 2 cores a load above 2 means the benchmark shared them).
+    var loadAverage: [Double]
 
     enum CodingKeys: String, CodingKey {
         case cpu, cores, kernel, openvino, threads, precision, date
         case cpuFlags = "cpu_flags"
         case memoryBytes = "memory_bytes"
         case inferdVersion = "inferd_version"
+        case loadAverage = "load_average"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -39,6 +43,7 @@ struct HostInfo: Codable, Sendable {
         try c.encode(precision, forKey: .precision)
         try c.encode(inferdVersion, forKey: .inferdVersion)
         try c.encode(date, forKey: .date)
+        try c.encode(loadAverage, forKey: .loadAverage)
     }
 
     /// This host, with the daemon's status when there is one.
@@ -58,6 +63,8 @@ struct HostInfo: Codable, Sendable {
                         cpuFlags: interesting, memoryBytes: Int64(ProcessInfo.processInfo.physicalMemory), kernel: kernel,
                         openvino: status?.openvinoVersion ?? Engine.version, threads: status?.engine.threads,
                         precision: status?.engine.precision.rawValue, inferdVersion: status?.version,
-                        date: formatter.string(from: Date()))
+                        date: formatter.string(from: Date()),
+                        loadAverage: ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "")
+                            .split(separator: " ").prefix(3).compactMap { Double($0) })
     }
 }

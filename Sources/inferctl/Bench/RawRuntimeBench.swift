@@ -9,15 +9,17 @@ import Foundation
 /// network (f32 tensor, no preprocessing) and on the loader's model (u8 pixels at the network size),
 /// each `max(20, 10 × --repeat)` times after 5 warm-up runs; and, for the first image of the largest
 /// group, decoding with DCT scaling against a full decode, with the in-model resize each needs.
-struct RawRuntimeBench {
+struct RawRuntimeBench: Sendable {
     let settings: BenchSettings
 
-    func run(json: Bool) throws {
+    func run(json: Bool) async throws {
         let progress = ProgressBar(total: settings.models.count)
         var figures: [RawRuntimeFigures] = []
         for model in settings.models {
             progress.show("raw runtime: \(model)")
-            figures.append(try measure(try ModelDirectory.bundle(named: model, in: settings.modelsDirectory, why: "--raw-runtime")))
+            let bundle = try ModelDirectory.bundle(named: model, in: settings.modelsDirectory, why: "--raw-runtime")
+            // On a Dispatch worker, as the daemon runs loads and inference.
+            figures.append(try await BlockingWork.run { try measure(bundle) })
             progress.advance(label: "raw runtime: \(model)")
         }
         progress.finish()
