@@ -90,6 +90,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("profile-out"), help: ArgumentHelp("Write the simulator profile (ModelProfile JSON) to this file.", valueName: "file"))
     var profileOut: String?
 
+    @Option(name: .long, help: ArgumentHelp("Measure nothing: print (and --report) the results saved in this bench JSON.", valueName: "file"))
+    var from: String?
+
     @Flag(name: .customLong("raw-runtime"), help: "Measure OpenVINO in this process (read, compile, cache, compute, decode), no daemon.")
     var rawRuntime = false
 
@@ -123,6 +126,11 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let from {
+            guard let data = FileManager.default.contents(atPath: from) else { throw ValidationError("cannot read \(from)") }
+            try write(try JSONDecoder().decode(BenchResult.self, from: data))
+            return
+        }
         let modelsDirectory = ModelDirectory.resolve(self.modelsDirectory)
         let modes = try parsedModes
         let client = connection.client()
@@ -172,7 +180,23 @@ struct BenchCommand: AsyncParsableCommand {
                                                  resize: resize.modes.map(\.rawValue), repetitions: repetitions, warmup: warmup,
                                                  top: top, threads: settings.threads, precision: settings.precision.rawValue),
                                  cells: cells, resizeRule: rules, resizeVerdicts: ResizeRule.verdicts(rules))
+        try write(result)
+        if let profileOut {
+            var fallback: [String: Int64] = [:]
+            if let list = try? await client.models() {
+                for model in list.models { fallback[model.name] = model.bytes }
+            }
+            for name in names where fallback[name] == nil {
+                fallback[name] = (try? ModelCatalog.scan(modelsDirectory))?[name]?.fileBytes
+            }
+            let profile = result.profile(measuredBytes: runner.measuredBytes, fallbackBytes: fallback)
+            try Self.encode(profile).write(to: URL(fileURLWithPath: profileOut))
+            if !output.json && !csv { print("profile: \(profileOut)") }
+        }
+    }
 
+    /// Prints `result` as asked (table, JSON or CSV) and writes the report when asked.
+    func write(_ result: BenchResult) throws {
         if output.json {
             try output.printJSON(result)
         } else if csv {
@@ -185,18 +209,6 @@ struct BenchCommand: AsyncParsableCommand {
             try BenchReport.html(result).write(toFile: report + "/index.html", atomically: true, encoding: .utf8)
             try Self.encode(result).write(to: URL(fileURLWithPath: report + "/bench.json"))
             if !output.json && !csv { print("report: \(report)/index.html") }
-        }
-        if let profileOut {
-            var fallback: [String: Int64] = [:]
-            if let list = try? await client.models() {
-                for model in list.models { fallback[model.name] = model.bytes }
-            }
-            for name in names where fallback[name] == nil {
-                fallback[name] = (try? ModelCatalog.scan(modelsDirectory))?[name]?.fileBytes
-            }
-            let profile = result.profile(measuredBytes: runner.measuredBytes, fallbackBytes: fallback)
-            try Self.encode(profile).write(to: URL(fileURLWithPath: profileOut))
-            if !output.json && !csv { print("profile: \(profileOut)") }
         }
     }
 

@@ -42,9 +42,14 @@ public struct SVGBarChart: Sendable {
     /// The chart as an `<svg>` element.
     public func render() -> String {
         let left = 64.0, right = 16.0, top = 36.0
-        let legendRows = Double((series.count + 3) / 4)
-        let bottom = 64.0 + legendRows * 18
-        let plotWidth = max(10, width - left - right), plotHeight = max(10, height - top - bottom)
+        let plotWidth = max(10, width - left - right)
+        let slot = plotWidth / Double(max(1, bars.count))
+        // A label wider than its slot is broken into one word a line.
+        let labelLines = bars.map { bar in Double(bar.label.count) * 6.5 > slot ? bar.label.split(separator: " ").map(String.init) : [bar.label] }
+        let labelHeight = Double(labelLines.map(\.count).max() ?? 1) * 13
+        let legendRows = Double(SVGWriter.legendRows(series, width: plotWidth))
+        let bottom = 38.0 + labelHeight + legendRows * 18
+        let plotHeight = max(10, height - top - bottom)
         let totals = bars.map { bar in bar.values.prefix(series.count).reduce(0) { $0 + Self.clean($1) } }
         let axis = ChartAxis(minimum: 0, maximum: totals.max() ?? 1)
         let y = { (value: Double) in axis.position(value, from: top + plotHeight, to: top) }
@@ -60,7 +65,6 @@ public struct SVGBarChart: Sendable {
                  rotate: -90)
 
         // Bars.
-        let slot = plotWidth / Double(max(1, bars.count))
         let barWidth = min(60, slot * 0.7)
         for (index, bar) in bars.enumerated() {
             let x = left + slot * Double(index) + (slot - barWidth) / 2
@@ -77,12 +81,14 @@ public struct SVGBarChart: Sendable {
             }
             svg.close("g")
             svg.text(Markup.number(totals[index]), x: x + barWidth / 2, y: y(base) - 4, anchor: "middle", className: "value")
-            svg.text(bar.label, x: x + barWidth / 2, y: top + plotHeight + 16, anchor: "middle", className: "tick")
+            for (line, words) in labelLines[index].enumerated() {
+                svg.text(words, x: x + barWidth / 2, y: top + plotHeight + 16 + Double(line) * 13, anchor: "middle", className: "tick")
+            }
         }
         svg.line(x1: left, y1: top + plotHeight, x2: left + plotWidth, y2: top + plotHeight, className: "axis")
         svg.line(x1: left, y1: top, x2: left, y2: top + plotHeight, className: "axis")
 
-        svg.legend(series, x: left, y: top + plotHeight + 40, columnWidth: plotWidth / 4, swatch: .square)
+        svg.legend(series, x: left, y: top + plotHeight + 24 + labelHeight, width: plotWidth, swatch: .square)
         return svg.finish()
     }
 

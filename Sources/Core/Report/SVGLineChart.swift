@@ -53,9 +53,10 @@ public struct SVGLineChart: Sendable {
     /// The chart as an `<svg>` element.
     public func render() -> String {
         let left = 64.0, right = 16.0, top = 36.0
-        let legendRows = Double((series.count + 3) / 4)
+        let plotWidth = max(10, width - left - right)
+        let legendRows = Double(SVGWriter.legendRows(series.map(\.name), width: plotWidth))
         let bottom = 64.0 + legendRows * 18
-        let plotWidth = max(10, width - left - right), plotHeight = max(10, height - top - bottom)
+        let plotHeight = max(10, height - top - bottom)
         let points = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         let xAxis = ChartAxis(minimum: points.map(\.x).min() ?? 0, maximum: points.map(\.x).max() ?? 1)
         let yAxis = ChartAxis(minimum: yFromZero ? min(0, points.map(\.y).min() ?? 0) : (points.map(\.y).min() ?? 0),
@@ -92,7 +93,7 @@ public struct SVGLineChart: Sendable {
             }
             svg.close("g")
         }
-        svg.legend(series.map(\.name), x: left, y: top + plotHeight + 52, columnWidth: plotWidth / 4, swatch: .line)
+        svg.legend(series.map(\.name), x: left, y: top + plotHeight + 52, width: plotWidth, swatch: .line)
         return svg.finish()
     }
 }

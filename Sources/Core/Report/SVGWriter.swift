@@ -43,11 +43,25 @@ struct SVGWriter {
         text += "<path\(Self.attributes(attributes)) d=\"\(d)\" stroke=\"\(stroke)\"/>"
     }
 
-    /// Series names in rows of four columns from (`x`, `y`).
-    mutating func legend(_ names: [String], x: Double, y: Double, columnWidth: Double, swatch: Swatch) {
+    /// How many legend columns fit `width` for `names` (at most four; about 6.5 px a character).
+    static func legendColumns(_ names: [String], width: Double) -> Int {
+        let widest = Double(names.map(\.count).max() ?? 0) * 6.5 + 28
+        return max(1, min(4, Int(width / widest)))
+    }
+
+    /// Rows the legend of `names` takes in `width`.
+    static func legendRows(_ names: [String], width: Double) -> Int {
+        let columns = legendColumns(names, width: width)
+        return (names.count + columns - 1) / columns
+    }
+
+    /// Series names in rows from (`x`, `y`), as many columns as fit `width`.
+    mutating func legend(_ names: [String], x: Double, y: Double, width: Double, swatch: Swatch) {
+        let columns = Self.legendColumns(names, width: width)
+        let columnWidth = width / Double(columns)
         text += "<g class=\"legend\">"
         for (index, name) in names.enumerated() {
-            let cx = x + Double(index % 4) * columnWidth, cy = y + Double(index / 4) * 18
+            let cx = x + Double(index % columns) * columnWidth, cy = y + Double(index / columns) * 18
             switch swatch {
             case .square:
                 text += "<rect x=\"\(Markup.coordinate(cx))\" y=\"\(Markup.coordinate(cy - 9))\" width=\"10\" height=\"10\" fill=\"\(ChartPalette.colour(index))\"/>"
