@@ -23,7 +23,8 @@ struct Inferctl: AsyncParsableCommand {
         subcommands: [
             ClassifyCommand.self, ModelsCommand.self, StatusCommand.self,
             LoadCommand.self, UnloadCommand.self, PinCommand.self, UnpinCommand.self,
-            KeepAliveCommand.self, TrimCommand.self, TraceCommand.self, ReplayCommand.self, SimulateCommand.self,
+            KeepAliveCommand.self, TrimCommand.self, BenchCommand.self, TraceCommand.self, ReplayCommand.self,
+            SimulateCommand.self,
         ]
     )
 }

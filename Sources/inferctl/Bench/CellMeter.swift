@@ -1,0 +1,52 @@
+import Core
+import Foundation
+
+/// Measures a process's resources across one cell: construct it before the cell (it resets the peak
+/// RSS and reads the counters), call ``finish()`` after.
+struct CellMeter {
+    private let pid: Int32
+    private let energy: EnergyMeter
+    private let watch = Stopwatch()
+    private let startUsage: ProcessUsage?
+    private let startEnergy: [Double]?
+    private let peakReset: Bool
+
+    /// Starts measuring process `pid` (the daemon).
+    init(pid: Int32, energy: EnergyMeter) {
+        self.pid = pid
+        self.energy = energy
+        peakReset = ProcessUsage.resetPeakResident(pid: pid)
+        startUsage = ProcessUsage.read(pid: pid)
+        startEnergy = energy.read()
+    }
+
+    /// The resources used since the meter was made.
+    func finish() -> CellResources {
+        let wall = watch.elapsedMilliseconds
+        let end = ProcessUsage.read(pid: pid)
+        let delta = Self.delta(startUsage, end)
+        let joules = energy.joules(from: startEnergy, to: energy.read())
+        return CellResources(measured: "daemon",
+                             cpuPercent: delta.map { Self.percent(cpuSeconds: $0.cpuSeconds, wallMilliseconds: wall) },
+                             peakRSSBytes: ProcessUsage.peakResidentBytes(pid: pid),
+                             peakRSSNote: peakReset ? "reset before the cell" : "not reset (clear_refs refused): peak since the daemon started",
+                             minorFaults: delta?.minorFaults, majorFaults: delta?.majorFaults,
+                             energyJoules: joules, energyNote: Self.energyNote(energy, joules),
+                             wallMilliseconds: wall)
+    }
+
+    /// `end - start`, or nil when either is missing.
+    static func delta(_ start: ProcessUsage?, _ end: ProcessUsage?) -> ProcessUsage? {
+        guard let start, let end else { return nil }
+        return ProcessUsage(cpuSeconds: end.cpuSeconds - start.cpuSeconds, minorFaults: end.minorFaults - start.minorFaults,
+                            majorFaults: end.majorFaults - start.majorFaults)
+    }
+
+    static func percent(cpuSeconds: Double, wallMilliseconds: Double) -> Double {
+        wallMilliseconds > 0 ? cpuSeconds * 1000 / wallMilliseconds * 100 : 0
+    }
+
+    static func energyNote(_ meter: EnergyMeter, _ joules: Double?) -> String {
+        joules != nil ? "rapl" : "n/a: " + (meter.unavailableReason ?? "counters unreadable during the cell")
+    }
+}

@@ -1,0 +1,118 @@
+import Core
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+@testable import inferctl
+import Testing
+
+/// `inferctl bench` end to end on a tiny configuration against a real daemon (squeezenet, the smallest
+/// image group, one repetition): the JSON has every field, the report is well-formed HTML with the
+/// charts, the profile is a simulator profile. No timing is asserted.
+@Suite struct BenchTests {
+    @Test func benchRunsEndToEndAndReportsEveryField() async throws {
+        let daemon = try await DaemonProcess.start()
+        let output = daemon.directory + "/bench"
+        let run = try await InferctlProcess.run([
+            "bench", "--socket", daemon.socketPath, "--models", "squeezenet", "--groups", "540x960", "--repeat", "1",
+            "--warmup", "1", "--modes", "cold,warm,in-process", "--resize", "both", "--json",
+            "--report", output, "--profile-out", output + "/profile.json",
+        ], environment: ["INFERD_MODELS": DaemonProcess.modelsDirectory])
+        let stopped = try await daemon.stop()
+        #expect(run.status == 0, "\(run.stderr)\n\(daemon.stderrLog)")
+        #expect(stopped == 0)
+        #expect(!run.stderr.contains("["), "no progress bar when stderr is not a terminal: \(run.stderr)")
+
+        let json = try #require(try run.json() as? [String: Any])
+        #expect(Set(json.keys) == ["host", "settings", "cells", "resize_rule", "resize_verdicts"])
+        let host = try #require(json["host"] as? [String: Any])
+        for key in ["cpu", "cores", "cpu_flags", "memory_bytes", "kernel", "openvino", "threads", "precision", "inferd_version", "date", "load_average"] {
+            #expect(host.keys.contains(key), "host.\(key)")
+        }
+        let cells = try #require(json["cells"] as? [[String: Any]])
+        #expect(cells.count == 6, "3 modes x 2 resize choices")
+        #expect(Set(cells.compactMap { $0["mode"] as? String }) == ["cold", "warm", "in-process"])
+        for cell in cells {
+            for key in ["model", "group", "mode", "resize", "width", "height", "samples", "cold_answers", "mean_bytes_sent",
+                        "columns", "client_resize_ms", "resources", "daemon_startup_ms", "precision", "notes"] {
+                #expect(cell.keys.contains(key), "cell.\(key)")
+            }
+            #expect(cell["samples"] as? Int == 3, "one pass over the group's three images")
+            let columns = try #require(cell["columns"] as? [String: [String: Any]])
+            #expect(Set(columns.keys) == ["load", "rescale", "upload", "compute", "startup", "total"])
+            for (name, summary) in columns {
+                #expect(Set(summary.keys) == ["count", "mean", "p50", "p95", "p99", "min", "max"], "\(name)")
+                #expect(summary["count"] as? Int == 3)
+            }
+            let resources = try #require(cell["resources"] as? [String: Any])
+            #expect(Set(resources.keys) == ["measured", "cpu_percent", "peak_rss_bytes", "peak_rss_note", "minor_faults",
+                                            "major_faults", "energy_joules", "energy_note", "wall_ms"])
+            #expect(resources["cpu_percent"] as? Double != nil)
+            #expect(resources["peak_rss_bytes"] as? Int != nil)
+            #expect((resources["energy_note"] as? String).map { $0 == "rapl" || $0.hasPrefix("n/a") } == true)
+            let mode = cell["mode"] as? String
+            let cold = cell["cold_answers"] as? Int
+            #expect(mode == "warm" ? cold == 0 : cold == 3, "\(mode ?? "?"): \(cold ?? -1) cold answers")
+            #expect((cell["client_resize_ms"] is NSNull) == (cell["resize"] as? String == "server"))
+        }
+        let rules = try #require(json["resize_rule"] as? [[String: Any]])
+        #expect(rules.count == 1)
+        #expect(rules.first?["paper_rule_holds"] is Bool)
+        #expect((json["resize_verdicts"] as? [String])?.first?.hasPrefix("squeezenet: ") == true)
+
+        // The report: well-formed, with the Fig. 4 bars and the Fig. 5 lines for the model.
+        let html = try String(contentsOfFile: output + "/index.html", encoding: .utf8)
+        let elements = try #require(XMLElements.parse(html), "index.html is not well-formed")
+        #expect(elements.named("svg").count >= 3)
+        let segments = elements.named("rect").filter { $0["class"] == "segment" }
+        for mode in ["cold", "warm", "in-process"] {
+            #expect(segments.contains { $0["data-bar"] == "squeezenet \(mode)" }, "a bar for squeezenet \(mode)")
+        }
+        #expect(elements.named("path").contains { $0["data-series"] == "squeezenet resize=server" })
+        #expect(FileManager.default.fileExists(atPath: output + "/bench.json"))
+
+        let profile = try ModelProfile.load(output + "/profile.json")
+        let costs = try profile.costs("squeezenet")
+        #expect(costs.bytes > 0 && costs.loadMilliseconds > 0 && costs.computeMilliseconds > 0)
+    }
+
+    @Test func procStatParsingSurvivesOddCommandNames() throws {
+        let line = "4242 (in (fer) d) S 1 4242 4242 0 -1 4194560 1500 0 3 0 250 50 0 0 20 0 9 0 100 1000 200"
+        let usage = try #require(ProcessUsage.parse(stat: line))
+        #expect(usage.minorFaults == 1500)
+        #expect(usage.majorFaults == 3)
+        #expect(abs(usage.cpuSeconds - 300 / ProcessUsage.ticksPerSecond) < 1e-9)
+        #expect(ProcessUsage.parse(stat: "garbage") == nil)
+    }
+
+    @Test func progressBarLine() {
+        #expect(ProgressBar.line(done: 3, total: 6, label: "x", width: 10) == "[#####-----] 3/6  x")
+    }
+
+    @Test func benchRefusesBadOptionsBeforeAnyWork() async throws {
+        for arguments in [["--modes", "lukewarm"], ["--repeat", "0"], ["--json", "--csv"], ["--images", "/nonexistent.jpg"]] {
+            let run = try await InferctlProcess.run(["bench", "--socket", "/nonexistent/inferd.sock"] + arguments)
+            #expect(run.status == 2, "\(arguments): \(run.stderr)")
+        }
+    }
+}
+
+/// Element names and attributes of a well-formed XML (XHTML) document.
+final class XMLElements: NSObject, XMLParserDelegate {
+    var found: [(name: String, attributes: [String: String])] = []
+
+    /// nil when `text` is not well-formed.
+    static func parse(_ text: String) -> XMLElements? {
+        let collector = XMLElements()
+        let parser = XMLParser(data: Data(text.utf8))
+        parser.delegate = collector
+        return parser.parse() ? collector : nil
+    }
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName: String?, attributes: [String: String] = [:]) {
+        found.append((elementName, attributes))
+    }
+
+    func named(_ name: String) -> [[String: String]] { found.filter { $0.name == name }.map(\.attributes) }
+}
