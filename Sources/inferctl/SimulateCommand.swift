@@ -45,6 +45,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Pinned models (comma-separated).", valueName: "names"))
     var pinned: String = ""
 
+    @Option(help: ArgumentHelp("Write an HTML report with hit-ratio-versus-budget curves to this directory.", valueName: "dir"))
+    var report: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -116,11 +119,15 @@ struct SimulateCommand: ParsableCommand {
         let summary = SimulationSummary(trace: self.trace, requests: trace.events.count, models: trace.models,
                                         budgets: sweep, policies: policies.map(\.description),
                                         elapsedSeconds: seconds, results: results)
+        if let report {
+            try SimulationReport.write(summary, to: report)
+        }
         if output.json {
             try output.printJSON(summary)
             return
         }
         print(SimulationPrinter.render(summary))
+        if let report { print("report: \(report)/index.html") }
     }
 
     /// Eight budgets from the largest model (everything else must go for it) to all models at once.

@@ -22,10 +22,9 @@ public struct SimulationResult: Codable, Sendable, Equatable {
     /// Evictions by reason.
     public var evictions: [String: Int]
 
-    /// hits / (requests − refused).
+    /// hits / requests (a refused request counts as a miss).
     public var hitRatio: Double {
-        let served = requests - refused
-        return served > 0 ? Double(hits) / Double(served) : 0
+        requests > 0 ? Double(hits) / Double(requests) : 0
     }
 
     enum CodingKeys: String, CodingKey {
