@@ -106,6 +106,9 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds to let in-flight requests finish at shutdown (default 30).", valueName: "s"))
     var shutdownGrace: String?
 
+    @Option(help: ArgumentHelp("Group allowed to load, unload, pin, trim and reload, besides root (default inferd-admin).", valueName: "group"))
+    var adminGroup: String?
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String?
 
@@ -119,6 +122,7 @@ struct InferdCommand: AsyncParsableCommand {
             ("limits.max_top_k", maxTopK), ("lifecycle.memory_budget", memoryBudget), ("lifecycle.policy", policy),
             ("lifecycle.keep_alive", keepAlive), ("lifecycle.recent_window", recentWindow),
             ("lifecycle.min_residency", minResidency), ("server.shutdown_grace", shutdownGrace), ("log_level", logLevel),
+            ("admin_group", adminGroup),
         ]
         for case let (key, value?) in strings { values[key] = .string(value) }
         if !preload.isEmpty { values["lifecycle.preload"] = .string(preload.joined(separator: ",")) }
@@ -147,6 +151,7 @@ struct InferdCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let startup = Stopwatch()
+        let processAge = ProcessAge.milliseconds() ?? 0
         signal(SIGHUP, SIG_IGN)  // until the reloader takes it: a SIGHUP during start-up must not kill us
         signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
@@ -164,7 +169,8 @@ struct InferdCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "inferd")
-        try await Daemon(configuration: configuration, environment: environment, startup: startup, logger: logger).run()
+        try await Daemon(configuration: configuration, environment: environment, startup: startup,
+                         startupOffsetMilliseconds: processAge, logger: logger).run()
     }
 
     /// Reads the config file: `--config`, else `INFERD_CONFIG`, else the system file for the service.
