@@ -162,12 +162,7 @@ struct InferdCommand: AsyncParsableCommand {
         } catch {
             throw Self.fail("configuration: \(error.message)", status: ExitStatus.usage)
         }
-        let level = configuration.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LogOutput.detect(environment: environment).bootstrap(level: configuration.logLevel)
         let logger = Logger(label: "inferd")
         try await Daemon(configuration: configuration, environment: environment, startup: startup,
                          startupOffsetMilliseconds: processAge, logger: logger).run()
