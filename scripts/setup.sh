@@ -20,7 +20,9 @@ source "$ROOT/scripts/versions.sh"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-apt_packages=(pkg-config libturbojpeg0-dev libpng-dev libsystemd-dev systemd curl)
+# systemd: systemd-analyze and systemd-socket-activate for the tests; patchelf: make install sets
+# the installed binaries' RUNPATH; util-linux: setpriv for the peer-credential tests.
+apt_packages=(pkg-config libturbojpeg0-dev libpng-dev libsystemd-dev systemd curl patchelf util-linux)
 
 install_apt() {
   local missing=()
