@@ -88,7 +88,7 @@ struct Daemon {
             max body \(configuration.limits.maxBodyBytes) bytes; admin group \(configuration.adminGroup)\
             \(AdminAccess.groupID(configuration.adminGroup) == nil ? " (no such group: only root and uid \(geteuid()) may manage models)" : "")
             """)
-        if inherited != nil, configuration.socketPath != nil {
+        if let inherited, configuration.socketPath != nil, inherited.path != configuredSocket {
             logger.notice("socket-activated: serving the passed socket, not the configured \(configuredSocket)")
         }
         for problem in catalog.problems {

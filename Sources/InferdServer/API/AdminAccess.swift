@@ -51,7 +51,7 @@ public struct AdminAccess: Sendable {
         if peer.uid == daemonUID { return "the daemon's own user" }
         guard let adminGID = Self.groupID(groupName) else { return nil }
         if peer.gid == adminGID { return "group \(groupName)" }
-        if Self.groups(ofUID: peer.uid, primary: peer.gid).contains(adminGID) { return "member of \(groupName)" }
+        if Self.groups(ofUID: peer.uid).contains(adminGID) { return "member of \(groupName)" }
         return nil
     }
 
@@ -64,9 +64,9 @@ public struct AdminAccess: Sendable {
         return group.gr_gid
     }
 
-    /// Every group of the user with `uid` (primary and supplementary), empty when the uid has no
-    /// passwd entry.
-    static func groups(ofUID uid: uid_t, primary: gid_t) -> [gid_t] {
+    /// Every group of the user with `uid`: the primary group of its passwd entry and its
+    /// supplementary groups; empty when the uid has no passwd entry.
+    static func groups(ofUID uid: uid_t) -> [gid_t] {
         var passwd = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 16384)
@@ -75,9 +75,9 @@ public struct AdminAccess: Sendable {
         }
         var count: Int32 = 64
         var groups = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(name, primary, &groups, &count) < 0 {
+        if getgrouplist(name, passwd.pw_gid, &groups, &count) < 0 {
             groups = [gid_t](repeating: 0, count: Int(count))
-            guard getgrouplist(name, primary, &groups, &count) >= 0 else { return [] }
+            guard getgrouplist(name, passwd.pw_gid, &groups, &count) >= 0 else { return [passwd.pw_gid] }
         }
         return Array(groups.prefix(Int(count)))
     }
