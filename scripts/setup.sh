@@ -54,7 +54,11 @@ install_openvino() {
   mkdir -p .deps/pkgconfig
   local pc=".deps/pkgconfig/inferd-openvino.pc"
   local content
-  content="prefix=$ROOT/.deps/openvino/openvino
+  # The physical path: worktrees that share one .deps (a symlink) then write the same file instead
+  # of rewriting each other's prefix on every run.
+  local deps
+  deps="$(cd "$ROOT/.deps" && pwd -P)"
+  content="prefix=$deps/openvino/openvino
 includedir=\${prefix}/include
 libdir=\${prefix}/libs
 
