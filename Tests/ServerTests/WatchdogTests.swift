@@ -4,15 +4,34 @@ import Logging
 import Synchronization
 import Testing
 
-/// A lifecycle actor that can be made to hang, as a stuck ModelManager would. (An `await` inside
-/// the actor would not do: the actor is reentrant and answers others meanwhile; a blocking call
-/// on it holds it, as a blocking call into a library would.)
-actor Hangable {
-    func hang(seconds: Double) {
-        _ = DispatchSemaphore(value: 0).wait(timeout: .now() + seconds)
+/// A part of the daemon that can be made to stop answering, as a stuck ModelManager actor would:
+/// once hung, a round trip through it never returns.
+final class Hangable: @unchecked Sendable {
+    private let lock = NSLock()
+    private var hung = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func roundTrip() async {
+        await withCheckedContinuation { continuation in
+            let answer = lock.withLock { () -> Bool in
+                if hung { waiting.append(continuation) }
+                return !hung
+            }
+            if answer { continuation.resume() }
+        }
     }
 
-    func status() -> Int { 1 }
+    func hang() { lock.withLock { hung = true } }
+
+    /// Answers the stuck round trips (so the test leaves no suspended tasks behind).
+    func release() {
+        let stuck = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            hung = false
+            defer { waiting = [] }
+            return waiting
+        }
+        stuck.forEach { $0.resume() }
+    }
 }
 
 @Suite struct WatchdogTests {
@@ -36,23 +55,25 @@ actor Hangable {
     }
 
     /// Pings flow while the actor answers and stop for good once it hangs — so systemd would
-    /// restart the service.
+    /// restart the service. Waits are generous: other suites share the two cores.
     @Test func pingsStopWhenTheActorHangs() async throws {
-        let actor = Hangable()
+        let part = Hangable()
         let pings = Mutex(0)
         let watchdog = WatchdogService(interval: .milliseconds(50), deadline: .milliseconds(100),
-                                       checks: [.init("the lifecycle actor") { _ = await actor.status() }],
+                                       checks: [.init("the lifecycle actor") { await part.roundTrip() }],
                                        ping: { pings.withLock { $0 += 1 } }, logger: logger)
         let running = Task { try await watchdog.run() }
-        try await Task.sleep(for: .milliseconds(500))
-        let whileHealthy = pings.withLock { $0 }
-        #expect(whileHealthy >= 3)
-        Task { await actor.hang(seconds: 2) }
-        try await Task.sleep(for: .milliseconds(300))
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(60)
+        while pings.withLock({ $0 }) < 3, clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(pings.withLock { $0 } >= 3, "no pings while healthy")
+        part.hang()
+        try await Task.sleep(for: .seconds(1))  // a check that passed just before the hang may still ping
         let atHang = pings.withLock { $0 }
-        try await Task.sleep(for: .milliseconds(700))
+        try await Task.sleep(for: .seconds(1))
         #expect(pings.withLock { $0 } == atHang, "pings went on after the actor hung")
         running.cancel()
+        part.release()
     }
 
     @Test func noWatchdogMeansTheServiceReturnsAtOnce() async throws {
