@@ -125,9 +125,9 @@ do_install() {
   done
 
   put_template 0644 "$ROOT/systemd/inferd.service.in" "$PREFIX/lib/systemd/system/inferd.service"
-  put_template 0644 "$ROOT/systemd/inferd.socket" "$PREFIX/lib/systemd/system/inferd.socket"
+  put_template 0644 "$ROOT/systemd/inferd.socket.in" "$PREFIX/lib/systemd/system/inferd.socket"
   put_template 0644 "$ROOT/systemd/user/inferd.service.in" "$PREFIX/lib/systemd/user/inferd.service"
-  put_template 0644 "$ROOT/systemd/user/inferd.socket" "$PREFIX/lib/systemd/user/inferd.socket"
+  put_template 0644 "$ROOT/systemd/user/inferd.socket.in" "$PREFIX/lib/systemd/user/inferd.socket"
   put 0644 "$ROOT/systemd/inferd.sysusers" "$PREFIX/lib/sysusers.d/inferd.conf"
   put 0644 "$ROOT/systemd/inferd.tmpfiles" "$PREFIX/lib/tmpfiles.d/inferd.conf"
   put 0644 "$ROOT/docs/SYSTEMD.md" "$PREFIX/share/doc/inferd/SYSTEMD.md"
