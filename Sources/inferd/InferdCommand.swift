@@ -41,6 +41,20 @@ struct InferdCommand: AsyncParsableCommand {
           SIGHUP           rescan the models directory (warm models that
                            still exist stay warm)
 
+        SYSTEMD
+          NOTIFY_SOCKET    READY=1 once listening and preloaded, STATUS= kept
+                           current, RELOADING=1/READY=1 around SIGHUP,
+                           STOPPING=1 at SIGTERM
+          WATCHDOG_USEC    WATCHDOG=1 every half period, only while the
+                           lifecycle manager and the HTTP server answer
+          LISTEN_FDS       serve the passed socket (socket activation); no
+                           socket file is created or removed
+          JOURNAL_STREAM   structured journal fields (MODEL=, EVENT=, …)
+                           when it names stderr; plain lines otherwise
+          Admin calls (load, unload, pin, unpin, keep-alive, trim, reload)
+          need root, the daemon's own uid or the admin_group (SO_PEERCRED);
+          others get 403. Units and details: docs/SYSTEMD.md.
+
         EXIT CODES
           0  stopped cleanly after SIGTERM/SIGINT
           1  failed while running
