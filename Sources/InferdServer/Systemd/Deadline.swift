@@ -26,13 +26,16 @@ enum Deadline {
             let worker = Task {
                 do {
                     try await work()
-                    _ = resume(.finished)
+                    return resume(.finished)
                 } catch {
-                    _ = resume(.failed("\(error)"))
+                    return resume(.failed("\(error)"))
                 }
             }
             Task {
-                try? await Task.sleep(for: limit)
+                let timer = Task { try await Task.sleep(for: limit) }
+                // Whichever comes first: the work's end stops the timer early.
+                Task { _ = await worker.value; timer.cancel() }
+                _ = try? await timer.value
                 if resume(.timedOut) { worker.cancel() }
             }
         }
