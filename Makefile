@@ -5,9 +5,11 @@ ROOT := $(abspath .)
 export PKG_CONFIG_PATH := $(ROOT)/.deps/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 PREFIX ?= /usr/local
 DESTDIR ?=
+SYSCONFDIR ?= /etc
+BUILD_DIR ?=
 SWIFT_FLAGS ?=
 
-.PHONY: setup build release demo test clean
+.PHONY: setup build release demo test clean install uninstall install-models
 
 setup:
 	@scripts/setup.sh
@@ -25,6 +27,24 @@ demo: setup
 ## The test suite (unit + integration against the real daemon binary, real models and photos).
 test: setup
 	@scripts/test.sh
+
+## Release binaries (static Swift runtime), the OpenVINO libraries the CPU path loads, systemd units,
+## sysusers/tmpfiles snippets, the default config (/etc/inferd/inferd.toml, never overwritten) and docs,
+## under $(DESTDIR)$(PREFIX); every file goes into $(PREFIX)/share/inferd/install-manifest.
+## BUILD_DIR=<dir with inferd and inferctl> installs those instead of building (the tests use it).
+install: setup
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" SYSCONFDIR="$(SYSCONFDIR)" BUILD_DIR="$(BUILD_DIR)" scripts/install.sh install
+
+## Removes exactly what the manifest lists (the config only if unedited), then the empty directories.
+uninstall:
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" SYSCONFDIR="$(SYSCONFDIR)" scripts/install.sh uninstall
+
+## Copies the prepared model bundles to the system service's models directory (not in the manifest:
+## models are data, and uninstall leaves them).
+install-models: setup
+	install -d -m 0755 "$(DESTDIR)/var/lib/inferd/models"
+	cp -r models/*/ "$(DESTDIR)/var/lib/inferd/models/"
+	@if id inferd >/dev/null 2>&1 && [ -z "$(DESTDIR)" ]; then chown -R inferd:inferd /var/lib/inferd/models; fi
 
 clean:
 	rm -rf .build

@@ -93,9 +93,23 @@ let package = Package(
             dependencies: ["Core"],
             linkerSettings: runtimeRpath
         ),
+        // Helpers the test targets share (stub sockets that play systemd and journald).
+        .target(name: "InferdTestKit", path: "Sources/InferdTestKit"),
+        // The daemon's own pieces without a daemon: journald fields, the journal writer against a stub
+        // socket, the watchdog's checks, admin access, configuration.
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Core", "InferdServer", "InferdTestKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            linkerSettings: runtimeRpath
+        ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Core", "InferdClient", "inferd", "inferctl"],
+            dependencies: ["Core", "InferdClient", "InferdTestKit", "inferd", "inferctl"],
             linkerSettings: runtimeRpath
         ),
     ]

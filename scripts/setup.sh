@@ -20,7 +20,9 @@ source "$ROOT/scripts/versions.sh"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-apt_packages=(pkg-config libturbojpeg0-dev libpng-dev libsystemd-dev systemd curl)
+# systemd: systemd-analyze and systemd-socket-activate for the tests; patchelf: make install sets
+# the installed binaries' RUNPATH; util-linux: setpriv for the peer-credential tests.
+apt_packages=(pkg-config libturbojpeg0-dev libpng-dev libsystemd-dev systemd curl patchelf util-linux)
 
 install_apt() {
   local missing=()
@@ -52,7 +54,11 @@ install_openvino() {
   mkdir -p .deps/pkgconfig
   local pc=".deps/pkgconfig/inferd-openvino.pc"
   local content
-  content="prefix=$ROOT/.deps/openvino/openvino
+  # The physical path: worktrees that share one .deps (a symlink) then write the same file instead
+  # of rewriting each other's prefix on every run.
+  local deps
+  deps="$(cd "$ROOT/.deps" && pwd -P)"
+  content="prefix=$deps/openvino/openvino
 includedir=\${prefix}/include
 libdir=\${prefix}/libs
 

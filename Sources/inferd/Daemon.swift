@@ -13,10 +13,21 @@ struct Daemon {
     let configuration: DaemonConfiguration
     let environment: [String: String]
     let startup: Stopwatch
+    /// The process's age when `startup` started, ms (see ``ProcessAge``).
+    let startupOffsetMilliseconds: Double
     let logger: Logger
 
     func run() async throws {
-        let socketPath = configuration.socketPath ?? DefaultPaths.socket(environment: environment)
+        let notifier = SystemdNotifier()
+        let inherited: SocketActivation.Listener?
+        do {
+            inherited = try SocketActivation.inheritedListener()
+        } catch {
+            throw fail(error.message, status: ExitStatus.listen)
+        }
+        let configuredSocket = configuration.socketPath ?? DefaultPaths.socket(environment: environment)
+        /// The path clients use (the passed socket's own path when socket-activated), for logs and the watchdog.
+        let socketPath = inherited.map { $0.path ?? "fd \($0.fd)" } ?? configuredSocket
         let modelsDirectory = configuration.modelsDirectory ?? DefaultPaths.models(environment: environment)
 
         let engine: Engine
@@ -61,13 +72,16 @@ struct Daemon {
             // model's measured size, and the request that paid the cold start computes at warm speed.
             loader: { bundle, _ in try await BlockingWork.run { try loader.load(bundle, warmUp: true) } },
             logger: Logger(label: "inferd.lifecycle"))
-        let state = DaemonState(startup: startup)
+        let state = DaemonState(startup: startup, socketActivated: inherited != nil,
+                                startupOffsetMilliseconds: startupOffsetMilliseconds)
         let service = InferenceService(manager: manager, catalog: catalog, engine: engine, engineOptions: options,
                                        limits: configuration.limits, state: state, logger: Logger(label: "inferd.api"))
         let server = HTTPServer(
-            configuration: HTTPServerConfiguration(target: .unixPath(socketPath), maxBodyBytes: configuration.limits.maxBodyBytes,
+            configuration: HTTPServerConfiguration(target: inherited.map { .inheritedFD($0.fd) } ?? .unixPath(configuredSocket),
+                                                   maxBodyBytes: configuration.limits.maxBodyBytes,
                                                    shutdownGrace: .milliseconds(Int64(configuration.shutdownGrace * 1000))),
-            router: APIRoutes.router(service), logger: Logger(label: "inferd.http"))
+            router: APIRoutes.router(service, access: AdminAccess(groupName: configuration.adminGroup, logger: Logger(label: "inferd.access"))),
+            logger: Logger(label: "inferd.http"))
 
         let preparation: UnixSocketFile.Preparation
         do {
@@ -78,24 +92,56 @@ struct Daemon {
 
         let engineText = "threads=\(options.threads == 0 ? "all" : String(options.threads)) precision=\(options.precision.rawValue) hint=\(options.performanceHint.rawValue.lowercased()) cache=\(options.cacheDirectory ?? "none")"
         logger.info("""
-            inferd \(InferenceService.version) listening on \(socketPath)\(preparation == .replacedStale ? " (replaced a stale socket file)" : ""); \
+            inferd \(InferenceService.version) listening on \(socketPath)\(inherited != nil ? " (socket-activated)" : "")\
+            \(preparation == .replacedStale ? " (replaced a stale socket file)" : ""); \
             models in \(catalog.directory): \(catalog.names.isEmpty ? "none" : catalog.names.joined(separator: ", ")) \
             (\(catalog.problems.count) problem(s)); engine \(engineText) on \(deviceName); OpenVINO \(Engine.version); \
             budget \(formatBytes(lifecycle.budget.bytes)) (\(lifecycle.budget.source)), policy \(lifecycle.policy.rawValue)\
             \((lifecycle.pinned + lifecycle.preload).isEmpty ? "" : ", preload " + (lifecycle.pinned + lifecycle.preload).joined(separator: ", ")); \
-            max body \(configuration.limits.maxBodyBytes) bytes
+            max body \(configuration.limits.maxBodyBytes) bytes; admin group \(configuration.adminGroup)\
+            \(AdminAccess.groupID(configuration.adminGroup) == nil ? " (no such group: only root and uid \(geteuid()) may manage models)" : "")
             """)
+        if let inherited, configuration.socketPath != nil, inherited.path != configuredSocket {
+            logger.notice("socket-activated: serving the passed socket, not the configured \(configuredSocket)")
+        }
         for problem in catalog.problems {
             logger.warning("catalog problem: \(problem)")
         }
 
+        // systemd: READY=1 after the preload, RELOADING=1 … READY=1 around SIGHUP, STOPPING=1 at
+        // SIGTERM, STATUS= kept current, WATCHDOG=1 while the daemon proves it answers.
+        let statusLine: @Sendable () async -> String = { await manager.status().summaryLine }
+        var checks = [SelfCheck.lifecycle(manager)]
+        if let inherited, inherited.path == nil {
+            checks.append(SelfCheck.eventLoops())  // an unnamed passed socket: nothing to connect to
+        } else {
+            checks.append(SelfCheck.http(socketPath: inherited?.path ?? configuredSocket))
+        }
+        if let timeout = notifier.watchdogTimeout {
+            logger.info("systemd watchdog enabled: WATCHDOG_USEC \(Stopwatch.milliseconds(timeout) / 1000) s")
+        }
+        let pressureThresholds = configuration.pressure
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [
+                .init(service: WatchdogService(interval: notifier.watchdogInterval, checks: checks, ping: notifier.watchdog,
+                                               isStopping: { state.isDraining }, logger: Logger(label: "inferd.watchdog")),
+                      successTerminationBehavior: .ignore, serviceName: "watchdog"),
+                .init(service: SystemdStatusService(notifier: notifier, manager: manager, state: state),
+                      successTerminationBehavior: .ignore, serviceName: "systemd-status"),
                 .init(service: LifecycleTicker(manager: manager), serviceName: "lifecycle-ticker"),
-                .init(service: CatalogReloader(service: service, logger: logger), serviceName: "catalog-reloader"),
-                .init(service: PreloadService(service: service, logger: logger), successTerminationBehavior: .ignore,
-                      serviceName: "preload"),
-                .init(service: APIServerService(server: server, service: service, logger: logger), serviceName: "api-server"),
+                .init(service: PressureService(monitor: PressureMonitor(thresholds: pressureThresholds), manager: manager,
+                                               logger: Logger(label: "inferd.pressure")),
+                      serviceName: "pressure"),
+                .init(service: CatalogReloader(service: service, logger: logger,
+                                               willReload: { notifier.reloading() },
+                                               didReload: { notifier.ready(status: await statusLine()) }),
+                      serviceName: "catalog-reloader"),
+                .init(service: PreloadService(service: service, logger: logger,
+                                              onReady: { notifier.ready(status: await statusLine()) }),
+                      successTerminationBehavior: .ignore, serviceName: "preload"),
+                .init(service: APIServerService(server: server, service: service, logger: logger,
+                                                willDrain: { notifier.stopping() }),
+                      serviceName: "api-server"),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: Logger(label: "inferd.services")))

@@ -41,6 +41,20 @@ struct InferdCommand: AsyncParsableCommand {
           SIGHUP           rescan the models directory (warm models that
                            still exist stay warm)
 
+        SYSTEMD
+          NOTIFY_SOCKET    READY=1 once listening and preloaded, STATUS= kept
+                           current, RELOADING=1/READY=1 around SIGHUP,
+                           STOPPING=1 at SIGTERM
+          WATCHDOG_USEC    WATCHDOG=1 every half period, only while the
+                           lifecycle manager and the HTTP server answer
+          LISTEN_FDS       serve the passed socket (socket activation); no
+                           socket file is created or removed
+          JOURNAL_STREAM   structured journal fields (MODEL=, EVENT=, …)
+                           when it names stderr; plain lines otherwise
+          Admin calls (load, unload, pin, unpin, keep-alive, trim, reload)
+          need root, the daemon's own uid or the admin_group (SO_PEERCRED);
+          others get 403. Units and details: docs/SYSTEMD.md.
+
         EXIT CODES
           0  stopped cleanly after SIGTERM/SIGINT
           1  failed while running
@@ -106,6 +120,9 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds to let in-flight requests finish at shutdown (default 30).", valueName: "s"))
     var shutdownGrace: String?
 
+    @Option(help: ArgumentHelp("Group allowed to load, unload, pin, trim and reload, besides root (default inferd-admin).", valueName: "group"))
+    var adminGroup: String?
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String?
 
@@ -119,6 +136,7 @@ struct InferdCommand: AsyncParsableCommand {
             ("limits.max_top_k", maxTopK), ("lifecycle.memory_budget", memoryBudget), ("lifecycle.policy", policy),
             ("lifecycle.keep_alive", keepAlive), ("lifecycle.recent_window", recentWindow),
             ("lifecycle.min_residency", minResidency), ("server.shutdown_grace", shutdownGrace), ("log_level", logLevel),
+            ("admin_group", adminGroup),
         ]
         for case let (key, value?) in strings { values[key] = .string(value) }
         if !preload.isEmpty { values["lifecycle.preload"] = .string(preload.joined(separator: ",")) }
@@ -147,6 +165,7 @@ struct InferdCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let startup = Stopwatch()
+        let processAge = ProcessAge.milliseconds() ?? 0
         signal(SIGHUP, SIG_IGN)  // until the reloader takes it: a SIGHUP during start-up must not kill us
         signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
@@ -157,14 +176,10 @@ struct InferdCommand: AsyncParsableCommand {
         } catch {
             throw Self.fail("configuration: \(error.message)", status: ExitStatus.usage)
         }
-        let level = configuration.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LogOutput.detect(environment: environment).bootstrap(level: configuration.logLevel)
         let logger = Logger(label: "inferd")
-        try await Daemon(configuration: configuration, environment: environment, startup: startup, logger: logger).run()
+        try await Daemon(configuration: configuration, environment: environment, startup: startup,
+                         startupOffsetMilliseconds: processAge, logger: logger).run()
     }
 
     /// Reads the config file: `--config`, else `INFERD_CONFIG`, else the system file for the service.

@@ -5,9 +5,9 @@ import NIOHTTP1
 /// (`/v2/repository`) and inferd's own calls (`/v1`). Handlers are small: they parse the request,
 /// call the ``InferenceService`` and encode its answer.
 public enum APIRoutes {
-    /// Builds the router for `service`.
-    public static func router(_ service: InferenceService) -> Router {
-        var router = Router()
+    /// Builds the router for `service`; `access` checks the admin routes (default: allow everyone).
+    public static func router(_ service: InferenceService, access: AdminAccess? = nil) -> Router {
+        var router = Router(authorize: { route, request in access?.authorize(route, request) })
         let v2 = OpenInferenceHandlers(service: service)
         let v1 = InferdHandlers(service: service)
 

@@ -104,6 +104,18 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("lifecycle.min_residency", env: "MIN_RESIDENCY", "seconds a new model is safe from eviction") { c, v throws(ConfigurationError) in
             c.minimumResidency = try nonNegative(v.number("lifecycle.min_residency"), "lifecycle.min_residency")
         },
+        ConfigurationKey("admin_group", env: "ADMIN_GROUP", "group allowed the admin calls besides root (inferd-admin)") { c, v throws(ConfigurationError) in
+            c.adminGroup = try nonEmpty(v.string("admin_group"), "admin_group")
+        },
+        ConfigurationKey("pressure.window_ms", env: "PRESSURE_WINDOW_MS", "PSI window, ms: 500-10000, a multiple of 2000 unprivileged (2000)") { c, v throws(ConfigurationError) in
+            c.pressure.windowMicroseconds = try milliseconds(v.number("pressure.window_ms"), "pressure.window_ms")
+        },
+        ConfigurationKey("pressure.some_stall_ms", env: "PRESSURE_SOME_STALL_MS", "some-stall in the window that is moderate pressure, ms (140)") { c, v throws(ConfigurationError) in
+            c.pressure.someStallMicroseconds = try milliseconds(v.number("pressure.some_stall_ms"), "pressure.some_stall_ms")
+        },
+        ConfigurationKey("pressure.full_stall_ms", env: "PRESSURE_FULL_STALL_MS", "full-stall in the window that is critical pressure, ms (1400)") { c, v throws(ConfigurationError) in
+            c.pressure.fullStallMicroseconds = try milliseconds(v.number("pressure.full_stall_ms"), "pressure.full_stall_ms")
+        },
         ConfigurationKey("server.shutdown_grace", env: "SHUTDOWN_GRACE", "seconds to finish requests at shutdown") { c, v throws(ConfigurationError) in
             c.shutdownGrace = try nonNegative(v.number("server.shutdown_grace"), "server.shutdown_grace")
         },
@@ -121,6 +133,13 @@ public struct ConfigurationKey: Sendable {
     private static func nonEmpty(_ text: String, _ key: String) throws(ConfigurationError) -> String {
         guard !text.isEmpty else { throw ConfigurationError(.invalidValue, "\(key) must not be empty") }
         return text
+    }
+
+    private static func milliseconds(_ value: Double, _ key: String) throws(ConfigurationError) -> Int {
+        guard value.isFinite, value > 0, value <= 60_000 else {
+            throw ConfigurationError(.invalidValue, "\(key) must be a positive number of milliseconds, not \(value)")
+        }
+        return Int((value * 1000).rounded())
     }
 
     private static func nonNegative(_ value: Double, _ key: String) throws(ConfigurationError) -> Double {

@@ -38,6 +38,13 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var minimumResidency: Double = 5
     /// Seconds a graceful shutdown waits for in-flight requests (`[server] shutdown_grace`). Default 30.
     public var shutdownGrace: Double = 30
+    /// Group whose members may call the admin routes (load, unload, pin, unpin, keep-alive, trim,
+    /// reload) besides root and the daemon's own user (`admin_group`). Default `inferd-admin`.
+    public var adminGroup: String = "inferd-admin"
+    /// When kernel memory pressure counts as moderate or critical (`[pressure] window_ms`,
+    /// `some_stall_ms`, `full_stall_ms`). Defaults from ``PressureThresholds``: a 2000 ms window,
+    /// 140 ms of `some` stall (moderate), 1400 ms of `full` stall (critical).
+    public var pressure = PressureThresholds()
 
     public init() {}
 
@@ -80,6 +87,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public func validate() throws(ConfigurationError) {
         guard limits.defaultTopK <= limits.maxTopK else {
             throw ConfigurationError(.invalidValue, "limits.default_top_k (\(limits.defaultTopK)) is above limits.max_top_k (\(limits.maxTopK))")
+        }
+        do {
+            try pressure.validate()
+        } catch {
+            throw ConfigurationError(error.code, "[pressure]: \(error.message) (window_ms \(pressure.windowMicroseconds / 1000), some_stall_ms \(pressure.someStallMicroseconds / 1000), full_stall_ms \(pressure.fullStallMicroseconds / 1000))")
         }
         _ = try lifecycle(limit: (1 << 30, "validation"))
     }

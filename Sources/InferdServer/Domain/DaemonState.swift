@@ -7,8 +7,10 @@ import Synchronization
 /// Readiness is false until the socket listens and the preload finished; draining starts at
 /// SIGTERM/SIGINT and never ends.
 public final class DaemonState: Sendable {
-    /// Measures from process start (the first thing `main` does) to readiness.
+    /// Measures from `main` to readiness.
     public let startup: Stopwatch
+    /// How old the process already was when ``startup`` started (loader, runtime start-up), ms.
+    public let startupOffsetMilliseconds: Double
     /// Wall-clock start, for uptime.
     public let startedAt: Date
     /// True when the listening socket was passed in (systemd socket activation).
@@ -24,15 +26,19 @@ public final class DaemonState: Sendable {
     /// - Parameters:
     ///   - startup: started as early as possible in `main`, for the start-up time.
     ///   - socketActivated: true when the listener was inherited.
-    public init(startup: Stopwatch = Stopwatch(), startedAt: Date = Date(), socketActivated: Bool = false) {
+    ///   - startupOffsetMilliseconds: the process's age when `startup` started (see ``ProcessAge``),
+    ///     so the start-up time runs from process start, not from `main`.
+    public init(startup: Stopwatch = Stopwatch(), startedAt: Date = Date(), socketActivated: Bool = false,
+                startupOffsetMilliseconds: Double = 0) {
         self.startup = startup
+        self.startupOffsetMilliseconds = startupOffsetMilliseconds
         self.startedAt = startedAt
         self.socketActivated = socketActivated
     }
 
     /// Marks the daemon ready (first call only records the start-up time).
     public func markReady() {
-        let elapsed = startup.elapsedMilliseconds
+        let elapsed = startupOffsetMilliseconds + startup.elapsedMilliseconds
         state.withLock { inner in
             if inner.startupMilliseconds == nil { inner.startupMilliseconds = elapsed }
             inner.ready = true
@@ -46,7 +52,7 @@ public final class DaemonState: Sendable {
     public var isReady: Bool { state.withLock { $0.ready && !$0.draining } }
     /// True once shutdown began.
     public var isDraining: Bool { state.withLock { $0.draining } }
-    /// Process start to ready, ms; nil before ready.
+    /// Process start (the kernel's, when known) to ready, ms; nil before ready.
     public var startupMilliseconds: Double? { state.withLock { $0.startupMilliseconds } }
     /// Seconds since start.
     public var uptimeSeconds: Double { Date().timeIntervalSince(startedAt) }

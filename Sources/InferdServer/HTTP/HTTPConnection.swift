@@ -30,12 +30,13 @@ struct HTTPConnection {
     }
 
     func run() async {
+        let peer = await PeerCredentials.of(channel.channel)
         do {
             try await channel.executeThenClose { inbound, outbound in
                 var parts = inbound.makeAsyncIterator()
                 while let part = try await parts.next() {
                     guard case .head(let head) = part else { continue }
-                    let keepGoing = try await handle(head, &parts, outbound)
+                    let keepGoing = try await handle(head, peer: peer, &parts, outbound)
                     if !keepGoing { return }
                 }
             }
@@ -46,7 +47,7 @@ struct HTTPConnection {
 
     /// Reads the body of the request `head` starts and answers it. Returns false when the connection
     /// must close.
-    private func handle(_ head: HTTPRequestHead, _ parts: inout Inbound, _ outbound: Outbound) async throws -> Bool {
+    private func handle(_ head: HTTPRequestHead, peer: PeerCredentials?, _ parts: inout Inbound, _ outbound: Outbound) async throws -> Bool {
         let declared = head.headers.first(name: "content-length").flatMap { Int($0) }
         if let declared, declared > maxBodyBytes {
             try await refuseTooLarge(head, size: "\(declared) bytes", outbound)
@@ -67,7 +68,7 @@ struct HTTPConnection {
             return false
         }
         let watch = Stopwatch()
-        let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers, body: body)
+        let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers, body: body, peer: peer)
         let response = await router.respond(to: request)
         let keepAlive = head.isKeepAlive && !shuttingDown()
         logger.debug("\(head.method) \(request.path) \(response.status.code)",

@@ -12,10 +12,13 @@ public struct HTTPRequest: Sendable {
     public var body: ByteBuffer
     /// Values of `{name}` segments of the matched route.
     public var parameters: [String: String] = [:]
+    /// The connected process (`SO_PEERCRED`), nil when the transport has none.
+    public var peer: PeerCredentials?
 
     /// Splits `uri` into path and query.
-    public init(method: HTTPMethod, uri: String, headers: HTTPHeaders, body: ByteBuffer) {
+    public init(method: HTTPMethod, uri: String, headers: HTTPHeaders, body: ByteBuffer, peer: PeerCredentials? = nil) {
         self.method = method
+        self.peer = peer
         self.headers = headers
         self.body = body
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)

@@ -17,9 +17,17 @@ public struct Router: Sendable {
         var handler: Handler
     }
 
-    private var routes: [Route] = []
+    /// Decides whether a request may run a route of an access class: nil to allow, else the error to
+    /// answer (403). Runs after the route matched, before its handler.
+    public typealias Authorizer = @Sendable (RouteAccess, HTTPRequest) -> InferdError?
 
-    public init() {}
+    private var routes: [Route] = []
+    private let authorize: Authorizer
+
+    /// - Parameter authorize: the access check; default allows everything (tests, tools).
+    public init(authorize: @escaping Authorizer = { _, _ in nil }) {
+        self.authorize = authorize
+    }
 
     /// Adds a route. Later routes never shadow earlier ones: the first match wins.
     ///
@@ -45,6 +53,7 @@ public struct Router: Sendable {
             }
             var request = request
             request.parameters = parameters
+            if let refusal = authorize(route.access, request) { return .error(refusal) }
             do {
                 return try await route.handler(request)
             } catch {

@@ -17,12 +17,12 @@ public struct CatalogReloader: Service {
     let logger: Logger
     /// Called around each reload (for example to tell systemd `RELOADING=1` then `READY=1`).
     let willReload: @Sendable () -> Void
-    let didReload: @Sendable () -> Void
+    let didReload: @Sendable () async -> Void
     private let trap: SignalTrap
 
     /// Traps SIGHUP from now on; `willReload`/`didReload` run around each reload.
     public init(service: InferenceService, logger: Logger,
-                willReload: @escaping @Sendable () -> Void = {}, didReload: @escaping @Sendable () -> Void = {}) {
+                willReload: @escaping @Sendable () -> Void = {}, didReload: @escaping @Sendable () async -> Void = {}) {
         self.service = service
         self.logger = logger
         self.willReload = willReload
@@ -43,7 +43,7 @@ public struct CatalogReloader: Service {
                 } catch {
                     logger.error("reload failed; keeping the previous catalog: \(error)")
                 }
-                didReload()
+                await didReload()
             }
         }
     }

@@ -9,10 +9,10 @@ public struct PreloadService: Service {
     let service: InferenceService
     let logger: Logger
     /// Called once ready (for example to tell systemd `READY=1`).
-    let onReady: @Sendable () -> Void
+    let onReady: @Sendable () async -> Void
 
     /// - Parameter onReady: called once, after the preload, unless the daemon is already draining.
-    public init(service: InferenceService, logger: Logger, onReady: @escaping @Sendable () -> Void = {}) {
+    public init(service: InferenceService, logger: Logger, onReady: @escaping @Sendable () async -> Void = {}) {
         self.service = service
         self.logger = logger
         self.onReady = onReady
@@ -27,6 +27,6 @@ public struct PreloadService: Service {
         logger.info("ready", metadata: [
             "startup_ms": "\(Int(service.state.startupMilliseconds ?? 0))", "lifecycle": "\(status.summaryLine)",
         ])
-        onReady()
+        await onReady()
     }
 }

@@ -76,10 +76,13 @@ final class DaemonProcess: @unchecked Sendable {
     ///   - arguments: extra arguments; `--socket` and `--models` are added unless present.
     ///   - environment: variables added to (or replacing) the test process's environment.
     ///   - readyTimeout: seconds to wait for readiness (model preloads on two shared cores can be slow).
+    ///   - executable: another `inferd` binary (an installed copy); default ``binaryPath``.
+    ///   - launcher: a command line that runs the daemon, e.g. `["systemd-socket-activate", "-l", path]`;
+    ///     the daemon's path and arguments are appended.
     /// - Throws: ``Failure`` with the daemon's stderr when it exits or is not ready in time.
     static func start(arguments: [String] = [], environment: [String: String] = [:],
-                      readyTimeout: Double = 300) async throws -> DaemonProcess {
-        let daemon = try launch(arguments: arguments, environment: environment)
+                      readyTimeout: Double = 300, executable: String? = nil, launcher: [String] = []) async throws -> DaemonProcess {
+        let daemon = try launch(arguments: arguments, environment: environment, executable: executable, launcher: launcher)
         do {
             try await daemon.waitUntilReady(timeout: readyTimeout)
         } catch {
@@ -90,11 +93,16 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     /// Starts `inferd` without waiting for it to be ready (for tests of start-up failures).
-    static func launch(arguments: [String] = [], environment: [String: String] = [:]) throws -> DaemonProcess {
-        try DaemonProcess(arguments: arguments, environment: environment)
+    static func launch(arguments: [String] = [], environment: [String: String] = [:],
+                       executable: String? = nil, launcher: [String] = []) throws -> DaemonProcess {
+        try DaemonProcess(arguments: arguments, environment: environment, executable: executable, launcher: launcher)
     }
 
-    private init(arguments: [String], environment: [String: String]) throws {
+    /// An `environment` value for `JOURNAL_STREAM` that becomes the device and inode of the
+    /// daemon's stderr file, as systemd sets it when stderr is the journal.
+    static let journalStreamOfStderr = "<stderr>"
+
+    private init(arguments: [String], environment: [String: String], executable: String?, launcher: [String]) throws {
         let temporary = FileManager.default.temporaryDirectory
             .appendingPathComponent("inferd-test-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
@@ -113,19 +121,26 @@ final class DaemonProcess: @unchecked Sendable {
         }
         logPath = temporary + "/stderr.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let binary = try Self.binaryPath
-        commandLine = [binary] + arguments
+        let binary = try executable ?? Self.binaryPath
+        commandLine = launcher + [binary] + arguments
 
         process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: commandLine[0])
+        process.arguments = Array(commandLine.dropFirst())
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "INFERD_SOCKET")
         env.removeValue(forKey: "INVOCATION_ID")
         env.removeValue(forKey: "LISTEN_FDS")
         env.removeValue(forKey: "LISTEN_PID")
         env.removeValue(forKey: "NOTIFY_SOCKET")
+        env.removeValue(forKey: "WATCHDOG_USEC")
+        env.removeValue(forKey: "JOURNAL_STREAM")
         for (key, value) in environment { env[key] = value }
+        if env["JOURNAL_STREAM"] == Self.journalStreamOfStderr {
+            var info = stat()
+            stat(logPath, &info)
+            env["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)"
+        }
         process.environment = env
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle(forWritingAtPath: logPath)

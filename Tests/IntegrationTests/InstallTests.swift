@@ -1,0 +1,80 @@
+import Core
+import Foundation
+import Testing
+
+/// `make install` into a DESTDIR (with the test build's binaries, BUILD_DIR, so the suite needs no
+/// release build), the units checked by systemd-analyze, the installed daemon run on the installed
+/// libraries only, and `make uninstall` leaving nothing behind.
+@Suite(.serialized) struct InstallTests {
+    @Test func installRunVerifyAndUninstall() async throws {
+        let stage = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-install-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: stage, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: stage) }
+        let destdir = stage + "/root"
+        let buildDirectory = URL(fileURLWithPath: try DaemonProcess.binaryPath).deletingLastPathComponent().path
+        let make = ["make", "--no-print-directory", "DESTDIR=\(destdir)", "BUILD_DIR=\(buildDirectory)"]
+
+        let install = try await Command.run(make + ["install"])
+        try #require(install.status == 0, "make install: \(install.stderr)\n\(install.stdout)")
+        #expect(install.stdout.contains("systemctl enable --now inferd.socket"), "\(install.stdout)")
+        let prefix = destdir + "/usr/local"
+        for file in ["bin/inferd", "bin/inferctl", "lib/inferd/libopenvino_intel_cpu_plugin.so", "lib/systemd/system/inferd.service",
+                     "lib/systemd/system/inferd.socket", "lib/systemd/user/inferd.service", "lib/systemd/user/inferd.socket",
+                     "lib/sysusers.d/inferd.conf", "lib/tmpfiles.d/inferd.conf", "share/inferd/install-manifest"] {
+            #expect(FileManager.default.fileExists(atPath: prefix + "/" + file), "\(file) not installed")
+        }
+        #expect(FileManager.default.fileExists(atPath: destdir + "/etc/inferd/inferd.toml"))
+        #expect(!FileManager.default.fileExists(atPath: prefix + "/lib/inferd/libopenvino_intel_gpu_plugin.so"), "the GPU plugin is not needed")
+
+        // The binaries look for libraries only next to the install, never in the build tree.
+        let binary = prefix + "/bin/inferd"
+        let dynamic = try await Command.run(["readelf", "-d", binary])
+        let runpath = dynamic.stdout.split(separator: "\n").first { $0.contains("RUNPATH") } ?? ""
+        #expect(runpath.contains("[$ORIGIN/../lib/inferd") && !runpath.contains(".deps"), "\(runpath)")
+        let ldd = try await Command.run(["ldd", binary], environment: ["LD_LIBRARY_PATH": ""])
+        let openvino = ldd.stdout.split(separator: "\n").filter { $0.contains("libopenvino") }
+        #expect(!openvino.isEmpty && openvino.allSatisfy { $0.contains(prefix + "/bin/../lib/inferd/") }, "\(ldd.stdout)")
+
+        // The installed daemon classifies, and every OpenVINO/TBB library it maps is the installed copy.
+        let daemon = try await DaemonProcess.start(arguments: ["--preload", "squeezenet"], environment: ["LD_LIBRARY_PATH": ""],
+                                                   executable: binary)
+        let labels = try await API.classified(daemon, model: "squeezenet", sample: "chelsea.jpg")
+        #expect(!labels.labels.isEmpty)
+        let maps = try await Command.run(["cat", "/proc/\(daemon.pid)/maps"]).stdout  // (a Foundation read stops at a page)
+        let mapped = Set(maps.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) }
+            .filter { $0.contains("libopenvino") || $0.contains("libtbb") })
+        #expect(mapped.count >= 4 && mapped.allSatisfy { $0.hasPrefix(prefix + "/lib/inferd/") }, "\(mapped.sorted())")
+        #expect(try await daemon.stop() == 0)
+
+        // systemd-analyze verify on the installed units (ExecStart pointed at the installed binary).
+        let units = stage + "/units"
+        for kind in ["system", "user"] {
+            try FileManager.default.createDirectory(atPath: units + "/" + kind, withIntermediateDirectories: true)
+            for unit in ["inferd.service", "inferd.socket"] {
+                let text = try String(contentsOfFile: "\(prefix)/lib/systemd/\(kind)/\(unit)", encoding: .utf8)
+                try text.replacing("ExecStart=/usr/local/bin/inferd", with: "ExecStart=\(binary)")
+                    .write(toFile: "\(units)/\(kind)/\(unit)", atomically: true, encoding: .utf8)
+            }
+        }
+        let verify = try await Command.run(["systemd-analyze", "verify", units + "/system/inferd.service", units + "/system/inferd.socket"])
+        #expect(verify.status == 0 && verify.stderr.isEmpty, "\(verify.stderr)")
+        let runtime = stage + "/xdg-runtime"
+        try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let verifyUser = try await Command.run(["systemd-analyze", "verify", "--user", units + "/user/inferd.service", units + "/user/inferd.socket"],
+                                               environment: ["XDG_RUNTIME_DIR": runtime])
+        #expect(verifyUser.status == 0 && verifyUser.stderr.isEmpty, "\(verifyUser.stderr)")
+
+        // Hardening: exposure 2.5 or lower.
+        let security = try await Command.run(["systemd-analyze", "security", "--offline=true", units + "/system/inferd.service"])
+        let overall = security.stdout.split(separator: "\n").first { $0.contains("Overall exposure level") } ?? ""
+        let exposure = overall.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) }
+        let figure = try #require(exposure, "no exposure figure in: \(security.stdout.suffix(300))")
+        #expect(figure <= 2.5, "\(overall)")
+
+        // Uninstall removes exactly what install put there: no file of ours is left.
+        let uninstall = try await Command.run(make + ["uninstall"])
+        #expect(uninstall.status == 0, "\(uninstall.stderr)")
+        let left = FileManager.default.enumerator(atPath: destdir)?.allObjects as? [String] ?? []
+        #expect(left.isEmpty, "left after uninstall: \(left)")
+    }
+}
