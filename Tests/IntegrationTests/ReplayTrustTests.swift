@@ -17,7 +17,8 @@ extension DaemonTests {
                 loadMs[summary.name] = summary.lastLoadMilliseconds ?? 0
             }
             #expect(try await probe.stop() == 0)
-            let budget = models.map { sizes[$0]! }.max()! + models.map { sizes[$0]! }.min()! * 2 / 5
+            // 1.2 x the largest size seen: each model fits alone, the two never together.
+            let budget = models.map { sizes[$0]! }.max()! * 6 / 5
 
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-trust-\(UUID().uuidString.prefix(8))").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -40,15 +41,10 @@ extension DaemonTests {
             let result = try #require(try replay.json() as? [String: Any])
             let liveColdStarts = try #require(result["cold_starts"] as? Int)
             #expect(result["errors"] as? Int == 0)
-            // The profile: what this daemon measured.
-            var measured: [String: Int64] = [:]
-            for summary in try await API.models(daemon) where models.contains(summary.name) {
-                measured[summary.name] = summary.bytes
-            }
             #expect(try await daemon.stop() == 0)
 
             let profile = ModelProfile(models: Dictionary(uniqueKeysWithValues: models.map {
-                ($0, ModelProfile.Costs(bytes: measured[$0]!, loadMilliseconds: loadMs[$0]!, computeMilliseconds: 5))
+                ($0, ModelProfile.Costs(bytes: sizes[$0]!, loadMilliseconds: loadMs[$0]!, computeMilliseconds: 5))
             }))
             let configuration = LifecycleConfiguration(budget: MemoryBudget(bytes: budget, source: "test"),
                                                        recentWindow: 0, minimumResidency: 0)
