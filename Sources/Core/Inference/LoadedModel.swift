@@ -39,28 +39,19 @@ public final class LoadedModel: Sendable {
     ///
     /// Blocks the calling thread during inference; call it through ``BlockingWork``.
     public func classify(_ pixels: PixelBuffer, top k: Int, timings: inout StepTimings) throws -> [ClassLabel] {
-        let (tensor, preprocessMs) = try Stopwatch.time { () throws -> Tensor in
+        let (input, cropMs) = Stopwatch.time { () -> PixelBuffer in
             let region = geometry.cropRegion(width: pixels.width, height: pixels.height)
-            let input = pixels.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
-            return try Tensor.wrappingBytes(input.bytes, shape: [1, Int64(input.height), Int64(input.width), 3], owner: input)
+            return pixels.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
         }
-        timings.preprocess = preprocessMs
-        let (scores, computeMs) = try Stopwatch.time { () throws -> [Float] in
-            try requests.withRequest { request in
-                try request.setInput(tensor)
-                try request.infer()
-                return try request.output(0).floats()
-            }
-        }
-        timings.compute = computeMs
-        let (labels, postMs) = Stopwatch.time { () -> [ClassLabel] in
-            let probabilities = bundle.manifest.output == .logits ? Postprocess.softmax(scores) : scores
-            return Postprocess.topK(probabilities, k: k).map { entry in
+        let probabilities = try probabilities(of: input, timings: &timings)
+        timings.preprocess += cropMs
+        let (labels, rankMs) = Stopwatch.time { () -> [ClassLabel] in
+            Postprocess.topK(probabilities, k: k).map { entry in
                 let name = entry.index < bundle.labels.count ? bundle.labels[entry.index] : "class \(entry.index)"
                 return ClassLabel(index: entry.index, label: name, probability: entry.score)
             }
         }
-        timings.postprocess = postMs
+        timings.postprocess += rankMs
         return labels
     }
 
