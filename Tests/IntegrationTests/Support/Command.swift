@@ -59,7 +59,8 @@ struct Command: Sendable {
             process.terminate()
             throw Failure(description: "\(arguments.joined(separator: " ")) did not finish within \(timeout) s")
         }
-        return Command(status: process.terminationStatus,
+        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return Command(status: status,
                        stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
                        stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }

@@ -39,49 +39,12 @@ struct InferctlProcess: Sendable {
     /// Runs `inferctl arguments…` in the package root and waits for it (at most `timeout` seconds).
     static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 600) async throws -> InferctlProcess {
         let binary = try binaryPath
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(binary, arguments, environment: environment, timeout: timeout) })
-            }
-        }
-    }
-
-    private static func runBlocking(_ binary: String, _ arguments: [String], environment: [String: String],
-                                    timeout: Double) throws -> InferctlProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: DaemonProcess.packageRoot)
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "INFERD_SOCKET")
-        env.removeValue(forKey: "INFERD_MODELS")
+        // The test's own INFERD_SOCKET / INFERD_MODELS must not leak in (an empty value removes).
+        var env = ["INFERD_SOCKET": "", "INFERD_MODELS": ""]
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        // Files, not pipes: nothing can block on a full pipe while we wait.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inferctl-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let outPath = directory + "/stdout", errPath = directory + "/stderr"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: outPath)
-        process.standardError = FileHandle(forWritingAtPath: errPath)
         let started = Date()
-        try process.run()
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            process.waitUntilExit()
-            done.signal()
-        }
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            throw Failure(description: "inferctl \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
-        }
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        return InferctlProcess(status: status,
-                               stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                               stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+        let run = try await Command.run([binary] + arguments, environment: env, timeout: timeout)
+        return InferctlProcess(status: run.status, stdout: run.stdout, stderr: run.stderr,
                                seconds: Date().timeIntervalSince(started))
     }
 
