@@ -117,6 +117,9 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a new model is safe from budget eviction (default 5).", valueName: "s"))
     var minResidency: String?
 
+    @Option(help: ArgumentHelp("What a warm model is charged against the budget: measured (its resident memory) or file (file size x 1.5, reproducible for policy studies).", valueName: "how"))
+    var sizeAccounting: String?
+
     @Option(help: ArgumentHelp("Seconds to let in-flight requests finish at shutdown (default 30).", valueName: "s"))
     var shutdownGrace: String?
 
@@ -136,7 +139,7 @@ struct InferdCommand: AsyncParsableCommand {
             ("limits.max_top_k", maxTopK), ("lifecycle.memory_budget", memoryBudget), ("lifecycle.policy", policy),
             ("lifecycle.keep_alive", keepAlive), ("lifecycle.recent_window", recentWindow),
             ("lifecycle.min_residency", minResidency), ("server.shutdown_grace", shutdownGrace), ("log_level", logLevel),
-            ("admin_group", adminGroup),
+            ("admin_group", adminGroup), ("lifecycle.size_accounting", sizeAccounting),
         ]
         for case let (key, value?) in strings { values[key] = .string(value) }
         if !preload.isEmpty { values["lifecycle.preload"] = .string(preload.joined(separator: ",")) }

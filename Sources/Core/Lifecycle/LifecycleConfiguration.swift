@@ -29,11 +29,23 @@ public struct LifecycleConfiguration: Sendable, Equatable {
     public var initialSizeFactor: Double
     /// How long a request waits for room held by in-flight requests before 507. Default 30 s.
     public var roomWaitTimeout: Double
+    /// What a warm model is charged against the budget. Default `.measured`.
+    public var sizeAccounting: SizeAccounting
+
+    /// What a warm model is charged against the budget.
+    public enum SizeAccounting: String, Sendable, Equatable, CaseIterable {
+        /// Its measured resident memory (anonymous RSS growth over its load): true to the machine, but
+        /// it varies by several MiB from load to load.
+        case measured
+        /// File size × ``LifecycleConfiguration/initialSizeFactor``, always: reproducible, for policy
+        /// studies that compare the daemon with the simulator.
+        case file
+    }
 
     public init(budget: MemoryBudget, policy: EvictionPolicyKind = .lru, recentWindow: Double = 60,
                 minimumResidency: Double = 5, defaultKeepAlive: Double? = nil, keepAlive: [String: Double] = [:],
                 preload: [String] = [], pinned: [String] = [], pressureLowWatermark: Double = 0.5,
-                initialSizeFactor: Double = 1.5, roomWaitTimeout: Double = 30) {
+                initialSizeFactor: Double = 1.5, roomWaitTimeout: Double = 30, sizeAccounting: SizeAccounting = .measured) {
         self.budget = budget
         self.policy = policy
         self.recentWindow = recentWindow
@@ -45,6 +57,7 @@ public struct LifecycleConfiguration: Sendable, Equatable {
         self.pressureLowWatermark = pressureLowWatermark
         self.initialSizeFactor = initialSizeFactor
         self.roomWaitTimeout = roomWaitTimeout
+        self.sizeAccounting = sizeAccounting
     }
 
     /// Checks values a person may have got wrong.

@@ -400,7 +400,10 @@ public actor ModelManager<Model: ResidentModel> {
         entry.model = model
         entry.loading = nil
         entry.reservedBytes = 0
-        entry.measuredBytes = model.residentBytes
+        switch configuration.sizeAccounting {
+        case .measured: entry.measuredBytes = model.residentBytes
+        case .file: entry.measuredBytes = Int64(Double(entry.bundle.fileBytes) * configuration.initialSizeFactor)
+        }
         entry.lastLoadMilliseconds = model.loadMilliseconds
         entry.loadedAt = now
         entry.lastUsed = now
@@ -412,11 +415,11 @@ public actor ModelManager<Model: ResidentModel> {
         }
         entries[name] = entry
         counters.loads += 1
-        if entry.bundle.fileBytes > 0, model.residentBytes > 0 {
+        if configuration.sizeAccounting == .measured, entry.bundle.fileBytes > 0, model.residentBytes > 0 {
             sizeRatios.append(Double(model.residentBytes) / Double(entry.bundle.fileBytes))
         }
         logger.info("loaded \(name)", metadata: [
-            "event": "load", "model": "\(name)", "bytes": "\(model.residentBytes)",
+            "event": "load", "model": "\(name)", "bytes": "\(model.residentBytes)", "charged_bytes": "\(entry.measuredBytes ?? 0)",
             "estimated_bytes": "\(estimateBytes)", "duration_ms": "\(String(format: "%.1f", model.loadMilliseconds))",
         ])
         // The measured size may exceed the estimate: evict others (never this one) to get back under.

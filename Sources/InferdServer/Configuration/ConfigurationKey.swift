@@ -104,6 +104,13 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("lifecycle.min_residency", env: "MIN_RESIDENCY", "seconds a new model is safe from eviction") { c, v throws(ConfigurationError) in
             c.minimumResidency = try nonNegative(v.number("lifecycle.min_residency"), "lifecycle.min_residency")
         },
+        ConfigurationKey("lifecycle.size_accounting", env: "SIZE_ACCOUNTING", "measured|file: budget charge per model (measured)") { c, v throws(ConfigurationError) in
+            let text = try v.string("lifecycle.size_accounting")
+            guard let accounting = LifecycleConfiguration.SizeAccounting(rawValue: text) else {
+                throw ConfigurationError(.invalidValue, "lifecycle.size_accounting must be measured or file, not \(text)")
+            }
+            c.sizeAccounting = accounting
+        },
         ConfigurationKey("admin_group", env: "ADMIN_GROUP", "group allowed the admin calls besides root (inferd-admin)") { c, v throws(ConfigurationError) in
             c.adminGroup = try nonEmpty(v.string("admin_group"), "admin_group")
         },

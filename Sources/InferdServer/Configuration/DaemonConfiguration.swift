@@ -36,6 +36,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var recentWindow: Double = 60
     /// Seconds a newly loaded model is safe from budget eviction (`min_residency`). Default 5.
     public var minimumResidency: Double = 5
+    /// What a warm model is charged against the budget (`size_accounting`): its measured memory, or
+    /// file size × 1.5 for reproducible policy studies. Default `measured`.
+    public var sizeAccounting: LifecycleConfiguration.SizeAccounting = .measured
     /// Seconds a graceful shutdown waits for in-flight requests (`[server] shutdown_grace`). Default 30.
     public var shutdownGrace: Double = 30
     /// Group whose members may call the admin routes (load, unload, pin, unpin, keep-alive, trim,
@@ -105,7 +108,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
             ?? MemoryBudget.defaultBudget(limit: limit)
         let configuration = LifecycleConfiguration(budget: budget, policy: policy, recentWindow: recentWindow,
                                                    minimumResidency: minimumResidency, defaultKeepAlive: keepAlive,
-                                                   preload: preload, pinned: pinned)
+                                                   preload: preload, pinned: pinned, sizeAccounting: sizeAccounting)
         try configuration.validate()
         return configuration
     }
