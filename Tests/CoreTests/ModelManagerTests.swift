@@ -122,6 +122,22 @@ import Testing
         #expect(loader.loads(of: "b") == 1)
     }
 
+    @Test func aModelIsChargedTheMedianOfItsLastLoads() async throws {
+        let loader = SequenceLoader(sizes: [100, 300, 120, 110, 500, 115])
+        var configuration = LifecycleConfiguration(budget: MemoryBudget(bytes: 10_000, source: "test"), minimumResidency: 0)
+        configuration.defaultKeepAlive = 0   // unload after every request: each request measures a new load
+        let manager = ModelManager<FakeModel>(catalog: fakeCatalog(["a": 100]), configuration: configuration,
+                                              loader: { bundle, _ in try await loader.load(bundle) }, clock: ManualClock(), memory: FakeMemory())
+        var charged: [Int64] = []
+        for _ in 0..<6 {
+            let lease = try await manager.acquire("a")
+            charged.append(try await manager.summary("a").bytes)
+            await manager.release(lease)
+        }
+        // Medians of [100], [100,300], [100,300,120], …, then of the last five.
+        #expect(charged == [100, 300, 120, 120, 120, 120])
+    }
+
     @Test func concurrentFirstRequestsShareOneLoad() async throws {
         let loader = FakeLoader(sizes: ["a": 10])
         loader.delay = 0.2
@@ -262,5 +278,18 @@ import Testing
         #expect(throws: ConfigurationError.self) { try configuration.validate() }
         configuration = LifecycleConfiguration(budget: MemoryBudget(bytes: 100, source: "t"), defaultKeepAlive: -5)
         #expect(throws: ConfigurationError.self) { try configuration.validate() }
+    }
+}
+
+/// A loader whose successive loads measure the given sizes, in turn.
+final class SequenceLoader: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sizes: [Int64]
+
+    init(sizes: [Int64]) { self.sizes = sizes }
+
+    func load(_ bundle: ModelBundle) async throws -> FakeModel {
+        let size = lock.withLock { sizes.removeFirst() }
+        return FakeModel(name: bundle.name, residentBytes: size, loadMilliseconds: 10)
     }
 }

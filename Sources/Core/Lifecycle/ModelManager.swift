@@ -33,7 +33,10 @@ public actor ModelManager<Model: ResidentModel> {
         var coldStarts = 0
         var loads = 0
         var evictions = 0
+        /// The figure charged against the budget: the median of `sizeSamples` (or the file-based charge).
         var measuredBytes: Int64?
+        /// This model's last few measured sizes (they vary by several MiB between loads).
+        var sizeSamples: [Int64] = []
         var reservedBytes: Int64 = 0
         var lastLoadMilliseconds: Double?
         var failure: String?
@@ -255,6 +258,7 @@ public actor ModelManager<Model: ResidentModel> {
                 if entry.bundle.modelPath != bundle.modelPath || entry.bundle.fileBytes != bundle.fileBytes {
                     if entry.state == .warm && entry.inFlight == 0 { evict(name, reason: .manual) }
                     entries[name]!.measuredBytes = nil
+                    entries[name]!.sizeSamples = []
                 }
                 entries[name]!.bundle = bundle
                 entries[name]!.retired = false
@@ -401,7 +405,10 @@ public actor ModelManager<Model: ResidentModel> {
         entry.loading = nil
         entry.reservedBytes = 0
         switch configuration.sizeAccounting {
-        case .measured: entry.measuredBytes = model.residentBytes
+        case .measured:
+            // The median of the model's last five loads: one noisy measurement does not swing the budget.
+            entry.sizeSamples = Array((entry.sizeSamples + [model.residentBytes]).suffix(5))
+            entry.measuredBytes = entry.sizeSamples.sorted()[entry.sizeSamples.count / 2]
         case .file: entry.measuredBytes = Int64(Double(entry.bundle.fileBytes) * configuration.initialSizeFactor)
         }
         entry.lastLoadMilliseconds = model.loadMilliseconds
