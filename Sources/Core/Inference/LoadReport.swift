@@ -10,16 +10,20 @@ public struct LoadReport: Codable, Sendable, Equatable {
     public var residentBytes: Int64
     /// The precision OpenVINO chose (`f32`, `bf16`, …).
     public var precision: String
+    /// True when the compiled model came from the cache directory (read = reading the blob, compile =
+    /// importing it).
+    public var cacheHit: Bool
 
     /// Read plus compile plus warm-up, ms: what a cold start costs before the request's own inference.
     public var totalMilliseconds: Double { readMilliseconds + compileMilliseconds + (warmupMilliseconds ?? 0) }
 
     public init(readMilliseconds: Double, compileMilliseconds: Double, warmupMilliseconds: Double? = nil,
-                residentBytes: Int64, precision: String) {
+                residentBytes: Int64, precision: String, cacheHit: Bool = false) {
         self.readMilliseconds = readMilliseconds
         self.compileMilliseconds = compileMilliseconds
         self.warmupMilliseconds = warmupMilliseconds
         self.residentBytes = residentBytes
         self.precision = precision
+        self.cacheHit = cacheHit
     }
 }

@@ -18,22 +18,51 @@ public struct ModelLoader: Sendable {
         // Trim the heap on both sides so freed-but-cached arena pages do not count for or against the model.
         MemoryRelease.trimHeap()
         let before = ProcessMemory.anonymousBytes()
-        let (graph, readMs) = try Stopwatch.time { () throws(OpenVINOError) -> ModelGraph in
-            try engine.readModel(at: bundle.modelPath)
+        let store = options.cacheDirectory.map(CompiledModelStore.init(directory:))
+        let blobPath = store?.blobPath(for: bundle, options: options)
+        var compiled: CompiledModel?
+        var inputs: [TensorDescription] = []
+        var outputs: [TensorDescription] = []
+        var readMs = 0.0, compileMs = 0.0
+        var cacheHit = false
+        // A cached blob: read it (the "read" step) and import it (the "compile" step).
+        if let store, let blobPath {
+            let (cached, loadMs) = Stopwatch.time { store.load(blobPath) }
+            if let cached, let (imported, importMs) = try? Stopwatch.time({ () throws(OpenVINOError) -> CompiledModel in
+                try engine.importCompiledModel(cached.blob, options: options)
+            }) {
+                compiled = imported
+                (inputs, outputs) = (cached.sidecar.inputs, cached.sidecar.outputs)
+                (readMs, compileMs, cacheHit) = (loadMs, importMs, true)
+            }
         }
-        let inputs = try (0..<graph.inputCount).map { (i) throws(OpenVINOError) in try graph.input(i) }
-        let outputs = try (0..<graph.outputCount).map { (i) throws(OpenVINOError) in try graph.output(i) }
-        guard inputs.count == 1 else {
-            throw OpenVINOError(operation: "load \(bundle.name)", status: -1,
-                                message: "the model has \(inputs.count) inputs; image models need exactly one")
+        if compiled == nil {
+            let (graph, graphMs) = try Stopwatch.time { () throws(OpenVINOError) -> ModelGraph in
+                try engine.readModel(at: bundle.modelPath)
+            }
+            inputs = try (0..<graph.inputCount).map { (i) throws(OpenVINOError) in try graph.input(i) }
+            outputs = try (0..<graph.outputCount).map { (i) throws(OpenVINOError) in try graph.output(i) }
+            guard inputs.count == 1 else {
+                throw OpenVINOError(operation: "load \(bundle.name)", status: -1,
+                                    message: "the model has \(inputs.count) inputs; image models need exactly one")
+            }
+            let (fresh, freshMs) = try Stopwatch.time { () throws(OpenVINOError) -> CompiledModel in
+                let prepared = try ImagePreprocessing.apply(to: graph, manifest: bundle.manifest)
+                // With the blob store, OpenVINO's own CACHE_DIR stays off: a model it serves from that
+                // cache exports a blob that cannot be imported without the original graph.
+                var compileOptions = options
+                if store != nil { compileOptions.cacheDirectory = nil }
+                return try engine.compile(prepared, options: compileOptions)
+            }
+            if let store, let blobPath {
+                store.save(fresh, sidecar: .init(inputs: inputs, outputs: outputs), to: blobPath)
+            }
+            (compiled, readMs, compileMs) = (fresh, graphMs, freshMs)
         }
-        let (compiled, compileMs) = try Stopwatch.time { () throws(OpenVINOError) -> CompiledModel in
-            let prepared = try ImagePreprocessing.apply(to: graph, manifest: bundle.manifest)
-            return try engine.compile(prepared, options: options)
-        }
+        guard let compiled else { throw OpenVINOError(operation: "load \(bundle.name)", status: -1, message: "no compiled model") }
         let precision = (try? compiled.property("INFERENCE_PRECISION_HINT")) ?? "unknown"
         var report = LoadReport(readMilliseconds: readMs, compileMilliseconds: compileMs,
-                                residentBytes: 0, precision: precision.lowercased())
+                                residentBytes: 0, precision: precision.lowercased(), cacheHit: cacheHit)
         let model = LoadedModel(bundle: bundle, compiled: compiled, loadReport: report,
                                 networkInputs: inputs, networkOutputs: outputs)
         if warmUp {

@@ -6,8 +6,15 @@ import COpenVINO
 /// the compiled code and weights (the memory really comes back to the process's allocator).
 public final class CompiledModel: @unchecked Sendable {
     let handle: OpaquePointer
+    /// Memory the compiled model reads from (an imported blob's buffer: OpenVINO shares it rather than
+    /// copying), released after the model.
+    private let keepAlive: AnyObject?
 
-    init(handle: OpaquePointer) { self.handle = handle }
+    init(handle: OpaquePointer, keepAlive: AnyObject? = nil) {
+        self.handle = handle
+        self.keepAlive = keepAlive
+    }
+
     deinit { ov_compiled_model_free(handle) }
 
     /// Creates an infer request: the per-call state (input and output buffers) for one inference at a time.
@@ -15,6 +22,12 @@ public final class CompiledModel: @unchecked Sendable {
         var request: OpaquePointer?
         try ovCheck(ov_compiled_model_create_infer_request(handle, &request), "create infer request")
         return InferRequest(handle: request!)
+    }
+
+    /// Writes the compiled model (code, weights, the preprocessing built into it) to `path`, for
+    /// ``Engine/importCompiledModel(_:device:)``.
+    public func export(to path: String) throws(OpenVINOError) {
+        try ovCheck(ov_compiled_model_export_model(handle, path), "export compiled model to \(path)")
     }
 
     /// Reads a property of the compiled model, for example `INFERENCE_PRECISION_HINT` (the precision

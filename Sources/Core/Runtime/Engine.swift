@@ -55,6 +55,28 @@ public final class Engine: @unchecked Sendable {
         return ModelGraph(handle: model!)
     }
 
+    /// Imports a compiled model that ``CompiledModel/export(to:)`` wrote (no read, no compile).
+    ///
+    /// OpenVINO keeps pointing into the blob's memory (its weights are not copied), so the blob is
+    /// copied into a buffer the returned model owns.
+    ///
+    /// - Throws: ``OpenVINOError`` when the blob is from another OpenVINO version or device, or corrupt
+    ///   (callers should checksum blobs first: not every corrupt blob is detected).
+    public func importCompiledModel(_ blob: [UInt8], options: EngineOptions) throws(OpenVINOError) -> CompiledModel {
+        // The C API's import takes no properties: the device's defaults apply to the imported model, so
+        // set them to these options first (otherwise a blob compiled at f32 runs at the CPU's bf16).
+        let status = withPropertyArray(options.compileProperties.filter { $0.0 != "CACHE_DIR" }) { array in
+            ov_core_set_properties(handle, options.device, array.count, array.baseAddress)
+        }
+        try ovCheck(status, "set \(options.device) properties for import")
+        let device = options.device
+        let storage = BlobStorage(blob)
+        var compiled: OpaquePointer?
+        let imported = ov_core_import_model(handle, storage.bytes, storage.count, device, &compiled)
+        try ovCheck(imported, "import compiled model (\(blob.count) bytes)")
+        return CompiledModel(handle: compiled!, keepAlive: storage)
+    }
+
     /// Compiles `model` for the device named in `options`, with its threads, precision and cache hints.
     ///
     /// Uses `ov_core_compile_model_props`: the variadic `ov_core_compile_model` cannot be called from Swift.
@@ -80,3 +102,17 @@ func withPropertyArray<R>(_ properties: [(String, String)], _ body: (UnsafeBuffe
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// A heap copy of a compiled-model blob that lives as long as the model imported from it.
+final class BlobStorage {
+    let bytes: UnsafeMutablePointer<CChar>
+    let count: Int
+
+    init(_ blob: [UInt8]) {
+        count = blob.count
+        bytes = .allocate(capacity: max(1, blob.count))
+        blob.withUnsafeBytes { UnsafeMutableRawPointer(bytes).copyMemory(from: $0.baseAddress!, byteCount: blob.count) }
+    }
+
+    deinit { bytes.deallocate() }
+}
