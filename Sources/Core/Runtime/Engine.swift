@@ -6,12 +6,35 @@ import COpenVINO
 /// used from any thread; the handle is released when the engine is deinitialised.
 public final class Engine: @unchecked Sendable {
     let handle: OpaquePointer
+    /// The CPU's own defaults for the options inferd may leave unset (`auto` precision, all threads),
+    /// read before anything changes them: ``importCompiledModel(_:options:)`` has to set device-wide
+    /// properties, so every compile and import passes these explicitly and none inherits another's.
+    private let cpuDefaults: [String: String]
 
     /// Creates the runtime. Fails when OpenVINO's plugins cannot be found next to its library.
     public init() throws(OpenVINOError) {
         var core: OpaquePointer?
         try ovCheck(ov_core_create(&core), "create OpenVINO core")
         handle = core!
+        var defaults: [String: String] = [:]
+        for key in ["INFERENCE_PRECISION_HINT", "INFERENCE_NUM_THREADS"] {
+            var value: UnsafeMutablePointer<CChar>?
+            if ov_core_get_property(handle, "CPU", key, &value) == OK, let value {
+                defaults[key] = String(cString: value)
+                ov_free(value)
+            }
+        }
+        cpuDefaults = defaults
+    }
+
+    /// `options`' properties with the device defaults filled in for what they leave unset.
+    func explicitProperties(_ options: EngineOptions) -> [(String, String)] {
+        var properties = options.compileProperties
+        guard options.device == "CPU" else { return properties }
+        for (key, value) in cpuDefaults.sorted(by: { $0.key < $1.key }) where !properties.contains(where: { $0.0 == key }) {
+            properties.append((key, value))
+        }
+        return properties
     }
 
     deinit { ov_core_free(handle) }
@@ -65,7 +88,7 @@ public final class Engine: @unchecked Sendable {
     public func importCompiledModel(_ blob: [UInt8], options: EngineOptions) throws(OpenVINOError) -> CompiledModel {
         // The C API's import takes no properties: the device's defaults apply to the imported model, so
         // set them to these options first (otherwise a blob compiled at f32 runs at the CPU's bf16).
-        let status = withPropertyArray(options.compileProperties.filter { $0.0 != "CACHE_DIR" }) { array in
+        let status = withPropertyArray(explicitProperties(options).filter { $0.0 != "CACHE_DIR" }) { array in
             ov_core_set_properties(handle, options.device, array.count, array.baseAddress)
         }
         try ovCheck(status, "set \(options.device) properties for import")
@@ -81,7 +104,7 @@ public final class Engine: @unchecked Sendable {
     ///
     /// Uses `ov_core_compile_model_props`: the variadic `ov_core_compile_model` cannot be called from Swift.
     public func compile(_ model: ModelGraph, options: EngineOptions) throws(OpenVINOError) -> CompiledModel {
-        let properties = options.compileProperties
+        let properties = explicitProperties(options)
         var compiled: OpaquePointer?
         let status = withPropertyArray(properties) { array in
             ov_core_compile_model_props(handle, model.handle, options.device, array.count, array.baseAddress, &compiled)
