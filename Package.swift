@@ -90,7 +90,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CoreTests",
-            dependencies: ["Core"],
+            dependencies: ["Core", "InferdTestKit"],
             linkerSettings: runtimeRpath
         ),
         // Helpers the test targets share (stub sockets that play systemd and journald).

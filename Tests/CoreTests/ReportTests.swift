@@ -3,36 +3,18 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import InferdTestKit
 import Testing
 
 /// The chart and report types draw well-formed XML with the elements scripts and tests look for.
 @Suite struct ReportTests {
-    /// Element names and attributes of a well-formed XML document; nil when it does not parse.
-    final class Elements: NSObject, XMLParserDelegate {
-        var found: [(name: String, attributes: [String: String])] = []
-
-        static func parse(_ text: String) -> Elements? {
-            let collector = Elements()
-            let parser = XMLParser(data: Data(text.utf8))
-            parser.delegate = collector
-            return parser.parse() ? collector : nil
-        }
-
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
-            found.append((elementName, attributes))
-        }
-
-        func named(_ name: String) -> [[String: String]] { found.filter { $0.name == name }.map(\.attributes) }
-    }
-
     @Test func barChartStacksOneSegmentPerSeriesAndBar() throws {
         let chart = SVGBarChart(title: "Cold <versus> warm & more", yLabel: "ms", series: ["load", "compute"],
                                 bars: [.init(label: "squeezenet cold", values: [200, 40]),
                                        .init(label: "squeezenet warm", values: [0, 40]),
                                        .init(label: "odd \"one\"", values: [.nan, -3])])
         let svg = chart.render()
-        let elements = try #require(Elements.parse(svg), "not well-formed:\n\(svg)")
+        let elements = try #require(XMLElements.parse(svg), "not well-formed:\n\(svg)")
         let segments = elements.named("rect").filter { $0["class"] == "segment" }
         #expect(segments.count == 6)
         #expect(Set(segments.compactMap { $0["data-series"] }) == ["load", "compute"])
@@ -49,7 +31,7 @@ import Testing
             .init(name: "squeezenet", points: [.init(x: 0.5, y: 2), .init(x: 2.1, y: 5), .init(x: 8.3, y: 14)]),
             .init(name: "alexnet", points: [.init(x: 0.5, y: 2.5), .init(x: .infinity, y: 1)]),
         ])
-        let elements = try #require(Elements.parse(chart.render()))
+        let elements = try #require(XMLElements.parse(chart.render()))
         let paths = elements.named("path").filter { $0["class"] == "series" }
         #expect(paths.map { $0["data-series"] } == ["squeezenet", "alexnet"])
         #expect(paths[0]["d"]?.hasPrefix("M") == true)
@@ -59,8 +41,8 @@ import Testing
     }
 
     @Test func emptyChartsStillRender() throws {
-        #expect(Elements.parse(SVGBarChart(title: "none", yLabel: "ms", series: [], bars: []).render()) != nil)
-        #expect(Elements.parse(SVGLineChart(title: "none", xLabel: "x", yLabel: "y", series: []).render()) != nil)
+        #expect(XMLElements.parse(SVGBarChart(title: "none", yLabel: "ms", series: [], bars: []).render()) != nil)
+        #expect(XMLElements.parse(SVGLineChart(title: "none", xLabel: "x", yLabel: "y", series: []).render()) != nil)
     }
 
     @Test func axisTicksAreNiceAndCoverTheRange() {
@@ -83,7 +65,7 @@ import Testing
         report.preformatted("a < b")
         report.paragraph("done")
         let html = report.render()
-        let elements = try #require(Elements.parse(html), "not well-formed:\n\(html)")
+        let elements = try #require(XMLElements.parse(html), "not well-formed:\n\(html)")
         #expect(elements.named("svg").count == 1)
         #expect(elements.named("td").count == 2)
         #expect(elements.named("h2").count == 1)

@@ -4,6 +4,7 @@ import Foundation
 import FoundationXML
 #endif
 @testable import inferctl
+import InferdTestKit
 import Testing
 
 /// `inferctl bench` end to end on a tiny configuration against a real daemon (squeezenet, the smallest
@@ -95,24 +96,4 @@ import Testing
             #expect(run.status == 2, "\(arguments): \(run.stderr)")
         }
     }
-}
-
-/// Element names and attributes of a well-formed XML (XHTML) document.
-final class XMLElements: NSObject, XMLParserDelegate {
-    var found: [(name: String, attributes: [String: String])] = []
-
-    /// nil when `text` is not well-formed.
-    static func parse(_ text: String) -> XMLElements? {
-        let collector = XMLElements()
-        let parser = XMLParser(data: Data(text.utf8))
-        parser.delegate = collector
-        return parser.parse() ? collector : nil
-    }
-
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName: String?, attributes: [String: String] = [:]) {
-        found.append((elementName, attributes))
-    }
-
-    func named(_ name: String) -> [[String: String]] { found.filter { $0.name == name }.map(\.attributes) }
 }
