@@ -19,6 +19,9 @@ public struct ClassifyResponse: Codable, Sendable, Equatable {
     public var image: ImageInfo
     /// The precision the model runs at (`f32`, `bf16`, …).
     public var precision: String?
+    /// Where the request ran and why (local or offloaded to a remote); nil from a daemon without
+    /// offloading configured, which always runs locally.
+    public var placement: Placement?
 
     public struct ImageInfo: Codable, Sendable, Equatable {
         /// Width and height as the image declares them (before any decode-time scaling).
@@ -45,7 +48,9 @@ public struct ClassifyResponse: Codable, Sendable, Equatable {
         }
     }
 
-    public init(model: String, cold: Bool, labels: [ClassLabel], timings: StepTimings, image: ImageInfo, precision: String?) {
+    public init(model: String, cold: Bool, labels: [ClassLabel], timings: StepTimings, image: ImageInfo, precision: String?,
+                placement: Placement? = nil) {
+        self.placement = placement
         self.model = model
         self.cold = cold
         self.labels = labels
@@ -55,7 +60,7 @@ public struct ClassifyResponse: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, cold, labels, image, precision
+        case model, cold, labels, image, precision, placement
         case timings = "timings_ms"
     }
 }
