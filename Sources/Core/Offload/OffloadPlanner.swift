@@ -77,6 +77,12 @@ public struct OffloadPlanner: Sendable {
         public var remote = 0
         /// Chose a remote, it failed, ran here.
         public var fallback = 0
+
+        public init(local: Int = 0, remote: Int = 0, fallback: Int = 0) {
+            self.local = local
+            self.remote = remote
+            self.fallback = fallback
+        }
     }
 
     public init(remotes: [RemoteServer], defaultMode: OffloadMode) {
