@@ -18,11 +18,12 @@ import Synchronization
 ///
 /// Reusable by the daemon for offloading: a `Sendable` class whose caches are behind a mutex.
 public final class RemoteClassifier: Sendable {
-    /// Who resizes the image: as inferctl's `--resize`.
+    /// Who downscales the image on the inferd protocol: as inferctl's `--resize`. (On OIP the image is
+    /// always decoded here, with DCT scaling to the smallest size the model needs.)
     public enum ResizeSide: String, Sendable, CaseIterable {
-        /// Downscale here before sending (inferd: re-encoded JPEG; OIP: decode at the smallest size needed).
+        /// Decode, downscale and re-encode as JPEG here, then upload (``ClientResizer``).
         case client
-        /// Send the original (inferd) or the full-size decoded pixels when the input takes any size (OIP).
+        /// Upload the original bytes; the server decodes and resizes.
         case server
     }
 
@@ -95,6 +96,7 @@ public final class RemoteClassifier: Sendable {
         let watch = Stopwatch()
         var body = image
         var resizeMs: Double?
+        var originalSize: (width: Int, height: Int)?
         if resize == .client {
             let size: (width: Int, height: Int)? = if let bundle = catalog?[model] {
                 InputGeometry(manifest: bundle.manifest).minimumDecodeSize
@@ -105,6 +107,7 @@ public final class RemoteClassifier: Sendable {
                 let resized = try ClientResizer.resize(image, minimumSize: size)
                 body = resized.bytes
                 resizeMs = resized.milliseconds
+                originalSize = (resized.originalWidth, resized.originalHeight)
             }
         }
         let result = try await client.classify(model: model, image: body, top: top)
@@ -113,7 +116,7 @@ public final class RemoteClassifier: Sendable {
             protocolUsed: .inferd, model: answer.model, labels: answer.labels, cold: answer.cold,
             network: result.remoteTimings, endToEnd: watch.elapsedMilliseconds, clientResize: resizeMs,
             imageBytes: image.count, payloadBytes: body.count,
-            originalWidth: answer.image.width, originalHeight: answer.image.height,
+            originalWidth: originalSize?.width ?? answer.image.width, originalHeight: originalSize?.height ?? answer.image.height,
             decodedWidth: answer.image.decodedWidth, decodedHeight: answer.image.decodedHeight,
             softmaxApplied: false, inferd: result)
     }
@@ -134,12 +137,8 @@ public final class RemoteClassifier: Sendable {
         let spec = try await spec(for: model)
         let bundle = catalog?[model]
         let geometry = bundle.map { InputGeometry(manifest: $0.manifest) }
-        // The server resizes a dynamic input: with --resize server it gets every pixel.
-        let decodeSize: (width: Int, height: Int)? = switch (spec.size, resize) {
-        case (.dynamic, .server): nil
-        case (.dynamic, .client): geometry?.minimumDecodeSize ?? spec.minimumDecodeSize
-        case (.fixed, _): geometry?.minimumDecodeSize ?? spec.minimumDecodeSize
-        }
+        // Decoded as inferd's classify route decodes: DCT-scaled to the smallest size the model needs.
+        let decodeSize = geometry?.minimumDecodeSize ?? spec.minimumDecodeSize
         let decodeWatch = Stopwatch()
         let decoded = try ImageDecoder.decode(image, options: DecodeOptions(minimumSize: decodeSize))
         let decodeMs = decodeWatch.elapsedMilliseconds
