@@ -10,13 +10,23 @@ public struct ClassifyResult: Sendable {
     public var bytesSent: Int
     /// Image bytes in the body.
     public var imageBytes: Int
+    /// Bytes read from the connection (answer head plus body).
+    public var bytesReceived: Int
 
     /// Bundles an answer with the client's measurements of it.
-    public init(response: ClassifyResponse, client: ClientTimings, bytesSent: Int, imageBytes: Int) {
+    public init(response: ClassifyResponse, client: ClientTimings, bytesSent: Int, imageBytes: Int, bytesReceived: Int = 0) {
         self.response = response
         self.client = client
         self.bytesSent = bytesSent
         self.imageBytes = imageBytes
+        self.bytesReceived = bytesReceived
+    }
+
+    /// The exchange as a remote call: connect, upload, server (the client's wait), download, with the
+    /// server's own `timings_ms.total` as ``RemoteTimings/remoteReported``.
+    public var remoteTimings: RemoteTimings {
+        RemoteTimings(connect: client.connect, upload: client.upload, server: client.wait, download: client.download,
+                      remoteReported: response.timings.total, bytesSent: bytesSent, bytesReceived: bytesReceived)
     }
 
     /// Time not spent in the server: upload, answer transfer, connection and scheduling, ms.

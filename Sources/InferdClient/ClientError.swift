@@ -5,8 +5,9 @@ import Core
 public struct ClientError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What kind of failure it is, for callers that switch on it.
     public enum Code: String, Sendable, Equatable {
-        /// Nothing answers on the socket: no socket file, a stale one (connection refused), no
-        /// permission, or the daemon hung up before answering. `inferctl` exits with 3.
+        /// Nothing answers at the endpoint: no socket file, a stale one (connection refused), no
+        /// permission; for TCP also a refused connection, an unreachable network or an unknown host
+        /// name. `inferctl` exits with 3.
         case daemonUnreachable
         /// The daemon answered with an error status; ``ClientError/status`` and ``ClientError/body``
         /// carry its answer. `inferctl` exits with 1.
@@ -21,20 +22,28 @@ public struct ClientError: Error, CustomStringConvertible, Sendable, Equatable {
     public let code: Code
     /// A message a person can act on.
     public let message: String
-    /// The socket the request went to.
-    public let socketPath: String
+    /// The endpoint the request went to, as ``Endpoint/description`` writes it (`unix:/path`,
+    /// `http://host:port`), or a bare socket path from callers that give one.
+    public let endpoint: String
+    /// The endpoint (kept for callers written when there were only sockets): same as ``endpoint``.
+    public var socketPath: String { endpoint }
     /// The HTTP status, for `.requestFailed`.
     public let status: Int?
     /// The daemon's error body, for `.requestFailed` when it sent JSON.
     public let body: ErrorBody?
 
-    /// An error of kind `code` with a message for people.
-    public init(_ code: Code, _ message: String, socketPath: String, status: Int? = nil, body: ErrorBody? = nil) {
+    /// An error of kind `code` with a message for people, about a request to `endpoint`.
+    public init(_ code: Code, _ message: String, endpoint: String, status: Int? = nil, body: ErrorBody? = nil) {
         self.code = code
         self.message = message
-        self.socketPath = socketPath
+        self.endpoint = endpoint
         self.status = status
         self.body = body
+    }
+
+    /// An error of kind `code` with a message for people, about a request to the socket at `socketPath`.
+    public init(_ code: Code, _ message: String, socketPath: String, status: Int? = nil, body: ErrorBody? = nil) {
+        self.init(code, message, endpoint: socketPath, status: status, body: body)
     }
 
     /// The message.
@@ -48,12 +57,22 @@ public struct ClientError: Error, CustomStringConvertible, Sendable, Equatable {
                     socketPath: path)
     }
 
+    /// Nothing answers at the TCP `endpoint`: the message names the URL and the reason.
+    static func unreachable(_ endpoint: Endpoint, reason: String) -> ClientError {
+        ClientError(.daemonUnreachable,
+                    "cannot reach \(endpoint) (\(reason)): check the address and port, that the server listens there "
+                        + "(inferd --listen tcp://HOST:PORT) and that no firewall is in the way",
+                    endpoint: endpoint.description)
+    }
+
     /// The daemon answered `status` with `body` (an ``ErrorBody`` when it is the API's JSON).
-    static func failed(status: Int, body: [UInt8], socketPath: String) -> ClientError {
+    static func failed(status: Int, body: [UInt8], endpoint: Endpoint) -> ClientError {
         let decoded = try? JSONCoding.decode(ErrorBody.self, from: body)
         let text = decoded?.error ?? String(decoding: body.prefix(500), as: UTF8.self)
         let code = decoded?.code.map { " [\($0.rawValue)]" } ?? ""
-        return ClientError(.requestFailed, "inferd answered \(status)\(code): \(text.isEmpty ? "no message" : text)",
-                           socketPath: socketPath, status: status, body: decoded)
+        let who = endpoint.isTCP ? "\(endpoint)" : "inferd"
+        return ClientError(.requestFailed, "\(who) answered \(status)\(code): \(text.isEmpty ? "no message" : text)",
+                           endpoint: endpoint.displayName,
+                           status: status, body: decoded)
     }
 }

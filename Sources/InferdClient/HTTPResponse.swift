@@ -1,3 +1,5 @@
+import Core
+
 /// One HTTP answer as received, with the client's timings of the exchange.
 public struct HTTPResponse: Sendable {
     /// Status code (200, 404, …).
@@ -12,16 +14,26 @@ public struct HTTPResponse: Sendable {
     public var timings: ClientTimings
     /// Bytes written: request head plus body.
     public var bytesSent: Int
+    /// Bytes read: the answer's head plus body as they came over the connection.
+    public var bytesReceived: Int
 
     /// An answer as parsed, with the timings of its exchange.
     public init(status: Int, reason: String, headers: [(name: String, value: String)], body: [UInt8],
-                timings: ClientTimings = ClientTimings(), bytesSent: Int = 0) {
+                timings: ClientTimings = ClientTimings(), bytesSent: Int = 0, bytesReceived: Int = 0) {
         self.status = status
         self.reason = reason
         self.headers = headers
         self.body = body
         self.timings = timings
         self.bytesSent = bytesSent
+        self.bytesReceived = bytesReceived
+    }
+
+    /// The exchange's timings as a remote call's phases (`server` is the client's `wait`), with
+    /// `remoteReported` as the server's own figure when the caller knows it.
+    public func remoteTimings(remoteReported: Double? = nil) -> RemoteTimings {
+        RemoteTimings(connect: timings.connect, upload: timings.upload, server: timings.wait, download: timings.download,
+                      remoteReported: remoteReported, bytesSent: bytesSent, bytesReceived: bytesReceived)
     }
 
     /// The first value of header `name` (case-insensitive).

@@ -1,13 +1,15 @@
 import Core
 
-/// A client of inferd's HTTP/1.1 API over its Unix socket.
+/// A client of inferd's HTTP/1.1 API over its Unix socket or over TCP (a remote inferd, or another
+/// Open Inference Protocol server for the `/v2` calls).
 ///
 /// Every call opens a connection, sends one request and reads the whole answer on a Dispatch worker
 /// (``BlockingWork``), so awaiting it never blocks Swift's cooperative threads; concurrent calls run
-/// in parallel on their own connections. See ``UnixSocketTransport`` for why the exchange uses plain
+/// in parallel on their own connections. See ``SocketTransport`` for why the exchange uses plain
 /// POSIX sockets rather than SwiftNIO.
 ///
-/// Errors are ``ClientError``: `.daemonUnreachable` when nothing listens on the socket,
+/// Errors are ``ClientError``: `.daemonUnreachable` when nothing listens at the endpoint (or, for
+/// TCP, the host is unknown or unreachable),
 /// `.requestFailed` with the daemon's status and ``ErrorBody`` for an error answer, `.badResponse`
 /// when the answer cannot be understood, `.timedOut` after ``timeout``. Cancelling the calling task
 /// does not interrupt an exchange already started; it ends at the latest after ``timeout``.
@@ -34,15 +36,27 @@ public struct InferdClient: Sendable {
         case critical
     }
 
-    /// The socket path requests go to.
-    public let socketPath: String
+    /// Where requests go.
+    public let endpoint: Endpoint
+    /// Sent as `Authorization: Bearer <token>` with every request when set (a remote inferd asks for
+    /// it on admin routes over TCP).
+    public let token: String?
     /// See ``defaultTimeout``.
     public let timeout: Duration
 
+    /// The socket path for a Unix endpoint, the URL for TCP (``Endpoint/displayName``).
+    public var socketPath: String { endpoint.displayName }
+
+    /// A client of the server at `endpoint`, sending `token` as a bearer token when given.
+    public init(endpoint: Endpoint, token: String? = nil, timeout: Duration = InferdClient.defaultTimeout) {
+        self.endpoint = endpoint
+        self.token = token
+        self.timeout = timeout
+    }
+
     /// A client of the daemon listening on `socketPath`.
     public init(socketPath: String, timeout: Duration = InferdClient.defaultTimeout) {
-        self.socketPath = socketPath
-        self.timeout = timeout
+        self.init(endpoint: .unix(path: socketPath), timeout: timeout)
     }
 
     /// A client of the daemon at `location` (see ``SocketLocation/forClient(explicit:environment:fileExists:userID:)``).
@@ -60,7 +74,8 @@ public struct InferdClient: Sendable {
         let response = try await send("POST", "/v1/models/\(Self.escape(model))/classify?top=\(top)",
                                       body: image, contentType: Self.contentType(of: image))
         let answer: ClassifyResponse = try decode(response)
-        return ClassifyResult(response: answer, client: response.timings, bytesSent: response.bytesSent, imageBytes: image.count)
+        return ClassifyResult(response: answer, client: response.timings, bytesSent: response.bytesSent, imageBytes: image.count,
+                              bytesReceived: response.bytesReceived)
     }
 
     // MARK: Models and status
@@ -128,33 +143,42 @@ public struct InferdClient: Sendable {
 
     /// Sends any request and returns the answer. Unless `acceptingAnyStatus`, a non-2xx answer throws
     /// ``ClientError`` `.requestFailed` with the daemon's ``ErrorBody``.
+    ///
+    /// - Parameter headers: extra request header fields (`Inference-Header-Content-Length`, …).
     public func send(_ method: String, _ target: String, body: [UInt8] = [], contentType: String? = nil,
+                     headers: [(name: String, value: String)] = [],
                      acceptingAnyStatus: Bool = false) async throws(ClientError) -> HTTPResponse {
-        let transport = UnixSocketTransport(path: socketPath, timeout: timeout)
+        let transport = SocketTransport(endpoint: endpoint, timeout: timeout, token: token)
         let response: HTTPResponse
         do {
             response = try await BlockingWork.run {
-                try transport.exchange(method: method, target: target, body: body, contentType: contentType)
+                try transport.exchange(method: method, target: target, body: body, contentType: contentType, headers: headers)
             }
         } catch let error as ClientError {
             throw error
         } catch {
-            throw ClientError(.badResponse, "request to \(socketPath) failed: \(error)", socketPath: socketPath)
+            throw ClientError(.badResponse, "request to \(socketPath) failed: \(error)", endpoint: socketPath)
         }
         guard acceptingAnyStatus || response.isSuccess else {
-            throw ClientError.failed(status: response.status, body: response.body, socketPath: socketPath)
+            throw ClientError.failed(status: response.status, body: response.body, endpoint: endpoint)
         }
         return response
     }
 
     // MARK: Helpers
 
-    private func decode<T: Decodable>(_ response: HTTPResponse) throws(ClientError) -> T {
+    func decode<T: Decodable>(_ response: HTTPResponse) throws(ClientError) -> T {
+        try decode(T.self, from: response.body, status: response.status, text: response.text)
+    }
+
+    /// Decodes `bytes` (a whole body, or a JSON header of a binary body) as `T`.
+    func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], status: Int, text: String) throws(ClientError) -> T {
         do {
-            return try JSONCoding.decode(T.self, from: response.body)
+            return try JSONCoding.decode(T.self, from: bytes)
         } catch {
-            throw ClientError(.badResponse, "inferd on \(socketPath) sent a \(response.status) answer that is not a \(T.self): \(error) — body: \(response.text.prefix(300))",
-                              socketPath: socketPath)
+            let who = endpoint.isTCP ? endpoint.description : "inferd on \(socketPath)"
+            throw ClientError(.badResponse, "\(who) sent a \(status) answer that is not a \(T.self): \(error) — body: \(text.prefix(300))",
+                              endpoint: socketPath)
         }
     }
 

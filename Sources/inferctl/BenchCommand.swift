@@ -136,7 +136,7 @@ struct BenchCommand: AsyncParsableCommand {
         let client = connection.client()
         let needsDaemon = !rawRuntime && modes.contains(where: \.usesRunningDaemon)
         // The daemon's status gives its pid and engine settings; without cold/warm cells it is optional.
-        let status: StatusResponse? = needsDaemon ? try await client.status() : try? await InferdClient(location: connection.location, timeout: .seconds(5)).status()
+        let status: StatusResponse? = needsDaemon ? try await client.status() : try? await connection.client(timeout: .seconds(5)).status()
 
         let names: [String]
         if let models {

@@ -4,6 +4,7 @@ import Foundation
 import InferdClient
 
 extension EngineOptions.Precision: ExpressibleByArgument {}
+extension RemoteProtocol: ExpressibleByArgument {}
 
 /// `inferctl classify`: classify images through the daemon (or in process) and show where the time went.
 struct ClassifyCommand: AsyncParsableCommand {
@@ -24,6 +25,17 @@ struct ClassifyCommand: AsyncParsableCommand {
         sends it re-encoded as JPEG (quality 90); the breakdown adds client_resize and the bytes sent. \
         --resize server (the default) sends the original. The model's manifest is read from \
         --models-dir (default $INFERD_MODELS, else ./models).
+
+        --remote http://HOST:PORT (or $INFERD_REMOTE) classifies on a server over TCP. The breakdown \
+        then shows the network: connect, upload, server (from the last byte sent to the first byte \
+        received), remote (what the server reported spending) and network (server minus remote: \
+        latency and queueing), download and end-to-end. With --remote-protocol auto (the default) \
+        inferctl uses inferd's classify route, and if the server has none (a Triton, KServe or \
+        OpenVINO Model Server), decodes and preprocesses the image here from the model's /v2 \
+        metadata and sends a tensor (protocol oip; the breakdown adds the local decode and \
+        preprocess). --remote-protocol inferd|oip forces one; oip also works on the local socket. \
+        Labels of an OIP answer come from the local bundle (--models-dir) when it has the model, else \
+        "class N". When the daemon offloaded a request, its placement (where it ran and why) is shown.
 
         --in-process loads the model in this process, with no daemon: every invocation is a cold \
         start, the baseline the daemon is compared with. The breakdown adds the runtime start and the \
@@ -48,6 +60,11 @@ struct ClassifyCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Who downscales the image: client or server.", valueName: "client|server"))
     var resize: ResizeMode = .server
+
+    @Option(name: .customLong("remote-protocol"), help: ArgumentHelp(
+        "How to classify on the server: auto (inferd's classify route, else Open Inference tensors), inferd, or oip.",
+        valueName: RemoteProtocol.allCases.map(\.rawValue).joined(separator: "|")))
+    var remoteProtocol: RemoteProtocol = .auto
 
     @Flag(name: .customLong("in-process"), help: "Classify in this process, without the daemon (a cold start every invocation).")
     var inProcess = false
@@ -81,18 +98,36 @@ struct ClassifyCommand: AsyncParsableCommand {
             }
             guard FileManager.default.isReadableFile(atPath: image) else { throw ValidationError("cannot read \(image)") }
         }
+        if inProcess, connection.remoteEndpoint != nil {
+            throw ValidationError("--in-process classifies here; it cannot be combined with --remote")
+        }
+        if inProcess, remoteProtocol != .auto {
+            throw ValidationError("--remote-protocol applies to a server, not to --in-process")
+        }
         if inProcess {
             _ = try ModelDirectory.bundle(named: model, in: ModelDirectory.resolve(modelsDirectory), why: "--in-process")
-        } else if resize == .client {
+        } else if resize == .client, !usesRemoteClassifier {
             _ = try ModelDirectory.bundle(named: model, in: ModelDirectory.resolve(modelsDirectory), why: "--resize client")
         }
     }
 
+    /// True when classification goes through ``RemoteClassifier``: a remote, or a protocol forced.
+    private var usesRemoteClassifier: Bool {
+        !inProcess && (connection.remoteEndpoint != nil || remoteProtocol != .auto)
+    }
+
     func run() async throws {
-        let printer = ClassifyPrinter(mode: inProcess ? .inProcess : .daemon, resize: resize, showText: !output.json)
+        let mode: ClassifyRecord.Mode = inProcess ? .inProcess : usesRemoteClassifier ? .remote : .daemon
+        let printer = ClassifyPrinter(mode: mode, resize: resize, showText: !output.json)
         var minimumSize: (width: Int, height: Int)?
         var local: InProcessClassifier?
-        if inProcess || resize == .client {
+        var remote: RemoteClassifier?
+        if usesRemoteClassifier {
+            // Labels, crop and normalisation of models known here; the remote does without them.
+            let catalog = try? ModelCatalog.scan(ModelDirectory.resolve(modelsDirectory))
+            remote = RemoteClassifier(client: connection.client(), protocol: remoteProtocol, catalog: catalog,
+                                      resize: resize == .client ? .client : .server)
+        } else if inProcess || resize == .client {
             let bundle = try ModelDirectory.bundle(named: model, in: ModelDirectory.resolve(modelsDirectory),
                                                    why: inProcess ? "--in-process" : "--resize client")
             minimumSize = InputGeometry(manifest: bundle.manifest).minimumDecodeSize
@@ -117,6 +152,10 @@ struct ClassifyCommand: AsyncParsableCommand {
                     var body = original
                     var resizeMs: Double?
                     var originalSize: (width: Int, height: Int)?
+                    if let remote {
+                        imageRecords.append(try await classifyRemotely(remote, path: path, run: run, original: original))
+                        continue
+                    }
                     if resize == .client, let minimumSize {
                         let resized = try ClientResizer.resize(original, minimumSize: minimumSize)
                         body = resized.bytes
@@ -163,7 +202,22 @@ struct ClassifyCommand: AsyncParsableCommand {
                               width: originalSize?.width ?? answer.image.width, height: originalSize?.height ?? answer.image.height,
                               decodedWidth: answer.image.decodedWidth, decodedHeight: answer.image.decodedHeight,
                               bytes: original.count, bytesSent: body.count,
-                              timings: ClassifyRecord.Timings(daemon: result, clientResize: resizeMs))
+                              timings: ClassifyRecord.Timings(daemon: result, clientResize: resizeMs),
+                              placement: answer.placement)
+    }
+
+    private func classifyRemotely(_ remote: RemoteClassifier, path: String, run: Int, original: [UInt8]) async throws -> ClassifyRecord {
+        let result = try await remote.classify(model: model, image: original, top: top)
+        return ClassifyRecord(image: path, run: run, mode: .remote, resize: resize, model: result.model, cold: result.cold ?? false,
+                              precision: result.inferd?.response.precision, labels: result.labels,
+                              width: result.originalWidth ?? 0, height: result.originalHeight ?? 0,
+                              decodedWidth: result.decodedWidth, decodedHeight: result.decodedHeight,
+                              bytes: original.count, bytesSent: result.payloadBytes,
+                              timings: ClassifyRecord.Timings(remote: result),
+                              remote: ClassifyRecord.Remote(endpoint: remote.client.endpoint.description, protocol: result.protocolUsed,
+                                                            timings: result.network, tensorShape: result.tensorShape,
+                                                            softmaxApplied: result.softmaxApplied),
+                              placement: result.placement)
     }
 
     private func classifyInProcess(_ local: InProcessClassifier, path: String, run: Int, original: [UInt8],

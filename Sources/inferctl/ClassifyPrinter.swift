@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Prints `inferctl classify` results as text: per image its labels and a row per request, then a
@@ -16,6 +17,7 @@ struct ClassifyPrinter {
     }
 
     private var steps: [Step] {
+        if mode == .remote { return remoteSteps(for: []) }
         var steps: [Step] = []
         if resize == .client { steps.append(Step(header: "resize", name: "client_resize") { $0.timings.clientResize }) }
         steps.append(Step(header: "queue", name: "queue") { $0.timings.queue })
@@ -35,6 +37,31 @@ struct ClassifyPrinter {
         return steps
     }
 
+    /// A remote call: work done here, then the exchange's phases, the server's part split into what it
+    /// reported and the rest (network latency and queueing).
+    /// Steps that are empty in every one of `records` (the local decode of an inferd-protocol call,
+    /// the remote's own figure when it reports none) are left out; with no records, all are kept.
+    private func remoteSteps(for records: [ClassifyRecord]) -> [Step] {
+        var steps: [Step] = []
+        if resize == .client { steps.append(Step(header: "resize", name: "client_resize") { $0.timings.clientResize }) }
+        steps.append(Step(header: "decode", name: "client_decode") { $0.timings.clientDecode })
+        steps.append(Step(header: "preproc", name: "client_preprocess") { $0.timings.clientPreprocess })
+        steps.append(Step(header: "connect", name: "connect") { $0.remote?.timings.connect })
+        steps.append(Step(header: "upload", name: "upload") { $0.remote?.timings.upload })
+        steps.append(Step(header: "server", name: "server") { $0.remote?.timings.server })
+        steps.append(Step(header: "remote", name: "  remote reported") { $0.remote?.timings.remoteReported })
+        steps.append(Step(header: "network", name: "  network") { $0.remote?.network })
+        steps.append(Step(header: "download", name: "download") { $0.remote?.timings.download })
+        steps.append(Step(header: "e2e", name: "end-to-end") { $0.timings.endToEnd })
+        guard !records.isEmpty else { return steps }
+        return steps.filter { step in records.contains { step.value($0) != nil } }
+    }
+
+    /// The steps to show for `records`.
+    private func steps(for records: [ClassifyRecord]) -> [Step] {
+        mode == .remote ? remoteSteps(for: records) : steps
+    }
+
     /// Prints one image: what it is, its labels (from `labelsFrom`) and one row per request.
     func printImage(path: String, records: [ClassifyRecord], labelsFrom first: ClassifyRecord?) {
         guard showText, let first else { return }
@@ -48,22 +75,39 @@ struct ClassifyPrinter {
         }
         header += "  →  \(first.model)" + (first.precision.map { " (\($0))" } ?? "")
         if mode == .inProcess { header += ", in process" }
+        if let remote = first.remote {
+            header += " on \(remote.endpoint) (\(remote.protocol.rawValue)"
+            if let shape = remote.tensorShape { header += ", tensor [\(shape.map(String.init).joined(separator: ","))]" }
+            header += ")"
+        }
         print(header)
+        if let placement = first.placement { print("  " + Self.describe(placement)) }
         let nameWidth = first.labels.map(\.label.count).max() ?? 0
         for (rank, label) in first.labels.enumerated() {
             let padding = String(repeating: " ", count: nameWidth - label.label.count)
             print("  \(rank + 1). \(label.label)\(padding)  \(String(format: "%6.2f%%", Double(label.probability) * 100))")
         }
-        var table = TextTable(headers: ["run", "state"] + (resize == .client ? ["sent"] : []) + steps.map(\.header) + ["(ms)"],
-                              alignments: [.right, .left] + (resize == .client ? [.right] : []) + steps.map { _ in .right } + [.left],
+        var table = TextTable(headers: ["run", "state"] + (resize == .client ? ["sent"] : []) + steps(for: records).map(\.header) + ["(ms)"],
+                              alignments: [.right, .left] + (resize == .client ? [.right] : []) + steps(for: records).map { _ in .right } + [.left],
                               indent: 2)
         for record in records {
             table.append(["\(record.run)", record.cold ? "cold" : "warm"]
                          + (resize == .client ? [HumanFormat.bytes(record.bytesSent)] : [])
-                         + steps.map { HumanFormat.milliseconds($0.value(record)) })
+                         + steps(for: records).map { HumanFormat.milliseconds($0.value(record)) })
         }
         print(table.render())
         print("")
+    }
+
+    /// "ran remote on http://… (auto): reason", with the fallback when there was one.
+    static func describe(_ placement: Placement) -> String {
+        var text = "ran \(placement.side.rawValue)"
+        if placement.side == .remote, let remote = placement.remote { text += " on \(remote)" }
+        text += " (\(placement.mode)): \(placement.reason)"
+        if placement.fallback {
+            text += " — fell back from \(placement.remote ?? "the remote")" + (placement.remoteError.map { ": \($0)" } ?? "")
+        }
+        return text
     }
 
     /// Prints cold and warm means side by side, when there is more than one request.
@@ -74,7 +118,7 @@ struct ClassifyPrinter {
         var table = TextTable(headers: ["summary (ms)", cold.count > 1 ? "cold (mean of \(cold.count))" : "cold",
                                         warm.count > 1 ? "warm (mean of \(warm.count))" : "warm"],
                               alignments: [.left, .right, .right])
-        for step in steps {
+        for step in steps(for: records) {
             table.append([step.name, HumanFormat.milliseconds(mean(cold, step.value)), HumanFormat.milliseconds(mean(warm, step.value))])
         }
         if resize == .client {

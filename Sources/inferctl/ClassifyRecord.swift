@@ -10,8 +10,13 @@ import InferdClient
 ///  "decoded_height":263,"bytes":38702,"bytes_sent":38702,
 ///  "timings_ms":{"runtime_init":null,"client_resize":null,"queue":0.0,"load":61.2,"read":null,
 ///   "compile":null,"decode":1.1,"preprocess":0.1,"compute":3.2,"postprocess":0.0,"total":65.8,
-///   "connect":0.05,"upload":0.1,"wait":65.9,"download":0.02,"transfer":0.3,"end_to_end":66.1}}
+///   "connect":0.05,"upload":0.1,"wait":65.9,"download":0.02,"transfer":0.3,"end_to_end":66.1},
+///  "remote":null,"placement":null}
 /// ```
+///
+/// With `--remote`, `mode` is `remote` and `remote` holds `endpoint`, `protocol` (`inferd` or `oip`),
+/// `connect`, `upload`, `server`, `remote_reported`, `network` (server minus remote_reported),
+/// `download`, `bytes_sent`, `bytes_received`, `tensor_shape` and `softmax_applied`.
 struct ClassifyRecord: Encodable {
     /// Where the classification ran.
     enum Mode: String, Encodable {
@@ -19,11 +24,56 @@ struct ClassifyRecord: Encodable {
         case daemon
         /// In inferctl's own process (`--in-process`).
         case inProcess = "in-process"
+        /// On a server over TCP (`--remote`), or through ``RemoteClassifier`` on the socket (`--remote-protocol`).
+        case remote
+    }
+
+    /// How a remote call went: the protocol and ``RemoteTimings`` (`remote` in the JSON, null otherwise).
+    struct Remote: Encodable {
+        /// `http://host:port`, or `unix:/path` with `--remote-protocol` on the local socket.
+        var endpoint: String
+        /// `inferd` (classify route, image uploaded) or `oip` (tensor prepared here).
+        var `protocol`: RemoteProtocol
+        var timings: RemoteTimings
+        /// On OIP: the tensor's shape and whether softmax was applied here.
+        var tensorShape: [Int64]?
+        var softmaxApplied: Bool
+
+        /// The time in ``RemoteTimings/server`` the remote did not report: network latency and queueing, ms.
+        var network: Double? { timings.remoteReported.map { max(0, timings.server - $0) } }
+
+        enum CodingKeys: String, CodingKey {
+            case endpoint, `protocol`, connect, upload, server, download, network
+            case remoteReported = "remote_reported"
+            case bytesSent = "bytes_sent"
+            case bytesReceived = "bytes_received"
+            case tensorShape = "tensor_shape"
+            case softmaxApplied = "softmax_applied"
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(endpoint, forKey: .endpoint)
+            try c.encode(self.protocol, forKey: .protocol)
+            try c.encode(timings.connect, forKey: .connect)
+            try c.encode(timings.upload, forKey: .upload)
+            try c.encode(timings.server, forKey: .server)
+            try c.encode(timings.remoteReported, forKey: .remoteReported)
+            try c.encode(network, forKey: .network)
+            try c.encode(timings.download, forKey: .download)
+            try c.encode(timings.bytesSent, forKey: .bytesSent)
+            try c.encode(timings.bytesReceived, forKey: .bytesReceived)
+            try c.encode(tensorShape, forKey: .tensorShape)
+            try c.encode(softmaxApplied, forKey: .softmaxApplied)
+        }
     }
 
     /// Milliseconds per step. Server-side steps come from the daemon's `timings_ms` (or, in process,
     /// the same steps measured here); client-side steps from ``ClientTimings``.
     struct Timings: Encodable {
+        /// Remote OIP only: decoding the image and building the tensor here.
+        var clientDecode: Double?
+        var clientPreprocess: Double?
         /// In process only: starting the OpenVINO runtime (cold row only).
         var runtimeInit: Double?
         /// `--resize client`: decoding and re-encoding the image before sending it.
@@ -55,6 +105,8 @@ struct ClassifyRecord: Encodable {
             case connect, upload, wait, download, transfer
             case runtimeInit = "runtime_init"
             case clientResize = "client_resize"
+            case clientDecode = "client_decode"
+            case clientPreprocess = "client_preprocess"
             case endToEnd = "end_to_end"
         }
 
@@ -62,6 +114,8 @@ struct ClassifyRecord: Encodable {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(runtimeInit, forKey: .runtimeInit)
             try c.encode(clientResize, forKey: .clientResize)
+            try c.encode(clientDecode, forKey: .clientDecode)
+            try c.encode(clientPreprocess, forKey: .clientPreprocess)
             try c.encode(queue, forKey: .queue)
             try c.encode(load, forKey: .load)
             try c.encode(read, forKey: .read)
@@ -101,9 +155,13 @@ struct ClassifyRecord: Encodable {
     /// Image bytes sent in the request body (after `--resize client`, the re-encoded image).
     var bytesSent: Int
     var timings: Timings
+    /// `--remote`: the protocol and the network breakdown.
+    var remote: Remote?
+    /// Where the daemon says the request ran and why, when it says.
+    var placement: Placement?
 
     enum CodingKeys: String, CodingKey {
-        case image, run, mode, resize, model, cold, precision, labels, width, height, bytes
+        case image, run, mode, resize, model, cold, precision, labels, width, height, bytes, remote, placement
         case decodedWidth = "decoded_width"
         case decodedHeight = "decoded_height"
         case bytesSent = "bytes_sent"
@@ -127,6 +185,8 @@ struct ClassifyRecord: Encodable {
         try c.encode(bytes, forKey: .bytes)
         try c.encode(bytesSent, forKey: .bytesSent)
         try c.encode(timings, forKey: .timings)
+        try c.encode(remote, forKey: .remote)
+        try c.encode(placement, forKey: .placement)
     }
 }
 
@@ -140,5 +200,20 @@ extension ClassifyRecord.Timings {
                   connect: result.client.connect, upload: result.client.upload, wait: result.client.wait,
                   download: result.client.download, transfer: result.transferMilliseconds,
                   endToEnd: result.client.endToEnd + (clientResize ?? 0))
+    }
+
+    /// A remote classification: on the inferd protocol the server's steps as above; on OIP the server's
+    /// own total when it reports one, and the decode and preprocessing done here.
+    init(remote result: RemoteClassification) {
+        if let daemon = result.inferd {
+            self.init(daemon: daemon, clientResize: result.clientResize)
+        } else {
+            let network = result.network
+            self.init(total: network.remoteReported ?? 0, connect: network.connect, upload: network.upload, wait: network.server,
+                      download: network.download, transfer: network.total - (network.remoteReported ?? 0), endToEnd: 0)
+            clientDecode = result.clientDecode
+            clientPreprocess = result.clientPreprocess
+        }
+        endToEnd = result.endToEnd
     }
 }

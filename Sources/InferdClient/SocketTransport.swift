@@ -3,7 +3,8 @@ import Glibc
 #endif
 import Core
 
-/// One HTTP/1.1 exchange over a Unix stream socket, with blocking POSIX calls, timed phase by phase.
+/// One HTTP/1.1 exchange over a Unix stream socket or a TCP connection, with blocking POSIX calls,
+/// timed phase by phase.
 ///
 /// Why not SwiftNIO here (the daemon uses it): a client sends one request and waits for one answer, so
 /// an event loop buys nothing, and it costs. Starting an event-loop group spawns threads and adds a few
@@ -12,20 +13,34 @@ import Core
 /// `connect`/`send`/`recv` the clock is read right at the system calls: `upload` ends when the last
 /// body byte is in the kernel, `wait` ends when the first answer byte is returned by `recv`.
 ///
-/// Each exchange opens its own connection (connecting a Unix socket costs tens of microseconds and is
-/// reported as `connect`) and sends `Connection: close`, so no state leaks between requests.
-struct UnixSocketTransport: Sendable {
-    /// The socket path.
-    let path: String
-    /// How long a single `send` or `recv` may block (a cold load of a big model can take seconds).
+/// Each exchange opens its own connection and sends `Connection: close`, so no state leaks between
+/// requests. Connecting a Unix socket costs tens of microseconds; a TCP connection costs a handshake
+/// (one round trip) plus, for a host name, its resolution — both are reported as `connect`. TCP
+/// connections set `TCP_NODELAY`, so a small request head is not held back by Nagle's algorithm.
+struct SocketTransport: Sendable {
+    /// Where to connect.
+    let endpoint: Endpoint
+    /// How long a single `connect`, `send` or `recv` may block (a cold load of a big model can take seconds).
     let timeout: Duration
+    /// Sent as `Authorization: Bearer <token>` when set.
+    var token: String?
+
+    /// Who answers, for messages: "inferd on /run/inferd/inferd.sock" or "http://host:port".
+    private var peer: String {
+        switch endpoint {
+        case .unix(let path): "inferd on \(path)"
+        case .tcp: endpoint.description
+        }
+    }
 
     /// Sends `method target` with `body` and returns the complete answer, whatever its status.
     ///
+    /// - Parameter headers: extra request header fields (`Inference-Header-Content-Length`, …).
     /// - Throws: ``ClientError`` `.daemonUnreachable` when the connection cannot be made,
     ///   `.timedOut` when a send or receive blocks longer than ``timeout``, `.badResponse` when the
     ///   answer is not HTTP/1.x or ends early.
-    func exchange(method: String, target: String, body: [UInt8] = [], contentType: String? = nil) throws(ClientError) -> HTTPResponse {
+    func exchange(method: String, target: String, body: [UInt8] = [], contentType: String? = nil,
+                  headers: [(name: String, value: String)] = []) throws(ClientError) -> HTTPResponse {
         var timings = ClientTimings()
         let start = ContinuousClock.now
         let fd = try connectSocket()
@@ -33,7 +48,9 @@ struct UnixSocketTransport: Sendable {
         let connected = ContinuousClock.now
         timings.connect = Stopwatch.milliseconds(connected - start)
 
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: inferctl\r\nAccept: application/json\r\n"
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(endpoint.hostHeader)\r\nUser-Agent: inferctl\r\nAccept: application/json\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        for field in headers { head += "\(field.name): \(field.value)\r\n" }
         if !body.isEmpty || method == "POST" || method == "PUT" {
             head += "Content-Length: \(body.count)\r\n"
         }
@@ -51,6 +68,7 @@ struct UnixSocketTransport: Sendable {
 
         var parser = HTTPResponseParser()
         var firstByte: ContinuousClock.Instant?
+        var received = 0
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         do {
             reading: while true {
@@ -59,14 +77,15 @@ struct UnixSocketTransport: Sendable {
                     let error = errno
                     if error == EINTR { continue }
                     if error == EAGAIN || error == EWOULDBLOCK {
-                        throw ClientError(.timedOut, "no answer from inferd on \(path) within \(timeout)", socketPath: path)
+                        throw ClientError(.timedOut, "no answer from \(peer) within \(timeout)", endpoint: endpoint.displayName)
                     }
                     if error == ECONNRESET, firstByte == nil {
-                        throw ClientError(.badResponse, "inferd on \(path) reset the connection without answering", socketPath: path)
+                        throw ClientError(.badResponse, "\(peer) reset the connection without answering", endpoint: endpoint.displayName)
                     }
-                    throw ClientError(.badResponse, "reading the answer from \(path) failed: \(Self.describe(error))", socketPath: path)
+                    throw ClientError(.badResponse, "reading the answer from \(peer) failed: \(Self.describe(error))", endpoint: endpoint.displayName)
                 }
                 if firstByte == nil { firstByte = ContinuousClock.now }
+                received += count
                 if count == 0 {
                     try parser.finish()
                     break reading
@@ -78,22 +97,39 @@ struct UnixSocketTransport: Sendable {
             }
         } catch let failure as HTTPResponseParser.Failure {
             let context = hungUp ? " (it hung up after \(sent) of \(headBytes.count + body.count) request bytes)" : ""
-            throw ClientError(.badResponse, "bad answer from inferd on \(path)\(context): \(failure)", socketPath: path)
+            throw ClientError(.badResponse, "bad answer from \(peer)\(context): \(failure)", endpoint: endpoint.displayName)
         } catch let error as ClientError {
             throw error
         } catch {
-            throw ClientError(.badResponse, "reading the answer from \(path) failed: \(error)", socketPath: path)
+            throw ClientError(.badResponse, "reading the answer from \(peer) failed: \(error)", endpoint: endpoint.displayName)
         }
         let finished = ContinuousClock.now
         timings.wait = Stopwatch.milliseconds((firstByte ?? finished) - uploaded)
         timings.download = Stopwatch.milliseconds(finished - (firstByte ?? finished))
         timings.endToEnd = Stopwatch.milliseconds(finished - start)
         return HTTPResponse(status: parser.status, reason: parser.reason, headers: parser.headers, body: parser.body,
-                            timings: timings, bytesSent: sent)
+                            timings: timings, bytesSent: sent, bytesReceived: received)
     }
 
     /// Opens a connected socket with send and receive timeouts set.
     private func connectSocket() throws(ClientError) -> Int32 {
+        switch endpoint {
+        case .unix(let path): try connectUnix(path)
+        case .tcp(let host, let port): try connectTCP(host: host, port: port)
+        }
+    }
+
+    /// Sets ``timeout`` as the socket's send and receive timeout (on Linux the send timeout also
+    /// bounds a blocking `connect`).
+    private func setTimeouts(_ fd: Int32) {
+        var limit = timeval(tv_sec: Int(timeout.components.seconds),
+                            tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Connects to the Unix socket at `path`.
+    private func connectUnix(_ path: String) throws(ClientError) -> Int32 {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let pathBytes = Array(path.utf8)
@@ -109,10 +145,7 @@ struct UnixSocketTransport: Sendable {
         guard fd >= 0 else {
             throw ClientError(.daemonUnreachable, "cannot create a socket: \(Self.describe(errno))", socketPath: path)
         }
-        var limit = timeval(tv_sec: Int(timeout.components.seconds),
-                            tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setTimeouts(fd)
         var result: Int32
         repeat {
             result = withUnsafePointer(to: &address) {
@@ -137,6 +170,45 @@ struct UnixSocketTransport: Sendable {
         return fd
     }
 
+    /// Resolves `host` (IPv4 and IPv6) and connects to the first address that accepts.
+    private func connectTCP(host: String, port: Int) throws(ClientError) -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV
+        var list: UnsafeMutablePointer<addrinfo>?
+        let resolved = getaddrinfo(host, String(port), &hints, &list)
+        guard resolved == 0, let first = list else {
+            let reason = resolved == EAI_SYSTEM ? Self.describe(errno) : String(cString: gai_strerror(resolved))
+            throw ClientError.unreachable(endpoint, reason: "cannot resolve host \"\(host)\": \(reason)")
+        }
+        defer { freeaddrinfo(list) }
+        var lastError: Int32 = 0
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        while let info = candidate {
+            candidate = info.pointee.ai_next
+            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
+            guard fd >= 0 else { lastError = errno; continue }
+            setTimeouts(fd)
+            var noDelay: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+            var result: Int32
+            repeat {
+                result = connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen)
+            } while result != 0 && errno == EINTR
+            if result == 0 { return fd }
+            lastError = errno
+            close(fd)
+        }
+        let reason = switch lastError {
+        case ECONNREFUSED: "connection refused: nothing listens on port \(port)"
+        case EINPROGRESS, EAGAIN, ETIMEDOUT: "no answer to the connection within \(timeout)"
+        case ENETUNREACH, EHOSTUNREACH: "\(Self.describe(lastError))"
+        default: Self.describe(lastError)
+        }
+        throw ClientError.unreachable(endpoint, reason: reason)
+    }
+
     /// Writes all of `bytes`; sets `hungUp` and stops when the daemon closed its end. Returns bytes written.
     private func sendAll(_ fd: Int32, _ bytes: [UInt8], hungUp: inout Bool) throws(ClientError) -> Int {
         var offset = 0
@@ -149,9 +221,9 @@ struct UnixSocketTransport: Sendable {
                 if error == EINTR { continue }
                 if error == EPIPE || error == ECONNRESET { hungUp = true; return offset }
                 if error == EAGAIN || error == EWOULDBLOCK {
-                    throw ClientError(.timedOut, "inferd on \(path) did not read the request within \(timeout)", socketPath: path)
+                    throw ClientError(.timedOut, "\(peer) did not read the request within \(timeout)", endpoint: endpoint.displayName)
                 }
-                throw ClientError(.badResponse, "sending to \(path) failed: \(Self.describe(error))", socketPath: path)
+                throw ClientError(.badResponse, "sending to \(peer) failed: \(Self.describe(error))", endpoint: endpoint.displayName)
             }
             offset += count
         }
