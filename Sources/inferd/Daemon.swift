@@ -82,8 +82,15 @@ struct Daemon {
         } catch {
             throw fail("configuration: \(error.message)", status: ExitStatus.usage)
         }
+        let offloader: OffloadingClassifier?
+        do {
+            offloader = try makeOffloader(service)
+        } catch {
+            throw fail("configuration: \(error.message)", status: ExitStatus.usage)
+        }
         let router = APIRoutes.router(service, access: AdminAccess(groupName: configuration.adminGroup, token: token,
-                                                                    logger: Logger(label: "inferd.access")))
+                                                                    logger: Logger(label: "inferd.access")),
+                                      offloader: offloader)
         let maxBody = configuration.limits.maxBodyBytes
         let grace = Duration.milliseconds(Int64(configuration.shutdownGrace * 1000))
         let targets = [inherited.map { ListenTarget.inheritedFD($0.fd) } ?? .unixPath(configuredSocket)] + configuration.listen
@@ -171,6 +178,23 @@ struct Daemon {
             throw fail("stopped on an error: \(error)", status: ExitStatus.running)
         }
         logger.info("stopped")
+    }
+
+    /// The hybrid-offload classifier when remotes are configured: each remote's token read now.
+    private func makeOffloader(_ service: InferenceService) throws(ConfigurationError) -> OffloadingClassifier? {
+        let offload = configuration.offload
+        guard offload.isEnabled else { return nil }
+        var tokens: [String: String] = [:]
+        for remote in offload.remotes {
+            guard let path = remote.tokenFile else { continue }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError(.unreadableFile, "cannot read the token file \(path) of offload remote \(remote.url)")
+            }
+            tokens[remote.url] = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let offloader = try OffloadingClassifier(service: service, configuration: offload, tokens: tokens, logger: Logger(label: "inferd.offload"))
+        logger.info("offloading \(offload.effectiveMode.rawValue) to \(offload.remotes.map { $0.models.isEmpty ? $0.url : "\($0.url) (\($0.models.joined(separator: ",")))" }.joined(separator: ", ")); remote timeout \(offload.timeoutMilliseconds) ms")
+        return offloader
     }
 
     private func fail(_ message: String, status: Int32) -> ExitCode {
