@@ -22,6 +22,9 @@ struct BenchCommand: AsyncParsableCommand {
           warm               load and warm up (--warmup passes), then steady state
           in-process         each request a fresh `inferctl classify --in-process` process, no daemon
           daemon-cold-start  a fresh inferd (next to inferctl) per request: process start to answer
+          cloud              the image goes to the remote server given by --cloud (another inferd
+                             over TCP, warm there): the paper's cloud-based inference, with the
+                             network as the upload column
 
         cold and warm need the running daemon (--socket); the other two start their own processes \
         with the same models directory, threads and precision (the running daemon's, unless \
@@ -57,8 +60,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Images to use instead of the groups, comma-separated (one group, \"custom\").", valueName: "files"))
     var images: String?
 
-    @Option(name: .long, help: ArgumentHelp("Modes, comma-separated: cold, warm, in-process, daemon-cold-start.", valueName: "modes"))
+    @Option(name: .long, help: ArgumentHelp("Modes, comma-separated: cold, warm, in-process, daemon-cold-start, cloud.", valueName: "modes"))
     var modes = "cold,warm,in-process,daemon-cold-start"
+
+    @Option(name: .long, help: ArgumentHelp("The remote server of cloud cells: http://HOST:PORT of an inferd started with --listen (adds the cloud mode when --modes does not name it).", valueName: "url"))
+    var cloud: String?
 
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Passes over each group's images per cell (1...10000).", valueName: "n"))
     var repetitions = 5
@@ -96,15 +102,18 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("raw-runtime"), help: "Measure OpenVINO in this process (read, compile, cache, compute, decode), no daemon.")
     var rawRuntime = false
 
-    /// The modes asked for, in the order given.
+    /// The modes asked for, in the order given (cloud added last when --cloud is given and --modes
+    /// does not name it).
     var parsedModes: [BenchMode] {
         get throws {
-            try Self.list(modes).map { name in
+            var parsed = try Self.list(modes).map { name in
                 guard let mode = BenchMode(rawValue: name) else {
                     throw ValidationError("unknown mode \"\(name)\"; modes: \(BenchMode.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return mode
             }
+            if cloud != nil, !parsed.contains(.cloud) { parsed.append(.cloud) }
+            return parsed
         }
     }
 
@@ -115,6 +124,14 @@ struct BenchCommand: AsyncParsableCommand {
         if output.json && csv { throw ValidationError("--json and --csv are exclusive") }
         if let threads, threads < 0 { throw ValidationError("--threads must be 0 (all cores) or more, not \(threads)") }
         guard !(try parsedModes).isEmpty else { throw ValidationError("--modes needs at least one mode") }
+        if try parsedModes.contains(.cloud) {
+            guard let cloud else { throw ValidationError("the cloud mode needs --cloud http://HOST:PORT (an inferd started with --listen)") }
+            do {
+                _ = try Endpoint(parsing: cloud)
+            } catch {
+                throw ValidationError("--cloud: \(error.message)")
+            }
+        }
         for name in Self.list(models ?? "") { try ModelName.validate(name) }
         if let images {
             let files = Self.list(images)
@@ -165,8 +182,19 @@ struct BenchCommand: AsyncParsableCommand {
             return
         }
 
+        var cloudClient: InferdClient?
+        var cloudPID: Int32?
+        if let cloud, modes.contains(.cloud) {
+            let endpoint = try Endpoint(parsing: cloud)
+            let remote = InferdClient(endpoint: endpoint, timeout: .milliseconds(Int64(connection.timeout * 1000)))
+            let remoteStatus = try await remote.status()
+            cloudClient = remote
+            // Its resources can be read only when it runs here.
+            if Self.isOnThisHost(endpoint) { cloudPID = remoteStatus.pid }
+        }
         let progress = ProgressBar(total: settings.totalSamples)
-        let runner = BenchRunner(settings: settings, client: needsDaemon ? client : nil, daemonPID: status?.pid, progress: progress)
+        let runner = BenchRunner(settings: settings, client: needsDaemon ? client : nil, daemonPID: status?.pid,
+                                 cloud: cloudClient, cloudPID: cloudPID, progress: progress)
         let cells: [BenchCell]
         do {
             cells = try await runner.run()
@@ -209,6 +237,14 @@ struct BenchCommand: AsyncParsableCommand {
             try BenchReport.html(result).write(toFile: report + "/index.html", atomically: true, encoding: .utf8)
             try Self.encode(result).write(to: URL(fileURLWithPath: report + "/bench.json"))
             if !output.json && !csv { print("report: \(report)/index.html") }
+        }
+    }
+
+    /// True for a Unix socket or a loopback TCP address: a process id from its status is ours to read.
+    static func isOnThisHost(_ endpoint: Endpoint) -> Bool {
+        switch endpoint {
+        case .unix: true
+        case .tcp(let host, _): host == "localhost" || host == "::1" || host.hasPrefix("127.")
         }
     }
 

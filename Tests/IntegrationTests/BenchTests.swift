@@ -77,6 +77,41 @@ import Testing
         #expect(costs.bytes > 0 && costs.loadMilliseconds > 0 && costs.computeMilliseconds > 0)
     }
 
+    /// The paper's device-versus-cloud comparison: a second inferd on loopback TCP plays the cloud.
+    @Test func theCloudColumnComparesTheDeviceWithARemote() async throws {
+        let device = try await DaemonProcess.start()
+        let cloud = try await DaemonProcess.start(arguments: ["--listen", "tcp://127.0.0.1:0"])
+        let status = try await RawHTTP.get(socket: cloud.socketPath, "/v1/status").json(StatusResponse.self)
+        let address = try #require(status.listeners?.first { $0.hasPrefix("tcp://") }).replacingOccurrences(of: "tcp://", with: "http://")
+        let output = device.directory + "/bench"
+        let run = try await InferctlProcess.run([
+            "bench", "--socket", device.socketPath, "--models", "squeezenet", "--groups", "540x960", "--repeat", "1",
+            "--warmup", "0", "--modes", "cold,warm", "--cloud", address, "--json", "--report", output,
+        ], environment: ["INFERD_MODELS": DaemonProcess.modelsDirectory])
+        let cloudSummary = try await API.summary(cloud, "squeezenet")
+        #expect(try await device.stop() == 0)
+        #expect(try await cloud.stop() == 0)
+        #expect(run.status == 0, "\(run.stderr)")
+
+        let json = try #require(try run.json() as? [String: Any])
+        let cells = try #require(json["cells"] as? [[String: Any]])
+        #expect(cells.compactMap { $0["mode"] as? String } == ["cold", "warm", "cloud"], "--cloud adds the cloud mode")
+        let cloudCell = try #require(cells.first { $0["mode"] as? String == "cloud" })
+        #expect(cloudCell["cold_answers"] as? Int == 0, "the remote was warmed up before the cell")
+        let upload = try #require((cloudCell["columns"] as? [String: [String: Any]])?["upload"]?["mean"] as? Double)
+        #expect(upload > 0, "the network is the cloud's upload column")
+        let resources = try #require(cloudCell["resources"] as? [String: Any])
+        #expect(resources["measured"] as? String == "cloud daemon (on this host)")
+        #expect(cloudSummary.requests == 6, "one warm-up pass and one measured pass over three images: \(cloudSummary.requests)")
+
+        let html = try String(contentsOfFile: output + "/index.html", encoding: .utf8)
+        #expect(XMLElements.parse(html) != nil, "index.html is well-formed")
+        #expect(html.contains("Device versus cloud"))
+
+        let refused = try await InferctlProcess.run(["bench", "--modes", "cloud", "--models", "squeezenet"])
+        #expect(refused.status == 2 && refused.stderr.contains("--cloud"), "\(refused.stderr)")
+    }
+
     @Test func procStatParsingSurvivesOddCommandNames() throws {
         let line = "4242 (in (fer) d) S 1 4242 4242 0 -1 4194560 1500 0 3 0 250 50 0 0 20 0 9 0 100 1000 200"
         let usage = try #require(ProcessUsage.parse(stat: line))

@@ -11,6 +11,9 @@ enum BenchMode: String, CaseIterable, Codable, ExpressibleByArgument {
     case inProcess = "in-process"
     /// A fresh `inferd` per request: process start to the first classify answer.
     case daemonColdStart = "daemon-cold-start"
+    /// The image goes to a remote server (`--cloud URL`: another inferd over TCP), warm there: the
+    /// paper's cloud-based inference. Upload is the network: end to end minus the remote's own time.
+    case cloud
 
     /// True when the mode talks to the daemon given by `--socket`.
     var usesRunningDaemon: Bool { self == .cold || self == .warm }

@@ -29,6 +29,22 @@ enum BenchReport {
             }
         }
 
+        let cloudCells = result.cells.filter { $0.mode == .cloud }
+        if !cloudCells.isEmpty {
+            report.heading("Device versus cloud (the paper's Table III)")
+            report.paragraph("Mean total per request, ms: on this device cold (the load paid) and warm, and in the cloud (the remote warm; its upload column is the network: end to end minus the remote's own time).")
+            report.table(headers: ["model", "group", "device cold", "device warm", "cloud", "cloud: upload", "cloud: compute", "cold ÷ cloud"],
+                         rows: cloudCells.map { cloud in
+                             func device(_ mode: BenchMode) -> BenchCell? {
+                                 result.cells.first { $0.model == cloud.model && $0.group == cloud.group && $0.resize == cloud.resize && $0.mode == mode }
+                             }
+                             let cold = device(.cold)?.columns.total.mean, warm = device(.warm)?.columns.total.mean
+                             let ratio = cold.map { String(format: "%.1f×", $0 / max(cloud.columns.total.mean, 0.001)) } ?? "-"
+                             return [cloud.model, cloud.group, cold.map(ms) ?? "-", warm.map(ms) ?? "-", ms(cloud.columns.total.mean),
+                                     ms(cloud.columns.upload.mean), ms(cloud.columns.compute.mean), ratio]
+                         })
+        }
+
         let rescale = rescaleChart(result)
         if !rescale.series.isEmpty {
             report.heading("Rescale time against image size (the paper's Fig. 5)")

@@ -13,6 +13,10 @@ final class BenchRunner {
     let client: InferdClient?
     /// Its process id, from `/v1/status`.
     let daemonPID: Int32?
+    /// The remote server for cloud cells (`--cloud`).
+    let cloud: InferdClient?
+    /// The remote's process id when it runs on this host (a loopback address), for its resources.
+    let cloudPID: Int32?
     let progress: ProgressBar
     let energy = EnergyMeter()
     /// Resident bytes per model as the daemon measured them while warm (for the simulator profile).
@@ -20,10 +24,13 @@ final class BenchRunner {
     private var bundles: [String: ModelBundle] = [:]
     private var images: [String: [UInt8]] = [:]
 
-    init(settings: BenchSettings, client: InferdClient?, daemonPID: Int32?, progress: ProgressBar) {
+    init(settings: BenchSettings, client: InferdClient?, daemonPID: Int32?, cloud: InferdClient? = nil, cloudPID: Int32? = nil,
+         progress: ProgressBar) {
         self.settings = settings
         self.client = client
         self.daemonPID = daemonPID
+        self.cloud = cloud
+        self.cloudPID = cloudPID
         self.progress = progress
     }
 
@@ -79,6 +86,23 @@ final class BenchRunner {
             if mode == .warm, let summary = try? await client.model(model), !summary.bytesEstimated {
                 measuredBytes[model] = summary.bytes
             }
+        case .cloud:
+            guard let cloud else { throw BenchError("cloud cells need a remote server (--cloud URL)") }
+            // At least one pass first, so the remote pays its own cold start outside the cell.
+            for _ in 0..<max(1, settings.warmup) {
+                for path in group.paths { _ = try await classify(cloud, model: model, path: path, resize: resize) }
+            }
+            let meter = cloudPID.map { CellMeter(pid: $0, energy: energy, measured: "cloud daemon (on this host)") }
+            for _ in 0..<settings.repetitions {
+                for path in group.paths {
+                    let (sample, answerPrecision) = try await classify(cloud, model: model, path: path, resize: resize)
+                    precision = answerPrecision ?? precision
+                    samples.append(sample)
+                    progress.advance(label: label)
+                }
+            }
+            resources = meter?.finish() ?? CellResources.unmeasured("the remote server (not on this host)")
+            notes.append("classified by \(cloud.endpoint), warm there; upload is the network: end to end minus the remote's own time")
         case .inProcess:
             let run = try InProcessCell(settings: settings, energy: energy)
             for _ in 0..<settings.repetitions {

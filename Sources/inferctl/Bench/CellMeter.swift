@@ -10,10 +10,12 @@ struct CellMeter {
     private let startUsage: ProcessUsage?
     private let startEnergy: [Double]?
     private let peakReset: Bool
+    private let measured: String
 
-    /// Starts measuring process `pid` (the daemon).
-    init(pid: Int32, energy: EnergyMeter) {
+    /// Starts measuring process `pid` (the daemon; `measured` names it in the report).
+    init(pid: Int32, energy: EnergyMeter, measured: String = "daemon") {
         self.pid = pid
+        self.measured = measured
         self.energy = energy
         peakReset = ProcessUsage.resetPeakResident(pid: pid)
         startUsage = ProcessUsage.read(pid: pid)
@@ -26,7 +28,7 @@ struct CellMeter {
         let end = ProcessUsage.read(pid: pid)
         let delta = Self.delta(startUsage, end)
         let joules = energy.joules(from: startEnergy, to: energy.read())
-        return CellResources(measured: "daemon",
+        return CellResources(measured: measured,
                              cpuPercent: delta.map { Self.percent(cpuSeconds: $0.cpuSeconds, wallMilliseconds: wall) },
                              peakRSSBytes: ProcessUsage.peakResidentBytes(pid: pid),
                              peakRSSNote: peakReset ? "reset before the cell" : "not reset (clear_refs refused): peak since the daemon started",

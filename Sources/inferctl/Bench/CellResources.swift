@@ -24,6 +24,12 @@ struct CellResources: Codable, Sendable, Equatable {
     /// Wall time of the cell, ms (the denominator of the CPU percentage).
     var wallMilliseconds: Double
 
+    /// Nothing could be measured: `what` runs elsewhere.
+    static func unmeasured(_ what: String) -> CellResources {
+        CellResources(measured: what, cpuPercent: nil, peakRSSBytes: nil, peakRSSNote: "n/a: not on this host", minorFaults: nil,
+                      majorFaults: nil, energyJoules: nil, energyNote: "n/a: not on this host", wallMilliseconds: 0)
+    }
+
     enum CodingKeys: String, CodingKey {
         case measured
         case cpuPercent = "cpu_percent"
