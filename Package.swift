@@ -51,7 +51,8 @@ let package = Package(
         .target(
             name: "InferdServer",
             dependencies: [
-                "Core", "CSystemd",
+                // InferdClient: the daemon offloads to remote servers with the same client inferctl uses.
+                "Core", "CSystemd", "InferdClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

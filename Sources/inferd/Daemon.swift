@@ -76,20 +76,41 @@ struct Daemon {
                                 startupOffsetMilliseconds: startupOffsetMilliseconds)
         let service = InferenceService(manager: manager, catalog: catalog, engine: engine, engineOptions: options,
                                        limits: configuration.limits, state: state, logger: Logger(label: "inferd.api"))
-        let server = HTTPServer(
-            configuration: HTTPServerConfiguration(target: inherited.map { .inheritedFD($0.fd) } ?? .unixPath(configuredSocket),
-                                                   maxBodyBytes: configuration.limits.maxBodyBytes,
-                                                   shutdownGrace: .milliseconds(Int64(configuration.shutdownGrace * 1000))),
-            router: APIRoutes.router(service, access: AdminAccess(groupName: configuration.adminGroup, logger: Logger(label: "inferd.access"))),
-            logger: Logger(label: "inferd.http"))
+        let token: AdminToken?
+        do {
+            token = try configuration.adminTokenFile.map { (path) throws(ConfigurationError) in try AdminToken.read(from: path) }
+        } catch {
+            throw fail("configuration: \(error.message)", status: ExitStatus.usage)
+        }
+        let offloader: OffloadingClassifier?
+        do {
+            offloader = try makeOffloader(service)
+        } catch {
+            throw fail("configuration: \(error.message)", status: ExitStatus.usage)
+        }
+        let router = APIRoutes.router(service, access: AdminAccess(groupName: configuration.adminGroup, token: token,
+                                                                    logger: Logger(label: "inferd.access")),
+                                      offloader: offloader)
+        let maxBody = configuration.limits.maxBodyBytes
+        let grace = Duration.milliseconds(Int64(configuration.shutdownGrace * 1000))
+        let targets = [inherited.map { ListenTarget.inheritedFD($0.fd) } ?? .unixPath(configuredSocket)] + configuration.listen
+        let servers = targets.map { target in
+            HTTPServer(configuration: HTTPServerConfiguration(target: target, maxBodyBytes: maxBody, shutdownGrace: grace),
+                       router: router, logger: Logger(label: "inferd.http"))
+        }
 
         let preparation: UnixSocketFile.Preparation
         do {
-            preparation = try await server.bind()
+            preparation = try await servers[0].bind()
+            for server in servers.dropFirst() { try await server.bind() }
         } catch {
             throw fail(error.message, status: ExitStatus.listen)
         }
-
+        let listeners = servers.enumerated().map { index, server in
+            guard index > 0 else { return inherited.map { $0.path.map { "unix:" + $0 } ?? "fd \($0.fd)" } ?? "unix:" + configuredSocket }
+            return server.boundAddress ?? "\(server.configuration.target)"
+        }
+        state.setListeners(listeners)
         let engineText = "threads=\(options.threads == 0 ? "all" : String(options.threads)) precision=\(options.precision.rawValue) hint=\(options.performanceHint.rawValue.lowercased()) cache=\(options.cacheDirectory ?? "none")"
         logger.info("""
             inferd \(InferenceService.version) listening on \(socketPath)\(inherited != nil ? " (socket-activated)" : "")\
@@ -101,6 +122,12 @@ struct Daemon {
             max body \(configuration.limits.maxBodyBytes) bytes; admin group \(configuration.adminGroup)\
             \(AdminAccess.groupID(configuration.adminGroup) == nil ? " (no such group: only root and uid \(geteuid()) may manage models)" : "")
             """)
+        for (target, address) in zip(targets, listeners).dropFirst() {
+            logger.info("also listening on \(address)\(token == nil ? " (admin calls over TCP refused: no admin token)" : " (admin calls need the bearer token)")")
+            if !target.isLoopback {
+                logger.notice("\(address) is reachable from other hosts: classification is open to them, unencrypted (no TLS); put a TLS proxy in front for untrusted networks")
+            }
+        }
         if let inherited, configuration.socketPath != nil, inherited.path != configuredSocket {
             logger.notice("socket-activated: serving the passed socket, not the configured \(configuredSocket)")
         }
@@ -139,7 +166,7 @@ struct Daemon {
                 .init(service: PreloadService(service: service, logger: logger,
                                               onReady: { notifier.ready(status: await statusLine()) }),
                       successTerminationBehavior: .ignore, serviceName: "preload"),
-                .init(service: APIServerService(server: server, service: service, logger: logger,
+                .init(service: APIServerService(servers: servers, service: service, logger: logger,
                                                 willDrain: { notifier.stopping() }),
                       serviceName: "api-server"),
             ],
@@ -151,6 +178,23 @@ struct Daemon {
             throw fail("stopped on an error: \(error)", status: ExitStatus.running)
         }
         logger.info("stopped")
+    }
+
+    /// The hybrid-offload classifier when remotes are configured: each remote's token read now.
+    private func makeOffloader(_ service: InferenceService) throws(ConfigurationError) -> OffloadingClassifier? {
+        let offload = configuration.offload
+        guard offload.isEnabled else { return nil }
+        var tokens: [String: String] = [:]
+        for remote in offload.remotes {
+            guard let path = remote.tokenFile else { continue }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError(.unreadableFile, "cannot read the token file \(path) of offload remote \(remote.url)")
+            }
+            tokens[remote.url] = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let offloader = try OffloadingClassifier(service: service, configuration: offload, tokens: tokens, logger: Logger(label: "inferd.offload"))
+        logger.info("offloading \(offload.effectiveMode.rawValue) to \(offload.remotes.map { $0.models.isEmpty ? $0.url : "\($0.url) (\($0.models.joined(separator: ",")))" }.joined(separator: ", ")); remote timeout \(offload.timeoutMilliseconds) ms")
+        return offloader
     }
 
     private func fail(_ message: String, status: Int32) -> ExitCode {

@@ -72,6 +72,18 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Unix socket to listen on.", valueName: "path"))
     var socket: String?
 
+    @Option(help: ArgumentHelp("Also serve the API on this address (repeatable): tcp://HOST:PORT, tcp://:PORT for loopback, or unix:/path. Admin calls over TCP need --admin-token-file.", valueName: "address"))
+    var listen: [String] = []
+
+    @Option(help: ArgumentHelp("File with the bearer token that admin calls over TCP must send (at least 16 characters).", valueName: "path"))
+    var adminTokenFile: String?
+
+    @Option(help: ArgumentHelp("A server to offload classifications to (repeatable): \"http://HOST:PORT [models=a,b] [token_file=PATH] [protocol=auto|inferd|oip]\".", valueName: "remote"))
+    var offloadRemote: [String] = []
+
+    @Option(help: ArgumentHelp("When to offload: never, always, when-cold or auto (default auto with remotes, else never).", valueName: "mode"))
+    var offload: String?
+
     @Option(help: ArgumentHelp("Directory of model bundles.", valueName: "dir"))
     var models: String?
 
@@ -140,7 +152,10 @@ struct InferdCommand: AsyncParsableCommand {
             ("lifecycle.keep_alive", keepAlive), ("lifecycle.recent_window", recentWindow),
             ("lifecycle.min_residency", minResidency), ("server.shutdown_grace", shutdownGrace), ("log_level", logLevel),
             ("admin_group", adminGroup), ("lifecycle.size_accounting", sizeAccounting),
+            ("server.admin_token_file", adminTokenFile), ("offload.mode", offload),
         ]
+        if !offloadRemote.isEmpty { values["offload.remotes"] = .list(offloadRemote) }
+        if !listen.isEmpty { values["server.listen"] = .list(listen) }
         for case let (key, value?) in strings { values[key] = .string(value) }
         if !preload.isEmpty { values["lifecycle.preload"] = .string(preload.joined(separator: ",")) }
         if !pinned.isEmpty { values["lifecycle.pinned"] = .string(pinned.joined(separator: ",")) }

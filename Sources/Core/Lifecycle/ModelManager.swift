@@ -302,6 +302,23 @@ public actor ModelManager<Model: ResidentModel> {
             description: entry.bundle.manifest.description, syntheticWeights: entry.bundle.manifest.syntheticWeights)
     }
 
+    /// Whether loading `name` now could fit the memory budget, counting as room what is free plus what
+    /// automatic eviction could free (warm, unpinned models with no request in flight). False means a
+    /// request would be refused (507) or have to wait for busy models: a reason to offload it. True
+    /// for a model that is already warm or loading.
+    public func loadCouldFit(_ name: String) -> Bool {
+        guard let entry = entries[name] else { return false }
+        if entry.state == .warm || entry.state == .loading { return true }
+        let budget = configuration.budget.bytes
+        guard (entry.measuredBytes ?? entry.bundle.fileBytes) <= budget else { return false }
+        let evictable = policy.evictsAutomatically
+            ? entries.values.reduce(Int64(0)) { sum, other in
+                sum + (other.state == .warm && !other.pinned && other.inFlight == 0 ? other.measuredBytes ?? 0 : 0)
+            }
+            : 0
+        return usedBytes() - evictable + min(estimate(entry), budget) <= budget
+    }
+
     /// The resident model `name`, if warm (for metadata; requests use ``acquire(_:)``).
     public func residentModel(_ name: String) -> Model? { entries[name]?.model }
 

@@ -25,6 +25,11 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     /// Bundles the catalog skipped, with the reason.
     public var catalogProblems: [String]
     public var engine: EngineOptions
+    /// Where the API is served: the Unix socket (`unix:/path`) and TCP listeners (`tcp://HOST:PORT`,
+    /// with the port actually bound).
+    public var listeners: [String]?
+    /// Offloading to remote servers: mode, remotes, counters and estimates; nil when not configured.
+    public var offload: OffloadStatus?
 
     public struct Counters: Codable, Sendable, Equatable {
         public var requests: Int = 0
@@ -69,7 +74,7 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, pid, policy, pressure, counters, engine
+        case version, pid, policy, pressure, counters, engine, listeners, offload
         case openvinoVersion = "openvino_version"
         case uptimeSeconds = "uptime_s"
         case startupMilliseconds = "startup_ms"

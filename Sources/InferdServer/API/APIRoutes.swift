@@ -5,11 +5,12 @@ import NIOHTTP1
 /// (`/v2/repository`) and inferd's own calls (`/v1`). Handlers are small: they parse the request,
 /// call the ``InferenceService`` and encode its answer.
 public enum APIRoutes {
-    /// Builds the router for `service`; `access` checks the admin routes (default: allow everyone).
-    public static func router(_ service: InferenceService, access: AdminAccess? = nil) -> Router {
+    /// Builds the router for `service`; `access` checks the admin routes (default: allow everyone);
+    /// `offloader` classifies with hybrid offload when remotes are configured.
+    public static func router(_ service: InferenceService, access: AdminAccess? = nil, offloader: OffloadingClassifier? = nil) -> Router {
         var router = Router(authorize: { route, request in access?.authorize(route, request) })
         let v2 = OpenInferenceHandlers(service: service)
-        let v1 = InferdHandlers(service: service)
+        let v1 = InferdHandlers(service: service, offloader: offloader)
 
         // Open Inference Protocol (KServe v2).
         router.add(.GET, "/v2/health/live", v2.live)

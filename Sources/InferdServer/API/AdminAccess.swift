@@ -11,17 +11,24 @@ import Glibc
 /// supplementary groups (`getgrouplist`). Group membership is looked up on every admin call, so
 /// adding someone to the group takes effect without a restart. Open routes are never checked.
 ///
-/// Every admin call is logged with who made it (uid, pid, route), allowed or refused.
+/// Over TCP there are no peer credentials: an admin call needs `Authorization: Bearer <token>` with
+/// the configured ``AdminToken``; without a configured token no admin call is possible over TCP.
+///
+/// Every admin call is logged with who made it (uid, pid, route; or the client address), allowed or
+/// refused.
 public struct AdminAccess: Sendable {
     /// The admin group's name (`admin_group`).
     public let groupName: String
     /// The daemon's effective uid.
     public let daemonUID: UInt32
+    /// The token admin calls over TCP must present; nil: none are allowed there.
+    public let token: AdminToken?
     let logger: Logger
 
-    public init(groupName: String, daemonUID: UInt32 = geteuid(), logger: Logger) {
+    public init(groupName: String, daemonUID: UInt32 = geteuid(), token: AdminToken? = nil, logger: Logger) {
         self.groupName = groupName
         self.daemonUID = daemonUID
+        self.token = token
         self.logger = logger
     }
 
@@ -29,6 +36,9 @@ public struct AdminAccess: Sendable {
     public func authorize(_ access: RouteAccess, _ request: HTTPRequest) -> InferdError? {
         guard access == .admin else { return nil }
         let route = "\(request.method) \(request.path)"
+        if let client = request.clientAddress {
+            return authorizeNetworked(route, client: client, authorization: request.headers.first(name: "authorization"))
+        }
         guard let peer = request.peer else {
             logger.warning("refused \(route): no peer credentials on this connection",
                            metadata: ["event": "access-denied", "route": "\(route)"])
@@ -43,6 +53,23 @@ public struct AdminAccess: Sendable {
         logger.warning("refused \(route) for uid \(peer.uid) (pid \(peer.pid)): not root, not in group \(groupName)",
                        metadata: metadata.merging(["event": "access-denied"]) { $1 })
         return InferdError(.forbidden, "\(route) needs root or membership of group \(groupName); uid \(peer.uid) is neither")
+    }
+
+    /// An admin call over TCP: allowed with the right bearer token only.
+    private func authorizeNetworked(_ route: String, client: String, authorization: String?) -> InferdError? {
+        let metadata: Logger.Metadata = ["route": "\(route)", "client": "\(client)"]
+        guard let token else {
+            logger.warning("refused \(route) from \(client): admin calls over TCP are off (no admin token configured)",
+                           metadata: metadata.merging(["event": "access-denied"]) { $1 })
+            return InferdError(.forbidden, "\(route) is an admin call; over TCP it needs the daemon to have an admin token (server.admin_token_file) and this request to send it as Authorization: Bearer; or use the Unix socket")
+        }
+        guard token.accepts(authorization: authorization) else {
+            logger.warning("refused \(route) from \(client): \(authorization == nil ? "no" : "wrong") bearer token",
+                           metadata: metadata.merging(["event": "access-denied"]) { $1 })
+            return InferdError(.forbidden, "\(route) needs the admin token: send Authorization: Bearer <token> (\(authorization == nil ? "none was sent" : "the one sent is wrong"))")
+        }
+        logger.info("admin call \(route) from \(client) (bearer token)", metadata: metadata.merging(["event": "admin-call"]) { $1 })
+        return nil
     }
 
     /// Why `peer` is an admin, or nil when it is not.

@@ -4,17 +4,35 @@ import NIOHTTP1
 /// Handlers of inferd's own API (`/v1`): classify an encoded image, list and manage models, status.
 struct InferdHandlers: Sendable {
     let service: InferenceService
+    /// Hybrid offload, when remotes are configured.
+    let offloader: OffloadingClassifier?
 
     /// `POST /v1/models/{name}/classify?top=K`: the body is the encoded image. The format is recognised
     /// from the bytes, so any `Content-Type` (`image/jpeg`, `image/png`, `application/octet-stream`, or
-    /// curl's default) works.
+    /// curl's default) works. `offload=never|always|when-cold|auto` overrides the configured offload
+    /// mode for this request (only on a daemon with remotes configured).
     func classify(_ request: HTTPRequest) async throws(InferdError) -> HTTPResponse {
         var top: Int?
         if let text = request.query["top"] {
             guard let value = Int(text) else { throw InferdError(.badRequest, "top must be an integer, not \"\(text)\"") }
             top = value
         }
-        return .json(try await service.classify(model: request.parameter("name"), image: request.bodyBytes, top: top))
+        var mode: OffloadMode?
+        if let text = request.query["offload"] {
+            do {
+                mode = try OffloadMode.parse(text)
+            } catch {
+                throw InferdError(.badRequest, "offload: \(error.message)")
+            }
+        }
+        let name = request.parameter("name")
+        guard let offloader else {
+            if let mode, mode != .never {
+                throw InferdError(.badRequest, "offload=\(mode.rawValue) asked, but this daemon has no remotes to offload to (configure [offload] remotes or --offload-remote)")
+            }
+            return .json(try await service.classify(model: name, image: request.bodyBytes, top: top))
+        }
+        return .json(try await offloader.classify(model: name, image: request.bodyBytes, top: top, mode: mode))
     }
 
     /// `GET /v1/models`.
@@ -29,7 +47,9 @@ struct InferdHandlers: Sendable {
 
     /// `GET /v1/status`.
     func status(_ request: HTTPRequest) async throws(InferdError) -> HTTPResponse {
-        .json(await service.status())
+        var status = await service.status()
+        status.offload = offloader?.status()
+        return .json(status)
     }
 
     /// `POST /v1/models/{name}/load`: answers once the model is warm (500 with OpenVINO's reason if it

@@ -123,6 +123,41 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("pressure.full_stall_ms", env: "PRESSURE_FULL_STALL_MS", "full-stall in the window that is critical pressure, ms (1400)") { c, v throws(ConfigurationError) in
             c.pressure.fullStallMicroseconds = try milliseconds(v.number("pressure.full_stall_ms"), "pressure.full_stall_ms")
         },
+        ConfigurationKey("server.listen", env: "LISTEN", "more listeners: tcp://HOST:PORT (tcp://:PORT = loopback), unix:/path") { c, v throws(ConfigurationError) in
+            c.listen = []
+            for text in try v.list("server.listen") {
+                do throws(ListenError) {
+                    c.listen.append(try ListenTarget.parse(text))
+                } catch {
+                    throw ConfigurationError(.invalidValue, "server.listen: \(error.message)")
+                }
+            }
+        },
+        ConfigurationKey("server.admin_token_file", env: "ADMIN_TOKEN_FILE", "file with the bearer token admin calls over TCP need") { c, v throws(ConfigurationError) in
+            c.adminTokenFile = try nonEmpty(v.string("server.admin_token_file"), "server.admin_token_file")
+        },
+        ConfigurationKey("offload.remotes", env: "OFFLOAD_REMOTES", "remote servers: \"http://HOST:PORT [models=a,b] [token_file=F] [protocol=auto|inferd|oip]\", ';'-separated in the environment") { c, v throws(ConfigurationError) in
+            let texts: [String]
+            switch v {
+            case .list(let values): texts = values
+            default: texts = try v.string("offload.remotes").split(whereSeparator: { $0 == ";" || $0 == "\n" }).map(String.init)
+            }
+            c.offload.remotes = []
+            for text in texts where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                c.offload.remotes.append(try RemoteServer.parse(text))
+            }
+        },
+        ConfigurationKey("offload.mode", env: "OFFLOAD_MODE", "never|always|when-cold|auto (auto when remotes are set, else never)") { c, v throws(ConfigurationError) in
+            c.offload.mode = try OffloadMode.parse(v.string("offload.mode"))
+        },
+        ConfigurationKey("offload.timeout_ms", env: "OFFLOAD_TIMEOUT_MS", "longest wait for a remote before running here (10000)") { c, v throws(ConfigurationError) in
+            c.offload.timeoutMilliseconds = try milliseconds(v.number("offload.timeout_ms"), "offload.timeout_ms") / 1000
+        },
+        ConfigurationKey("offload.probe_interval", env: "OFFLOAD_PROBE_INTERVAL", "auto: every Nth request kept here probes the remote, 0 never (20)") { c, v throws(ConfigurationError) in
+            let every = try v.integer("offload.probe_interval")
+            guard every >= 0 else { throw ConfigurationError(.invalidValue, "offload.probe_interval must be >= 0, not \(every)") }
+            c.offload.probeInterval = every
+        },
         ConfigurationKey("server.shutdown_grace", env: "SHUTDOWN_GRACE", "seconds to finish requests at shutdown") { c, v throws(ConfigurationError) in
             c.shutdownGrace = try nonNegative(v.number("server.shutdown_grace"), "server.shutdown_grace")
         },

@@ -39,6 +39,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// What a warm model is charged against the budget (`size_accounting`): its measured memory, or
     /// file size × 1.5 for reproducible policy studies. Default `measured`.
     public var sizeAccounting: LifecycleConfiguration.SizeAccounting = .measured
+    /// Extra listeners serving the same API (`[server] listen`, `INFERD_LISTEN`, `--listen`):
+    /// `tcp://HOST:PORT` (loopback when HOST is empty) or `unix:/path`. Default none: the Unix socket only.
+    public var listen: [ListenTarget] = []
+    /// File holding the token admin calls over TCP must send as `Authorization: Bearer`
+    /// (`[server] admin_token_file`). Default none: no admin calls over TCP.
+    public var adminTokenFile: String?
+    /// Offloading to remote servers (`[offload]`): remotes, default mode, timeout, probing.
+    public var offload = OffloadConfiguration()
     /// Seconds a graceful shutdown waits for in-flight requests (`[server] shutdown_grace`). Default 30.
     public var shutdownGrace: Double = 30
     /// Group whose members may call the admin routes (load, unload, pin, unpin, keep-alive, trim,

@@ -21,6 +21,7 @@ public final class DaemonState: Sendable {
         var ready = false
         var draining = false
         var startupMilliseconds: Double?
+        var listeners: [String] = []
     }
 
     /// - Parameters:
@@ -44,6 +45,12 @@ public final class DaemonState: Sendable {
             inner.ready = true
         }
     }
+
+    /// Records where the API is served (after binding), for `/v1/status`.
+    public func setListeners(_ listeners: [String]) { state.withLock { $0.listeners = listeners } }
+
+    /// Where the API is served: socket paths and `tcp://HOST:PORT` addresses (actual ports).
+    public var listeners: [String] { state.withLock { $0.listeners } }
 
     /// Marks the daemon draining: `/v2/health/ready` answers 503 from now on.
     public func beginDraining() { state.withLock { $0.draining = true } }

@@ -284,13 +284,15 @@ public final class InferenceService: Sendable {
     /// The daemon as a whole.
     public func status() async -> StatusResponse {
         let lifecycle = await manager.status()
-        return StatusResponse(
+        var status = StatusResponse(
             version: Self.version, openvinoVersion: Engine.version, pid: getpid(), uptimeSeconds: state.uptimeSeconds,
             startupMilliseconds: state.startupMilliseconds, socketActivated: state.socketActivated,
             policy: lifecycle.policy, budgetBytes: lifecycle.budget.bytes, budgetSource: lifecycle.budget.source,
             usedBytes: lifecycle.usedBytes, residentBytes: ProcessMemory.residentBytes(), pressure: lifecycle.pressure.rawValue,
             modelsWarm: lifecycle.warmModels, modelsTotal: lifecycle.totalModels, counters: lifecycle.counters,
             catalogProblems: catalog.problems.map(\.description), engine: engineOptions)
+        status.listeners = state.listeners
+        return status
     }
 
     /// Triton's repository index: every model with READY / LOADING / UNAVAILABLE and why.

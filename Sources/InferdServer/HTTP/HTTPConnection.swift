@@ -18,6 +18,8 @@ struct HTTPConnection {
     let channel: Channel
     let router: Router
     let maxBodyBytes: Int
+    /// True on a TCP listener: requests carry the client's address and no peer credentials.
+    let networked: Bool
     let logger: Logger
     /// True once the server shuts down: answers then carry `Connection: close`.
     let shuttingDown: @Sendable () -> Bool
@@ -30,13 +32,14 @@ struct HTTPConnection {
     }
 
     func run() async {
-        let peer = await PeerCredentials.of(channel.channel)
+        let peer: PeerCredentials? = networked ? nil : await PeerCredentials.of(channel.channel)
+        let clientAddress: String? = networked ? channel.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "unknown" : nil
         do {
             try await channel.executeThenClose { inbound, outbound in
                 var parts = inbound.makeAsyncIterator()
                 while let part = try await parts.next() {
                     guard case .head(let head) = part else { continue }
-                    let keepGoing = try await handle(head, peer: peer, &parts, outbound)
+                    let keepGoing = try await handle(head, peer: peer, clientAddress: clientAddress, &parts, outbound)
                     if !keepGoing { return }
                 }
             }
@@ -47,7 +50,7 @@ struct HTTPConnection {
 
     /// Reads the body of the request `head` starts and answers it. Returns false when the connection
     /// must close.
-    private func handle(_ head: HTTPRequestHead, peer: PeerCredentials?, _ parts: inout Inbound, _ outbound: Outbound) async throws -> Bool {
+    private func handle(_ head: HTTPRequestHead, peer: PeerCredentials?, clientAddress: String?, _ parts: inout Inbound, _ outbound: Outbound) async throws -> Bool {
         let declared = head.headers.first(name: "content-length").flatMap { Int($0) }
         if let declared, declared > maxBodyBytes {
             try await refuseTooLarge(head, size: "\(declared) bytes", outbound)
@@ -68,7 +71,8 @@ struct HTTPConnection {
             return false
         }
         let watch = Stopwatch()
-        let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers, body: body, peer: peer)
+        let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers, body: body, peer: peer,
+                                  clientAddress: clientAddress)
         let response = await router.respond(to: request)
         let keepAlive = head.isKeepAlive && !shuttingDown()
         logger.debug("\(head.method) \(request.path) \(response.status.code)",

@@ -14,11 +14,18 @@ public struct HTTPRequest: Sendable {
     public var parameters: [String: String] = [:]
     /// The connected process (`SO_PEERCRED`), nil when the transport has none.
     public var peer: PeerCredentials?
+    /// The client's `IP:port` when the request came over TCP; nil on the Unix socket.
+    public var clientAddress: String?
+
+    /// True when the request came over a TCP listener (no peer credentials; admin calls need the token).
+    public var isNetworked: Bool { clientAddress != nil }
 
     /// Splits `uri` into path and query.
-    public init(method: HTTPMethod, uri: String, headers: HTTPHeaders, body: ByteBuffer, peer: PeerCredentials? = nil) {
+    public init(method: HTTPMethod, uri: String, headers: HTTPHeaders, body: ByteBuffer, peer: PeerCredentials? = nil,
+                clientAddress: String? = nil) {
         self.method = method
         self.peer = peer
+        self.clientAddress = clientAddress
         self.headers = headers
         self.body = body
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)

@@ -9,7 +9,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// HTTP/1.1 over a Unix socket (or an inherited listening socket), on swift-nio.
+/// HTTP/1.1 over a Unix socket, an inherited listening socket or TCP, on swift-nio. One server per
+/// listener; the daemon runs one for its socket and one for each `--listen` address, all on one router.
 ///
 /// ``bind()`` creates the listener; ``serve()`` accepts connections until ``beginShutdown()``, then
 /// returns once every connection has finished its current request (or the grace period ran out).
@@ -27,6 +28,7 @@ public final class HTTPServer: Sendable {
     private struct State {
         var listener: ServerChannel?
         var socketIdentity: UnixSocketFile.Identity?
+        var boundAddress: String?
         var connections: [ObjectIdentifier: any Channel] = [:]
         var shuttingDown = false
     }
@@ -80,6 +82,27 @@ public final class HTTPServer: Sendable {
                 $0.socketIdentity = identity
             }
             return preparation
+        case .tcp(let host, let port):
+            let listener: ServerChannel
+            do {
+                listener = try await bootstrap
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+                    .bind(host: host, port: port, childChannelInitializer: initializer)
+            } catch {
+                if case let error as IOError = error, error.errnoCode == EADDRINUSE {
+                    throw ListenError(.inUse, "another process is already listening on \(configuration.target); stop it or choose another --listen port")
+                }
+                throw ListenError(.cannotListen, "cannot listen on \(configuration.target): \(error)")
+            }
+            let bound = listener.channel.localAddress.flatMap { address in
+                address.port.map { ListenTarget.tcp(host: address.ipAddress ?? host, port: $0).description }
+            } ?? configuration.target.description
+            state.withLock {
+                $0.listener = listener
+                $0.boundAddress = bound
+            }
+            return .fresh
         case .inheritedFD(let fd):
             do {
                 let listener = try await bootstrap.bind(NIOBSDSocket.Handle(fd), childChannelInitializer: initializer)
@@ -132,6 +155,16 @@ public final class HTTPServer: Sendable {
         }
     }
 
+    /// What the listener is bound to, for logs and `/v1/status`: the socket path, or
+    /// `tcp://HOST:PORT` with the port the kernel picked when the configured one was 0. Nil before
+    /// ``bind()``.
+    public var boundAddress: String? {
+        state.withLock { state in
+            guard state.listener != nil else { return nil }
+            return state.boundAddress ?? configuration.target.description
+        }
+    }
+
     /// True once ``beginShutdown()`` was called.
     public var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
 
@@ -146,8 +179,10 @@ public final class HTTPServer: Sendable {
         }
         if quiesceNow { Self.quiesce(channel.channel) }
         defer { _ = state.withLock { $0.connections.removeValue(forKey: id) } }
+        var networked = false
+        if case .tcp = configuration.target { networked = true }
         let connection = HTTPConnection(channel: channel, router: router, maxBodyBytes: configuration.maxBodyBytes,
-                                        logger: logger, shuttingDown: { [weak self] in self?.isShuttingDown ?? true })
+                                        networked: networked, logger: logger, shuttingDown: { [weak self] in self?.isShuttingDown ?? true })
         await connection.run()
     }
 

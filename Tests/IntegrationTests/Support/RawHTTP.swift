@@ -100,9 +100,41 @@ enum RawHTTP {
         /// Bytes read past the end of the last response (pipelined answers).
         private var pending: [UInt8] = []
 
-        /// Connects to the Unix socket at `path`; reads and writes time out after `timeout` seconds.
+        /// Connects to the Unix socket at `path`, or to `tcp://HOST:PORT` (IPv4) when `path` has that
+        /// form; reads and writes time out after `timeout` seconds.
         init(socket path: String, timeout: Double = 300) throws {
-            fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            if path.hasPrefix("tcp://") {
+                let address = path.dropFirst("tcp://".count)
+                guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
+                    throw Failure(description: "bad tcp address \(path)")
+                }
+                fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                guard fd >= 0 else { throw Failure(description: "socket(): \(String(cString: strerror(errno)))") }
+                var inet = sockaddr_in()
+                inet.sin_family = sa_family_t(AF_INET)
+                inet.sin_port = port.bigEndian
+                guard inet_pton(AF_INET, String(address[..<colon]), &inet.sin_addr) == 1 else {
+                    Glibc.close(fd)
+                    throw Failure(description: "not an IPv4 address: \(path)")
+                }
+                let status = withUnsafePointer(to: &inet) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                guard status == 0 else {
+                    let reason = String(cString: strerror(errno))
+                    Glibc.close(fd)
+                    throw Failure(description: "connect(\(path)): \(reason)")
+                }
+            } else {
+                fd = try Self.connectUnix(path)
+            }
+            var interval = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        private static func connectUnix(_ path: String) throws -> Int32 {
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw Failure(description: "socket(): \(String(cString: strerror(errno)))") }
             var address = sockaddr_un()
             address.sun_family = sa_family_t(AF_UNIX)
@@ -125,9 +157,7 @@ enum RawHTTP {
                 Glibc.close(fd)
                 throw Failure(description: "connect(\(path)): \(reason)")
             }
-            var interval = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+            return fd
         }
 
         deinit { close() }

@@ -1,0 +1,80 @@
+/// A server the daemon may offload classifications to (`[offload] remotes`): another inferd, or
+/// any Open Inference Protocol server (Triton, KServe, OpenVINO Model Server).
+///
+/// Written as one string per remote, so it fits a TOML list, a flag and an environment variable
+/// alike: the URL, then optional `key=value` words:
+///
+/// ```
+/// http://10.0.0.2:8080 models=alexnet,nin token_file=/etc/inferd/remote.token protocol=inferd
+/// ```
+public struct RemoteServer: Sendable, Equatable, Codable {
+    /// How to talk to the remote.
+    public enum WireProtocol: String, Sendable, Codable, CaseIterable {
+        /// Try inferd's classify call (the encoded image goes up); use OIP tensors when the remote
+        /// does not have it.
+        case auto
+        /// inferd's `POST /v1/models/{m}/classify`: the encoded image goes up, labels come back.
+        case inferd
+        /// Open Inference Protocol `POST /v2/models/{m}/infer`: the image is decoded and prepared
+        /// here, a tensor goes up, probabilities come back.
+        case oip
+    }
+
+    /// `http://HOST:PORT`.
+    public var url: String
+    /// Models it serves; empty: any model.
+    public var models: [String]
+    /// File holding a bearer token to send, if the remote wants one.
+    public var tokenFile: String?
+    /// See ``WireProtocol``.
+    public var wireProtocol: WireProtocol
+
+    public init(url: String, models: [String] = [], tokenFile: String? = nil, wireProtocol: WireProtocol = .auto) {
+        self.url = url
+        self.models = models
+        self.tokenFile = tokenFile
+        self.wireProtocol = wireProtocol
+    }
+
+    /// True when it serves `model`.
+    public func serves(_ model: String) -> Bool { models.isEmpty || models.contains(model) }
+
+    /// Parses `URL [models=a,b] [token_file=PATH] [protocol=auto|inferd|oip]`.
+    ///
+    /// - Throws: ``ConfigurationError`` `.invalidValue` naming the bad part.
+    public static func parse(_ text: String) throws(ConfigurationError) -> RemoteServer {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let url = words.first else {
+            throw ConfigurationError(.invalidValue, "offload remote: empty; write \"http://HOST:PORT [models=a,b] [token_file=PATH] [protocol=auto|inferd|oip]\"")
+        }
+        guard url.hasPrefix("http://") else {
+            let hint = url.hasPrefix("https://") ? " (no TLS here: put a TLS proxy on this host and point at it)" : ""
+            throw ConfigurationError(.invalidValue, "offload remote \"\(url)\": must start with http://\(hint)")
+        }
+        var remote = RemoteServer(url: url)
+        for word in words.dropFirst() {
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[1].isEmpty else {
+                throw ConfigurationError(.invalidValue, "offload remote \(url): \"\(word)\" is not key=value (models=, token_file=, protocol=)")
+            }
+            switch parts[0] {
+            case "models": remote.models = parts[1].split(separator: ",").map(String.init)
+            case "token_file": remote.tokenFile = parts[1]
+            case "protocol":
+                guard let value = WireProtocol(rawValue: parts[1]) else {
+                    throw ConfigurationError(.invalidValue, "offload remote \(url): protocol must be auto, inferd or oip, not \(parts[1])")
+                }
+                remote.wireProtocol = value
+            default:
+                throw ConfigurationError(.invalidValue, "offload remote \(url): unknown key \"\(parts[0])\" (models=, token_file=, protocol=)")
+            }
+        }
+        return remote
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case url, models
+        case tokenFile = "token_file"
+        case wireProtocol = "protocol"
+    }
+}

@@ -1,0 +1,178 @@
+import Core
+import Foundation
+import InferdClient
+import Logging
+import Synchronization
+
+/// Classification with hybrid offload: per request, the ``OffloadPlanner`` picks this host or a
+/// remote Open Inference Protocol server; a remote that fails or times out is answered for here, and
+/// every answer says where it ran and why (``Placement``).
+///
+/// Mechanism only: the decision is the planner's (pure policy, behind a lock); this type gathers the
+/// local situation from the lifecycle manager, calls the chosen side, and reports what each call
+/// measured back to the planner so its estimates follow the host and the network.
+///
+/// Bad input costs nothing remote: the image header is read (and its declared size checked) before
+/// any upload, so a non-image, a corrupt header or a decompression bomb is refused here.
+public final class OffloadingClassifier: Sendable {
+    /// Local classification (and the lifecycle manager).
+    public let service: InferenceService
+    /// The offload settings.
+    public let configuration: OffloadConfiguration
+    private let planner: Mutex<OffloadPlanner>
+    private let classifiers: [String: RemoteClassifier]
+    private let clock: @Sendable () -> Double
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - tokens: bearer tokens by remote URL (read from each remote's `token_file` at start).
+    ///   - clock: seconds on a monotonic clock (injected for tests).
+    /// - Throws: ``ConfigurationError`` for a remote URL the client cannot use.
+    public init(service: InferenceService, configuration: OffloadConfiguration, tokens: [String: String] = [:],
+                clock: @escaping @Sendable () -> Double = OffloadingClassifier.monotonicSeconds, logger: Logger) throws(ConfigurationError) {
+        self.service = service
+        self.configuration = configuration
+        var planner = OffloadPlanner(remotes: configuration.remotes, defaultMode: configuration.effectiveMode)
+        planner.probeInterval = configuration.probeInterval
+        self.planner = Mutex(planner)
+        var classifiers: [String: RemoteClassifier] = [:]
+        for remote in configuration.remotes {
+            let endpoint: Endpoint
+            do {
+                endpoint = try Endpoint(parsing: remote.url)
+            } catch {
+                throw ConfigurationError(.invalidValue, "offload remote \(remote.url): \(error.message)")
+            }
+            let client = InferdClient(endpoint: endpoint, token: tokens[remote.url],
+                                      timeout: .milliseconds(Int64(configuration.timeoutMilliseconds)))
+            classifiers[remote.url] = RemoteClassifier(client: client, protocol: RemoteProtocol(rawValue: remote.wireProtocol.rawValue) ?? .auto,
+                                                       catalog: service.catalog)
+        }
+        self.classifiers = classifiers
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Seconds since an arbitrary origin, monotonic.
+    public static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// Offloading as `/v1/status` reports it.
+    public func status() -> OffloadStatus { planner.withLock { $0.status(now: clock()) } }
+
+    /// Classifies `image` with `model` here or on a remote, per `mode` (default: the configured one).
+    ///
+    /// - Throws: ``InferdError``: the local errors of ``InferenceService/classify(model:image:top:)``;
+    ///   a remote's own refusal of the request (bad image, unknown model there, …) with its status
+    ///   when running here is no better (the image is bad everywhere). A remote that is unreachable,
+    ///   times out or fails (5xx) is never an error: the request runs here.
+    public func classify(model name: String, image: [UInt8], top: Int?, mode: OffloadMode?) async throws(InferdError) -> ClassifyResponse {
+        let watch = Stopwatch()
+        let bundle = try service.bundle(name)
+        let top = top ?? service.limits.defaultTopK
+        guard (1...service.limits.maxTopK).contains(top) else {
+            throw InferdError(.badRequest, "top must be between 1 and \(service.limits.maxTopK), not \(top)")
+        }
+        do {
+            _ = try ImageHeader.read(image, options: DecodeOptions(maxPixels: service.limits.maxImagePixels))
+        } catch {
+            await service.manager.countError()
+            throw InferdError(error)
+        }
+        let situation = await localSituation(name, fileBytes: bundle.fileBytes)
+        let now = clock()
+        let decision = planner.withLock { $0.decide(model: name, imageBytes: image.count, local: situation, mode: mode, now: now) }
+        let modeName = (mode ?? configuration.effectiveMode).rawValue
+        guard decision.side == .remote, let remote = decision.remote, let classifier = classifiers[remote.url] else {
+            return try await classifyHere(name, image: image, top: top, fileBytes: bundle.fileBytes,
+                                          placement: Placement(side: .local, mode: modeName, reason: decision.reason, predicted: decision.predicted))
+        }
+        do {
+            let answer = try await classifier.classify(model: name, image: image, top: top)
+            let reported = answer.network.remoteReported
+            let remoteLoad = answer.inferd?.response.timings.load ?? 0
+            planner.withLock {
+                $0.recordRemote(remote: remote.url, model: name, timings: answer.network,
+                                remoteServeMs: reported.map { max(0, $0 - remoteLoad) }, remoteLoadMs: remoteLoad)
+            }
+            return response(from: answer, model: name, imageBytes: image.count, total: watch.elapsedMilliseconds,
+                            placement: Placement(side: .remote, mode: modeName, remote: remote.url, reason: decision.reason,
+                                                 predicted: decision.predicted, network: answer.network))
+        } catch {
+            if let refusal = Self.refusal(error) {
+                await service.manager.countError()
+                throw refusal
+            }
+            let reason = Self.describe(error)
+            planner.withLock { $0.recordRemoteFailure(remote: remote.url, error: reason, now: clock()) }
+            logger.warning("offload to \(remote.url) failed; running \(name) here", metadata: [
+                "event": "offload-fallback", "model": "\(name)", "remote": "\(remote.url)", "error": "\(reason)",
+            ])
+            return try await classifyHere(name, image: image, top: top, fileBytes: bundle.fileBytes,
+                                          placement: Placement(side: .local, mode: modeName, remote: remote.url,
+                                                               reason: "\(remote.url) failed, ran here instead (chosen because: \(decision.reason))",
+                                                               fallback: true, remoteError: reason, predicted: decision.predicted),
+                                          fallback: true)
+        }
+    }
+
+    // MARK: Sides
+
+    private func classifyHere(_ name: String, image: [UInt8], top: Int, fileBytes: Int64, placement: Placement,
+                              fallback: Bool = false) async throws(InferdError) -> ClassifyResponse {
+        var response = try await service.classify(model: name, image: image, top: top)
+        let timings = response.timings
+        planner.withLock {
+            $0.recordLocal(model: name, imageBytes: image.count, serveMs: max(0, timings.total - timings.load - timings.queue),
+                           loadMs: timings.load, fileBytes: fileBytes, fallback: fallback)
+        }
+        response.placement = placement
+        return response
+    }
+
+    /// The local answer's shape for a remote result: the remote's steps where it reported them, the
+    /// whole wall time here as `total`.
+    private func response(from answer: RemoteClassification, model: String, imageBytes: Int, total: Double,
+                          placement: Placement) -> ClassifyResponse {
+        var timings = answer.inferd?.response.timings ?? StepTimings()
+        if answer.inferd == nil {
+            timings.decode = answer.clientDecode ?? 0
+            timings.preprocess = answer.clientPreprocess ?? 0
+        }
+        timings.total = total
+        let image = answer.inferd?.response.image
+            ?? ClassifyResponse.ImageInfo(width: answer.originalWidth ?? 0, height: answer.originalHeight ?? 0, bytes: imageBytes,
+                                          decodedWidth: answer.decodedWidth, decodedHeight: answer.decodedHeight)
+        return ClassifyResponse(model: model, cold: answer.cold ?? false, labels: answer.labels, timings: timings, image: image,
+                                precision: answer.inferd?.response.precision, placement: placement)
+    }
+
+    private func localSituation(_ name: String, fileBytes: Int64) async -> LocalSituation {
+        let manager = service.manager
+        let warm = (try? await manager.summary(name))?.state == .warm
+        let fits = await manager.loadCouldFit(name)
+        let pressure = await manager.status().pressure
+        return LocalSituation(warm: warm, fitsBudget: fits, pressure: pressure, fileBytes: fileBytes)
+    }
+
+    // MARK: Errors
+
+    /// The remote's refusal of the request itself (400 bad request or image, 415 not an image): running
+    /// here would fail the same way, so it is the answer. Anything else (unreachable, timeout, 5xx, 401/403
+    /// from a wrong token, 404 a model it lacks, 413 a smaller body limit) is the remote's problem, and
+    /// the request runs here.
+    static func refusal(_ error: Error) -> InferdError? {
+        if let error = error as? ImageError { return InferdError(error) }
+        guard let error = error as? ClientError, error.code == .requestFailed, let status = error.status,
+              status == 400 || status == 415 else { return nil }
+        let code = error.body?.code ?? .badRequest
+        return InferdError(code, "the remote refused the request: \(error.body?.error ?? error.message)")
+    }
+
+    static func describe(_ error: Error) -> String {
+        (error as? ClientError)?.message ?? "\(error)"
+    }
+}
