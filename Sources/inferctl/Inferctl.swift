@@ -6,18 +6,24 @@ struct Inferctl: AsyncParsableCommand {
         commandName: "inferctl",
         abstract: "Control inferd, the on-device inference daemon, and classify images through it.",
         discussion: """
-        inferctl talks HTTP/1.1 to inferd over its Unix socket. Every command takes --socket; every \
-        command that prints data takes --json (stable keys, for scripts).
+        inferctl talks HTTP/1.1 to inferd over its Unix socket, or over TCP with --remote. Every command \
+        takes --socket and --remote; every command that prints data takes --json (stable keys, for scripts).
 
         SOCKET
           --socket PATH, else $INFERD_SOCKET, else /run/inferd/inferd.sock when it exists (the system \
         service), else $XDG_RUNTIME_DIR/inferd.sock, else /tmp/inferd-$UID.sock.
 
+        REMOTE
+          --remote http://HOST:PORT, else $INFERD_REMOTE (unless --socket is given): an inferd started \
+        with --listen tcp://HOST:PORT, or for classify any Open Inference Protocol server. Plain HTTP \
+        only (use a TLS-terminating proxy for TLS). --token-file PATH sends its content as a bearer token.
+
         EXIT STATUS
           0  ok
           1  a request failed (the daemon's message is printed), or an image or model could not be read
           2  usage: bad arguments or options (nothing was sent)
-          3  the daemon is unreachable: not running, a stale socket, or no permission on the socket
+          3  the daemon is unreachable: not running, a stale socket, or no permission on the socket; \
+        for --remote, connection refused, network unreachable or unknown host
         """,
         version: "0.1.0",
         subcommands: [
