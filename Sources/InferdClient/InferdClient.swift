@@ -66,12 +66,14 @@ public struct InferdClient: Sendable {
 
     // MARK: Classification
 
-    /// Classifies an encoded image (JPEG or PNG) with `model`, asking for the `top` best classes.
+    /// Classifies an encoded image (JPEG or PNG) with `model`, asking for the `top` best classes;
+    /// `offload` overrides the daemon's offload mode for this request (a daemon with remotes only).
     ///
     /// - Throws: ``ClientError``; `.requestFailed` carries the daemon's reason (unknown model 404, bad
     ///   image 400, too large 413, unsupported 415, load failure 500, …).
-    public func classify(model: String, image: [UInt8], top: Int = 5) async throws(ClientError) -> ClassifyResult {
-        let response = try await send("POST", "/v1/models/\(Self.escape(model))/classify?top=\(top)",
+    public func classify(model: String, image: [UInt8], top: Int = 5, offload: OffloadMode? = nil) async throws(ClientError) -> ClassifyResult {
+        let query = "top=\(top)" + (offload.map { "&offload=\($0.rawValue)" } ?? "")
+        let response = try await send("POST", "/v1/models/\(Self.escape(model))/classify?\(query)",
                                       body: image, contentType: Self.contentType(of: image))
         let answer: ClassifyResponse = try decode(response)
         return ClassifyResult(response: answer, client: response.timings, bytesSent: response.bytesSent, imageBytes: image.count,

@@ -139,19 +139,21 @@ public final class RemoteClassifier: Sendable {
         let geometry = bundle.map { InputGeometry(manifest: $0.manifest) }
         // Decoded as inferd's classify route decodes: DCT-scaled to the smallest size the model needs.
         let decodeSize = geometry?.minimumDecodeSize ?? spec.minimumDecodeSize
-        let decodeWatch = Stopwatch()
-        let decoded = try ImageDecoder.decode(image, options: DecodeOptions(minimumSize: decodeSize))
-        let decodeMs = decodeWatch.elapsedMilliseconds
-
-        let preprocessWatch = Stopwatch()
-        var pixels = decoded.pixels
-        if let geometry {
-            let region = geometry.cropRegion(width: pixels.width, height: pixels.height)
-            pixels = pixels.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
-        }
         let normalization = self.normalization ?? spec.normalization ?? bundle.map { TensorNormalization($0.manifest.normalize) }
-        let tensor = TensorPreparer.tensor(from: pixels, for: spec, normalization: normalization)
-        let preprocessMs = preprocessWatch.elapsedMilliseconds
+        // Decoding and resizing are CPU work: off the cooperative pool (the daemon offloads with this).
+        let (decoded, tensor, decodeMs, preprocessMs) = try await BlockingWork.run {
+            let decodeWatch = Stopwatch()
+            let decoded = try ImageDecoder.decode(image, options: DecodeOptions(minimumSize: decodeSize))
+            let decodeMs = decodeWatch.elapsedMilliseconds
+            let preprocessWatch = Stopwatch()
+            var pixels = decoded.pixels
+            if let geometry {
+                let region = geometry.cropRegion(width: pixels.width, height: pixels.height)
+                pixels = pixels.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
+            }
+            let tensor = TensorPreparer.tensor(from: pixels, for: spec, normalization: normalization)
+            return (decoded, tensor, decodeMs, preprocessWatch.elapsedMilliseconds)
+        }
 
         let inference = try await client.infer(model: model, tensor: tensor)
         let (probabilities, softmaxApplied) = Self.probabilities(inference.values)

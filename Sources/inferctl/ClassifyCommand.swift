@@ -4,6 +4,7 @@ import Foundation
 import InferdClient
 
 extension EngineOptions.Precision: ExpressibleByArgument {}
+extension OffloadMode: ExpressibleByArgument {}
 extension RemoteProtocol: ExpressibleByArgument {}
 
 /// `inferctl classify`: classify images through the daemon (or in process) and show where the time went.
@@ -66,6 +67,11 @@ struct ClassifyCommand: AsyncParsableCommand {
         valueName: RemoteProtocol.allCases.map(\.rawValue).joined(separator: "|")))
     var remoteProtocol: RemoteProtocol = .auto
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Where a daemon with offload remotes runs this request: never (here), always (a remote), when-cold, or auto (the faster predicted side). The answer says where it ran and why.",
+        valueName: OffloadMode.allCases.map(\.rawValue).joined(separator: "|")))
+    var offload: OffloadMode?
+
     @Flag(name: .customLong("in-process"), help: "Classify in this process, without the daemon (a cold start every invocation).")
     var inProcess = false
 
@@ -100,6 +106,9 @@ struct ClassifyCommand: AsyncParsableCommand {
         }
         if inProcess, connection.remoteEndpoint != nil {
             throw ValidationError("--in-process classifies here; it cannot be combined with --remote")
+        }
+        if offload != nil, inProcess || usesRemoteClassifier {
+            throw ValidationError("--offload asks the local daemon to decide where to run; it cannot be combined with --in-process, --remote or --remote-protocol")
         }
         if inProcess, remoteProtocol != .auto {
             throw ValidationError("--remote-protocol applies to a server, not to --in-process")
@@ -195,7 +204,7 @@ struct ClassifyCommand: AsyncParsableCommand {
 
     private func classifyThroughDaemon(_ client: InferdClient, path: String, run: Int, original: [UInt8],
                                        originalSize: (width: Int, height: Int)?, body: [UInt8], resizeMs: Double?) async throws -> ClassifyRecord {
-        let result = try await client.classify(model: model, image: body, top: top)
+        let result = try await client.classify(model: model, image: body, top: top, offload: offload)
         let answer = result.response
         return ClassifyRecord(image: path, run: run, mode: .daemon, resize: resize, model: answer.model, cold: answer.cold,
                               precision: answer.precision, labels: answer.labels,

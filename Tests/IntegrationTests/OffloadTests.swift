@@ -119,6 +119,25 @@ extension DaemonTests {
             #expect(try await cloud.stop() == 0)
         }
 
+        @Test func inferctlAsksWhereToRunAndShowsWhereItRan() async throws {
+            let (cloud, address) = try await Self.cloud()
+            let edge = try await DaemonProcess.start(arguments: ["--offload-remote", "http://\(address)", "--offload", "never"])
+            let text = try await InferctlProcess.run(["classify", "--socket", edge.socketPath, "-m", "squeezenet", "--offload", "always",
+                                                      DaemonProcess.sample("coffee.jpg")])
+            #expect(text.status == 0, "\(text.stderr)")
+            #expect(text.stdout.contains("ran remote on http://\(address) (always)"), "\(text.stdout)")
+            let json = try await InferctlProcess.run(["classify", "--socket", edge.socketPath, "-m", "squeezenet", "--json",
+                                                      DaemonProcess.sample("coffee.jpg")])
+            let records = try #require(try json.json() as? [[String: Any]])
+            let placement = try #require(records.first?["placement"] as? [String: Any])
+            #expect(placement["where"] as? String == "local" && placement["mode"] as? String == "never")
+            let refused = try await InferctlProcess.run(["classify", "--in-process", "--offload", "auto", "-m", "squeezenet",
+                                                         DaemonProcess.sample("coffee.jpg")])
+            #expect(refused.status == 2 && refused.stderr.contains("--offload"))
+            #expect(try await edge.stop() == 0)
+            #expect(try await cloud.stop() == 0)
+        }
+
         @Test func withoutRemotesAskingToOffloadIsABadRequest() async throws {
             let daemon = try await DaemonProcess.start()
             let answer = try await Self.classify(daemon, "squeezenet", query: "&offload=always")

@@ -8,28 +8,18 @@
 /// http://10.0.0.2:8080 models=alexnet,nin token_file=/etc/inferd/remote.token protocol=inferd
 /// ```
 public struct RemoteServer: Sendable, Equatable, Codable {
-    /// How to talk to the remote.
-    public enum WireProtocol: String, Sendable, Codable, CaseIterable {
-        /// Try inferd's classify call (the encoded image goes up); use OIP tensors when the remote
-        /// does not have it.
-        case auto
-        /// inferd's `POST /v1/models/{m}/classify`: the encoded image goes up, labels come back.
-        case inferd
-        /// Open Inference Protocol `POST /v2/models/{m}/infer`: the image is decoded and prepared
-        /// here, a tensor goes up, probabilities come back.
-        case oip
-    }
-
     /// `http://HOST:PORT`.
     public var url: String
     /// Models it serves; empty: any model.
     public var models: [String]
     /// File holding a bearer token to send, if the remote wants one.
     public var tokenFile: String?
-    /// See ``WireProtocol``.
-    public var wireProtocol: WireProtocol
+    /// How to talk to it: inferd's classify call (the encoded image goes up), Open Inference
+    /// Protocol tensors (decoded and prepared here), or `auto` (the first, then OIP when the remote
+    /// has no classify call).
+    public var wireProtocol: RemoteProtocol
 
-    public init(url: String, models: [String] = [], tokenFile: String? = nil, wireProtocol: WireProtocol = .auto) {
+    public init(url: String, models: [String] = [], tokenFile: String? = nil, wireProtocol: RemoteProtocol = .auto) {
         self.url = url
         self.models = models
         self.tokenFile = tokenFile
@@ -61,7 +51,7 @@ public struct RemoteServer: Sendable, Equatable, Codable {
             case "models": remote.models = parts[1].split(separator: ",").map(String.init)
             case "token_file": remote.tokenFile = parts[1]
             case "protocol":
-                guard let value = WireProtocol(rawValue: parts[1]) else {
+                guard let value = RemoteProtocol(rawValue: parts[1]) else {
                     throw ConfigurationError(.invalidValue, "offload remote \(url): protocol must be auto, inferd or oip, not \(parts[1])")
                 }
                 remote.wireProtocol = value

@@ -45,7 +45,7 @@ public final class OffloadingClassifier: Sendable {
             }
             let client = InferdClient(endpoint: endpoint, token: tokens[remote.url],
                                       timeout: .milliseconds(Int64(configuration.timeoutMilliseconds)))
-            classifiers[remote.url] = RemoteClassifier(client: client, protocol: RemoteProtocol(rawValue: remote.wireProtocol.rawValue) ?? .auto,
+            classifiers[remote.url] = RemoteClassifier(client: client, protocol: remote.wireProtocol,
                                                        catalog: service.catalog)
         }
         self.classifiers = classifiers
