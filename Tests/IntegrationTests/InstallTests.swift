@@ -58,6 +58,15 @@ import Testing
         }
         let verify = try await Command.run(["systemd-analyze", "verify", units + "/system/inferd.service", units + "/system/inferd.socket"])
         #expect(verify.status == 0 && verify.stderr.isEmpty, "\(verify.stderr)")
+        // The network drop-in (TCP listener, offload) verifies on top of the unit.
+        let dropIns = units + "/network/inferd.service.d"
+        try FileManager.default.createDirectory(atPath: dropIns, withIntermediateDirectories: true)
+        for unit in ["inferd.service", "inferd.socket"] {
+            try FileManager.default.copyItem(atPath: units + "/system/" + unit, toPath: units + "/network/" + unit)
+        }
+        try FileManager.default.copyItem(atPath: DaemonProcess.packageRoot + "/systemd/network.conf.example", toPath: dropIns + "/network.conf")
+        let verifyNetwork = try await Command.run(["systemd-analyze", "verify", units + "/network/inferd.service", units + "/network/inferd.socket"])
+        #expect(verifyNetwork.status == 0 && verifyNetwork.stderr.isEmpty, "\(verifyNetwork.stderr)")
         let runtime = stage + "/xdg-runtime"
         try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let verifyUser = try await Command.run(["systemd-analyze", "verify", "--user", units + "/user/inferd.service", units + "/user/inferd.socket"],
