@@ -116,23 +116,37 @@ extension DaemonTests {
             #expect(try await cloud.stop() == 0)
         }
 
-        /// A poor uplink (20 ms each way, 2.5 Mbit/s) and alexnet cold here (it was loaded once, so
-        /// its load, 0.8 to 1.8 s on this machine, is measured): a small image (~0.4 s to send and
-        /// answer) goes away, a large one (~2.9 s) is cheaper to load the model for. The same model
-        /// flips on image size; the load may be 1.9x faster or 1.6x slower than the 2.5 Mbit/s link
-        /// makes it balance before the decisions change.
-        @Test func overAPoorUplinkTheImageSizeDecidesForAColdModel() async throws {
+        /// A slow uplink, 10 ms each way, and alexnet cold here (it was loaded here once, so its
+        /// load is measured). The rate is set from that load, which varies with what else runs on
+        /// the machine (0.5 to 1.8 s seen): the small image then takes about a third of the load to
+        /// send and answer, and the large one, with 9.8 times the bytes, well over the load. So a
+        /// small image goes away and a large one is cheaper to load the model for: the same model
+        /// flips on image size, with about 2x between the predictions either way.
+        @Test func overASlowUplinkTheImageSizeDecidesForAColdModel() async throws {
             let (cloud, address) = try await Self.cloud()
-            let link = try await LinkEmulator.start(target: address, delayMs: 20, rateMbit: 2.5)
+            let link = try await LinkEmulator.start(target: address, delayMs: 10, rateMbit: 100)
             defer { link.stop() }
             let edge = try await Self.edge(remote: link.address)
 
-            #expect(try await Self.classify(edge, "alexnet", Self.small, "never").1.side == .local)
+            let (loaded, _) = try await Self.classify(edge, "alexnet", Self.small, "never")
+            let load = loaded.timings.load
             #expect(try await RawHTTP.post(socket: edge.socketPath, "/v1/models/alexnet/unload").status == 200)
+            guard load >= 300 else {
+                Self.note("alexnet loads here in \(Int(load)) ms: too fast for a link to weigh against; size flip not checked")
+                #expect(try await edge.stop() == 0)
+                #expect(try await cloud.stop() == 0)
+                return
+            }
+            // Fixed costs about 70 ms: two round trips of 2 x 10 ms (connection, exchange), ~30 ms of work there.
+            let smallBytes = try DaemonProcess.sampleBytes(Self.small).count
+            let rateMbit = Double(smallBytes * 8) / ((load / 3 - 70) * 1000)
+            try await link.setRate(mbit: rateMbit)
+            Self.note(String(format: "slow uplink: alexnet loaded here in %.0f ms; link set to %.2f Mbit/s", load, rateMbit))
+
             for sample in [Self.small, Self.large, Self.small] {
                 let (_, placement) = try await Self.classify(edge, "alexnet", sample, "always")
                 let network = try #require(placement.network)
-                #expect(network.total >= Self.floorMs(bytes: network.bytesSent, rateMbit: 2.5), "\(network)")
+                #expect(network.total >= Self.floorMs(bytes: network.bytesSent, rateMbit: rateMbit), "\(network)")
             }
             #expect(try await API.summary(edge, "alexnet").state == .cold)
 
@@ -145,9 +159,9 @@ extension DaemonTests {
                 #expect(b.remote > a.remote, "a larger upload is predicted slower: \(a) \(b)")
             }
             let remote = try #require(try await Self.offload(edge).remotes.first)
-            Self.note(String(format: "poor uplink: round trip estimate %.0f ms, bandwidth estimate %.3f MB/s",
+            Self.note(String(format: "slow uplink: round trip estimate %.0f ms, bandwidth estimate %.3f MB/s",
                              remote.roundTripMs ?? -1, remote.megabytesPerSecond ?? -1))
-            #expect((remote.roundTripMs ?? 0) >= 30)
+            #expect((remote.roundTripMs ?? 0) >= 30, "2 round trips of 2 x 10 ms: \(remote)")
             #expect(try await edge.stop() == 0)
             #expect(try await cloud.stop() == 0)
         }

@@ -8,7 +8,8 @@ direction, shared by all connections through the proxy), then takes `--delay-ms`
 proxy reads from a sender only while less than `--buffer-kb` is queued on the link, so a fast
 sender is slowed down as by a real link's TCP window, not buffered without bound.
 
-Prints `listening HOST:PORT` (the bound port when asked for port 0) as its first line. Stops when
+Prints `listening HOST:PORT` (the bound port when asked for port 0) as its first line. A line
+`rate MBIT` on its standard input changes the rate of both directions from then on. Stops when
 its standard input, a pipe, closes (so it never outlives the test that started it), on SIGTERM, or after
 `--max-seconds`. Standard library only.
 """
@@ -24,10 +25,14 @@ class Link:
     """One direction of the link: when it is next free to send, in the loop's clock."""
 
     def __init__(self, rate_bytes_per_s, delay_s, buffer_bytes):
-        self.rate = rate_bytes_per_s
         self.delay = delay_s
-        self.buffer_s = buffer_bytes / rate_bytes_per_s
+        self.buffer_bytes = buffer_bytes
         self.free_at = 0.0
+        self.set_rate(rate_bytes_per_s)
+
+    def set_rate(self, rate_bytes_per_s):
+        self.rate = rate_bytes_per_s
+        self.buffer_s = self.buffer_bytes / rate_bytes_per_s
 
 
 async def pump(reader, writer, link):
@@ -98,7 +103,24 @@ async def serve(args):
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
     if stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode):
-        loop.add_reader(sys.stdin.fileno(), lambda: None if os.read(sys.stdin.fileno(), 4096) else stop.set())
+        pending = b""
+
+        def command():
+            nonlocal pending
+            data = os.read(sys.stdin.fileno(), 4096)
+            if not data:
+                stop.set()
+                return
+            pending += data
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                words = line.decode().split()
+                if len(words) == 2 and words[0] == "rate":
+                    for link in (up, down):
+                        link.set_rate(float(words[1]) * 1_000_000 / 8)
+                    print(f"rate {words[1]}", flush=True)
+
+        loop.add_reader(sys.stdin.fileno(), command)
     try:
         await asyncio.wait_for(stop.wait(), timeout=args.max_seconds)
     except asyncio.TimeoutError:

@@ -22,6 +22,7 @@ final class LinkEmulator: @unchecked Sendable {
     let address: String
     private let process: Process
     private let input: Pipe
+    private let reader: FileHandle
     private let logPath: String
 
     /// What the proxy wrote to stderr (a traceback when it failed).
@@ -51,27 +52,47 @@ final class LinkEmulator: @unchecked Sendable {
         try process.run()
 
         // The first line is "listening HOST:PORT".
-        let reader = output.fileHandleForReading
-        let box = LineBox()
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            var bytes = Data()
-            while !bytes.contains(UInt8(ascii: "\n")) {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                bytes.append(chunk)
-            }
-            box.line = String(decoding: bytes, as: UTF8.self)
-            done.signal()
-        }
-        let timedOut = done.wait(timeout: .now() + 30) == .timedOut
-        let line = box.line ?? ""
-        guard !timedOut, line.hasPrefix("listening "), let first = line.split(separator: "\n").first else {
+        reader = output.fileHandleForReading
+        let line = Self.readLine(reader, timeout: 30) ?? ""
+        guard line.hasPrefix("listening ") else {
             process.terminate()
             let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             throw Failure(description: "the link emulator did not start: \(line) \(log)")
         }
-        address = String(first.dropFirst("listening ".count))
+        address = String(line.dropFirst("listening ".count))
+    }
+
+    /// Changes the bandwidth of both directions from the next byte on (the delay stays); returns
+    /// once the proxy confirmed it.
+    ///
+    /// - Throws: ``Failure`` when the proxy does not confirm within 10 s.
+    func setRate(mbit: Double) async throws {
+        try await RawHTTP.offPool { [self] in
+            try input.fileHandleForWriting.write(contentsOf: Data("rate \(mbit)\n".utf8))
+            guard let line = Self.readLine(reader, timeout: 10), line.hasPrefix("rate ") else {
+                throw Failure(description: "the link emulator did not confirm the rate: \(stderrLog)")
+            }
+        }
+    }
+
+    /// One line from `handle` (without its newline), nil at end of stream or after `timeout` s.
+    /// Reads byte by byte, so nothing after the line is consumed.
+    private static func readLine(_ handle: FileHandle, timeout: Double) -> String? {
+        let box = LineBox()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            var bytes: [UInt8] = []
+            while let byte = try? handle.read(upToCount: 1), let first = byte.first {
+                if first == UInt8(ascii: "\n") {
+                    box.line = String(decoding: bytes, as: UTF8.self)
+                    break
+                }
+                bytes.append(first)
+            }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + timeout) == .success else { return nil }
+        return box.line
     }
 
     deinit {
