@@ -6,4 +6,5 @@ case ":${PKG_CONFIG_PATH:-}:" in
   *) export PKG_CONFIG_PATH="$_inferd_root/.deps/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" ;;
 esac
 export INFERD_PYTHONPATH="$_inferd_root/.deps/python"
+export INFERD_TEST_PYTHONPATH="$_inferd_root/.deps/python-tests"
 unset _inferd_root

@@ -9,6 +9,7 @@
 #   .deps/openvino/   the pinned `openvino` wheel (headers + shared libraries), pip --target
 #   .deps/pkgconfig/  inferd-openvino.pc generated for it
 #   .deps/python/     Python packages used to prepare models and samples (and the parity test)
+#   .deps/python-tests/  Python packages only the tests use (the stock Triton HTTP client)
 #   models/           prepared model bundles (manifest.json + model.onnx + labels.txt)
 #   samples/          sample photos and the paper's three resolution groups
 set -euo pipefail
@@ -22,7 +23,8 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 # systemd: systemd-analyze and systemd-socket-activate for the tests; patchelf: make install sets
 # the installed binaries' RUNPATH; util-linux: setpriv for the peer-credential tests.
-apt_packages=(pkg-config libturbojpeg0-dev libpng-dev libsystemd-dev systemd curl patchelf util-linux)
+# iproute2: ip and tc for the network-namespace offload test.
+apt_packages=(pkg-config libturbojpeg0-dev libpng-dev libsystemd-dev systemd curl patchelf util-linux iproute2)
 
 install_apt() {
   local missing=()
@@ -83,6 +85,17 @@ install_python_tools() {
   fi
 }
 
+install_test_python_tools() {
+  local req="$ROOT/scripts/requirements-tests.txt"
+  local stamp=".deps/python-tests/.installed-$(sha256sum "$req" | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    log "installing the tests' Python packages into .deps/python-tests"
+    rm -rf .deps/python-tests
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .deps/python-tests -r "$req"
+    touch "$stamp"
+  fi
+}
+
 prepare_models() {
   # Re-run only when the preparation scripts changed or an output is missing.
   local sum
@@ -100,6 +113,7 @@ main() {
   install_apt
   install_openvino
   install_python_tools
+  install_test_python_tools
   [ "${1:-all}" = "deps" ] && return
   prepare_models
 }

@@ -129,6 +129,7 @@ extension DaemonTests {
                 ("binary size beyond body", binaryHeader + [1], ["Inference-Header-Content-Length": "\(binaryHeader.count)"]),
                 ("header length beyond body", Array("{}".utf8), ["Inference-Header-Content-Length": "5000"]),
                 ("unknown output", Array(#"{"inputs":[{"name":"input","shape":[1,1,1,3],"datatype":"UINT8","data":[1,2,3]}],"outputs":[{"name":"nope"}]}"#.utf8), [:]),
+                ("classification of 0 classes", Array(#"{"inputs":[{"name":"input","shape":[1,1,1,3],"datatype":"UINT8","data":[1,2,3]}],"outputs":[{"name":"logits","parameters":{"classification":0}}]}"#.utf8), [:]),
             ]
             for (what, body, headers) in cases {
                 let response = try await RawHTTP.send(socket: daemon.socketPath, method: "POST", path: path, headers: headers, body: body)

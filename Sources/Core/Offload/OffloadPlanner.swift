@@ -246,7 +246,8 @@ public struct OffloadPlanner: Sendable {
                     url: remote.url, models: remote.models, protocolName: remote.wireProtocol.rawValue,
                     requests: state.requests, failures: state.failures, lastError: state.lastError,
                     backingOffSeconds: state.downUntil.map { max(0, $0 - now) }.flatMap { $0 > 0 ? $0 : nil },
-                    roundTripMs: fit?.predict(0),
+                    // The fit's intercept can fall below 0 when small requests rode a shaper's burst.
+                    roundTripMs: fit?.predict(0).map { max(0, $0) },
                     megabytesPerSecond: fit?.slope.flatMap { $0 > 0 ? 1 / ($0 * 1000) : nil })
             })
     }

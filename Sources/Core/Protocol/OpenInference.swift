@@ -183,20 +183,51 @@ public enum OpenInference {
         }
     }
 
-    /// One output tensor: `data` as JSON numbers, or `parameters.binary_data_size` bytes after the header.
+    /// One output tensor: `data` as JSON numbers (or, for a `BYTES` tensor such as the classification
+    /// extension's, JSON strings), or `parameters.binary_data_size` bytes after the header.
     public struct ResponseOutput: Codable, Sendable, Equatable {
         public var name: String
         public var shape: [Int64]
         public var datatype: String
         public var parameters: [String: Parameter]?
         public var data: [Float]?
+        /// The elements of a `BYTES` tensor, sent as `data` in place of numbers.
+        public var strings: [String]?
 
-        public init(name: String, shape: [Int64], datatype: String, parameters: [String: Parameter]?, data: [Float]?) {
+        public init(name: String, shape: [Int64], datatype: String, parameters: [String: Parameter]?, data: [Float]?,
+                    strings: [String]? = nil) {
             self.name = name
             self.shape = shape
             self.datatype = datatype
             self.parameters = parameters
             self.data = data
+            self.strings = strings
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, shape, datatype, parameters, data
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            shape = try container.decode([Int64].self, forKey: .shape)
+            datatype = try container.decode(String.self, forKey: .datatype)
+            parameters = try container.decodeIfPresent([String: Parameter].self, forKey: .parameters)
+            if datatype == "BYTES" {
+                strings = try container.decodeIfPresent([String].self, forKey: .data)
+            } else {
+                data = try container.decodeIfPresent([Float].self, forKey: .data)
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(shape, forKey: .shape)
+            try container.encode(datatype, forKey: .datatype)
+            try container.encodeIfPresent(parameters, forKey: .parameters)
+            if let strings { try container.encode(strings, forKey: .data) } else { try container.encodeIfPresent(data, forKey: .data) }
         }
     }
 

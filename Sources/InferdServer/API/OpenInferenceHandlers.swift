@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -48,10 +49,15 @@ struct OpenInferenceHandlers: Sendable {
 
     /// `POST /v2/models/{name}/infer`: one `UINT8 [1,H,W,3]` RGB input (JSON `data` or binary), the
     /// probabilities `FP32 [1,classes]` as JSON or binary (`binary_data` on the output or
-    /// `binary_data_output` on the request).
+    /// `binary_data_output` on the request), or the top N as strings (`classification: N` on the
+    /// output). A compressed body (`Content-Encoding`) is refused with 415.
     func infer(_ request: HTTPRequest) async throws(InferdError) -> HTTPResponse {
         let name = try Self.modelName(request)
-        _ = try service.bundle(name)
+        let labels = try service.bundle(name).labels
+        if let encoding = request.headers.first(name: "Content-Encoding"), encoding.lowercased() != "identity" {
+            // The stock Triton client sends gzip or deflate when asked (request_compression_algorithm).
+            throw InferdError(.unsupportedMediaType, "Content-Encoding \(encoding) is not supported: send the request uncompressed")
+        }
         let headerLength = request.headers.first(name: BinaryTensorBody.headerLengthField)
         let body = request.body
         // A JSON tensor of a large image is millions of numbers: parse it off the cooperative pool.
@@ -60,7 +66,7 @@ struct OpenInferenceHandlers: Sendable {
         } map: { $0 }
         let result = try await service.infer(model: name, tensor: ImageTensor(name: input.name, shape: input.shape,
                                                                             datatype: input.datatype, bytes: bytes))
-        return try Self.answer(result, to: parsed)
+        return try Self.answer(result, to: parsed, labels: labels)
     }
 
     /// `POST /v2/repository/index` with an optional `{"ready": true}` body.
@@ -127,25 +133,57 @@ struct OpenInferenceHandlers: Sendable {
         return bytes
     }
 
-    /// Builds the answer: JSON `data`, or the binary extension when the request asks for it.
-    static func answer(_ result: TensorResult, to request: OpenInference.InferenceRequest) throws(InferdError) -> HTTPResponse {
+    /// Builds the answer: JSON `data`, or the binary extension when the request asks for it; with the
+    /// classification extension (`parameters.classification: N` on the output) the top N classes as a
+    /// `BYTES [1,N]` tensor of `"probability:index:label"` strings, as Triton answers.
+    static func answer(_ result: TensorResult, to request: OpenInference.InferenceRequest,
+                       labels: [String] = []) throws(InferdError) -> HTTPResponse {
         let outputName = result.output.name
         var binary = request.parameters?["binary_data_output"]?.boolValue ?? false
+        var classCount: Int?
         if let wanted = request.outputs, !wanted.isEmpty {
             for output in wanted where output.name != outputName {
                 throw InferdError(.badRequest, "unknown output \"\(output.name)\"; \(result.model) has \"\(outputName)\"")
             }
             if let flag = wanted.first?.parameters?["binary_data"]?.boolValue { binary = flag }
+            if let count = wanted.first?.parameters?["classification"] {
+                guard let count = count.intValue, count > 0 else {
+                    throw InferdError(.badRequest, "output \(outputName): parameters.classification must be a positive integer")
+                }
+                classCount = Int(min(count, Int64(result.values.count)))
+            }
         }
         let timings = result.timings
         let parameters: [String: OpenInference.Parameter] = [
             "cold": .bool(result.cold), "queue_ms": .double(timings.queue), "load_ms": .double(timings.load),
             "compute_ms": .double(timings.compute), "total_ms": .double(timings.total),
         ]
-        var output = OpenInference.ResponseOutput(name: outputName, shape: result.output.shape, datatype: "FP32",
+        var output: OpenInference.ResponseOutput
+        var payload: [UInt8] = []
+        if let classCount {
+            let top = result.values.indices.sorted { result.values[$0] > result.values[$1] }.prefix(classCount)
+            let strings = top.map { index in
+                String(format: "%f:%d", result.values[index], index) + (index < labels.count ? ":" + labels[index] : "")
+            }
+            output = OpenInference.ResponseOutput(name: outputName, shape: [1, Int64(strings.count)], datatype: "BYTES",
+                                                  parameters: nil, data: nil, strings: binary ? nil : strings)
+            // Binary BYTES elements: a 4-byte little-endian length, then the bytes.
+            if binary {
+                for string in strings {
+                    let utf8 = Array(string.utf8)
+                    withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { payload += $0 }
+                    payload += utf8
+                }
+            }
+        } else {
+            output = OpenInference.ResponseOutput(name: outputName, shape: result.output.shape, datatype: "FP32",
                                                   parameters: nil, data: binary ? nil : result.values)
-        let byteCount = result.values.count * MemoryLayout<Float>.size
-        if binary { output.parameters = ["binary_data_size": .int(Int64(byteCount))] }
+            if binary {
+                payload.reserveCapacity(result.values.count * MemoryLayout<Float>.size)
+                for value in result.values { withUnsafeBytes(of: value.bitPattern.littleEndian) { payload += $0 } }
+            }
+        }
+        if binary { output.parameters = ["binary_data_size": .int(Int64(payload.count))] }
         let response = OpenInference.InferenceResponse(modelName: result.model, modelVersion: "1", id: request.id,
                                                        parameters: parameters, outputs: [output])
         guard binary else { return .json(response) }
@@ -153,8 +191,7 @@ struct OpenInferenceHandlers: Sendable {
         guard header.status == .ok else { return header }
         var body = header.body
         let headerLength = body.readableBytes
-        body.reserveCapacity(headerLength + byteCount)
-        for value in result.values { body.writeInteger(value.bitPattern, endianness: .little) }
+        body.writeBytes(payload)
         return HTTPResponse(status: .ok, headers: ["Content-Type": "application/octet-stream",
                                                    BinaryTensorBody.headerLengthField: String(headerLength)], body: body)
     }

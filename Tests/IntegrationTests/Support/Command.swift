@@ -27,7 +27,8 @@ struct Command: Sendable {
         return path.split(separator: ":").map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    private static func runBlocking(_ arguments: [String], environment: [String: String], timeout: Double) throws -> Command {
+    /// ``run(_:environment:timeout:)`` on the calling thread, for clean-up in a `defer`, which cannot await.
+    static func runBlocking(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 600) throws -> Command {
         guard let program = arguments.first.flatMap({ $0.hasPrefix("/") ? $0 : which($0) }) else {
             throw Failure(description: "\(arguments.first ?? "(nothing)") is not installed")
         }
