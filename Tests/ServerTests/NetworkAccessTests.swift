@@ -91,7 +91,7 @@ import Testing
         #expect(DaemonConfiguration().offload.effectiveMode == .never)
 
         for bad in ["[offload]\nremotes = [\"https://x:1\"]", "[offload]\nremotes = [\"http://x:1 colour=red\"]",
-                    "[offload]\nmode = \"sometimes\"", "[server]\nlisten = [\"udp://x:1\"]", "[offload]\nremotes = [\"http://x:1 protocol=grpc\"]"] {
+                    "[offload]\nmode = \"sometimes\"", "[offload]\ntimeout_ms = 0", "[offload]\ntimeout_ms = 700000", "[server]\nlisten = [\"udp://x:1\"]", "[offload]\nremotes = [\"http://x:1 protocol=grpc\"]"] {
             #expect(throws: ConfigurationError.self, "\(bad)") {
                 try DaemonConfiguration.resolve(file: ("t.toml", bad), environment: [:], flags: [:])
             }

@@ -151,7 +151,11 @@ public struct ConfigurationKey: Sendable {
             c.offload.mode = try OffloadMode.parse(v.string("offload.mode"))
         },
         ConfigurationKey("offload.timeout_ms", env: "OFFLOAD_TIMEOUT_MS", "longest wait for a remote before running here (10000)") { c, v throws(ConfigurationError) in
-            c.offload.timeoutMilliseconds = try milliseconds(v.number("offload.timeout_ms"), "offload.timeout_ms") / 1000
+            let value = try v.number("offload.timeout_ms")
+            guard value.isFinite, value >= 1, value <= 600_000 else {
+                throw ConfigurationError(.invalidValue, "offload.timeout_ms must be 1 to 600000 milliseconds (10 minutes), not \(value)")
+            }
+            c.offload.timeoutMilliseconds = Int(value.rounded())
         },
         ConfigurationKey("offload.probe_interval", env: "OFFLOAD_PROBE_INTERVAL", "auto: every Nth request kept here probes the remote, 0 never (20)") { c, v throws(ConfigurationError) in
             let every = try v.integer("offload.probe_interval")
