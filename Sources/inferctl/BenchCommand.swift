@@ -202,7 +202,7 @@ struct BenchCommand: AsyncParsableCommand {
             progress.finish()
             throw error
         }
-        let rules = ResizeRule.evaluate(cells, mode: modes.contains(.warm) ? .warm : .cold)
+        let rules = ResizeRule.evaluate(cells, mode: modes.contains(.warm) ? .warm : .cold) + ResizeRule.evaluate(cells, mode: .cloud)
         let result = BenchResult(host: HostInfo.current(status: status),
                                  settings: .init(models: names, groups: imageGroups.map(\.name), modes: modes.map(\.rawValue),
                                                  resize: resize.modes.map(\.rawValue), repetitions: repetitions, warmup: warmup,

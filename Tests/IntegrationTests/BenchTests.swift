@@ -59,7 +59,8 @@ import Testing
         let rules = try #require(json["resize_rule"] as? [[String: Any]])
         #expect(rules.count == 1)
         #expect(rules.first?["paper_rule_holds"] is Bool)
-        #expect((json["resize_verdicts"] as? [String])?.first?.hasPrefix("squeezenet: ") == true)
+        #expect(rules.first?["mode"] as? String == "warm")
+        #expect((json["resize_verdicts"] as? [String])?.first?.hasPrefix("squeezenet (warm): ") == true)
 
         // The report: well-formed, with the Fig. 4 bars and the Fig. 5 lines for the model.
         let html = try String(contentsOfFile: output + "/index.html", encoding: .utf8)
@@ -86,7 +87,7 @@ import Testing
         let output = device.directory + "/bench"
         let run = try await InferctlProcess.run([
             "bench", "--socket", device.socketPath, "--models", "squeezenet", "--groups", "540x960", "--repeat", "1",
-            "--warmup", "0", "--modes", "cold,warm", "--cloud", address, "--json", "--report", output,
+            "--warmup", "0", "--modes", "cold,warm", "--cloud", address, "--resize", "both", "--json", "--report", output,
         ], environment: ["INFERD_MODELS": DaemonProcess.modelsDirectory])
         let cloudSummary = try await API.summary(cloud, "squeezenet")
         #expect(try await device.stop() == 0)
@@ -95,14 +96,16 @@ import Testing
 
         let json = try #require(try run.json() as? [String: Any])
         let cells = try #require(json["cells"] as? [[String: Any]])
-        #expect(cells.compactMap { $0["mode"] as? String } == ["cold", "warm", "cloud"], "--cloud adds the cloud mode")
-        let cloudCell = try #require(cells.first { $0["mode"] as? String == "cloud" })
+        #expect(cells.compactMap { $0["mode"] as? String } == ["cold", "cold", "warm", "warm", "cloud", "cloud"], "--cloud adds the cloud mode")
+        let rules = try #require(json["resize_rule"] as? [[String: Any]])
+        #expect(rules.compactMap { $0["mode"] as? String } == ["warm", "cloud"], "the resize rule over the socket and over the link")
+        let cloudCell = try #require(cells.first { $0["mode"] as? String == "cloud" && $0["resize"] as? String == "server" })
         #expect(cloudCell["cold_answers"] as? Int == 0, "the remote was warmed up before the cell")
         let upload = try #require((cloudCell["columns"] as? [String: [String: Any]])?["upload"]?["mean"] as? Double)
         #expect(upload > 0, "the network is the cloud's upload column")
         let resources = try #require(cloudCell["resources"] as? [String: Any])
         #expect(resources["measured"] as? String == "cloud daemon (on this host)")
-        #expect(cloudSummary.requests == 6, "one warm-up pass and one measured pass over three images: \(cloudSummary.requests)")
+        #expect(cloudSummary.requests == 12, "per resize choice, one warm-up pass and one measured pass over three images: \(cloudSummary.requests)")
 
         let html = try String(contentsOfFile: output + "/index.html", encoding: .utf8)
         #expect(XMLElements.parse(html) != nil, "index.html is well-formed")

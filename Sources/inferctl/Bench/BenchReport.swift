@@ -53,10 +53,10 @@ enum BenchReport {
 
         if !result.resizeRule.isEmpty {
             report.heading("Downscale on the client? T_d(x1,x2) + T_n(x2) <= T_n(x1)")
-            report.table(headers: ["model", "group", "bytes x1", "bytes x2", "T_d ms", "T_n(x2) ms", "T_n(x1) ms", "paper rule",
+            report.table(headers: ["mode", "model", "group", "bytes x1", "bytes x2", "T_d ms", "T_n(x2) ms", "T_n(x1) ms", "paper rule",
                                    "e2e client ms", "e2e server ms", "pays off", "break-even MB/s"],
                          rows: result.resizeRule.map { r in
-                             [r.model, r.group, String(Int(r.bytesOriginal)), String(Int(r.bytesDownscaled)), ms(r.downscaleMs),
+                             [r.mode, r.model, r.group, String(Int(r.bytesOriginal)), String(Int(r.bytesDownscaled)), ms(r.downscaleMs),
                               ms(r.transferDownscaledMs), ms(r.transferOriginalMs), r.paperRuleHolds ? "holds" : "fails",
                               ms(r.totalClientResizeMs), ms(r.totalServerResizeMs), r.endToEndPaysOff ? "yes" : "no",
                               r.breakEvenMBps.map { String(format: "%.1f", $0) } ?? "-"]

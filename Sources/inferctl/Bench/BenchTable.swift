@@ -26,16 +26,16 @@ enum BenchTable {
             text += "\nenergy \(note)\n"
         }
         if !result.resizeRule.isEmpty {
-            var rule = TextTable(headers: ["MODEL", "GROUP", "BYTES x1", "BYTES x2", "T_d", "T_n(x2)", "T_n(x1)", "PAPER RULE",
+            var rule = TextTable(headers: ["MODE", "MODEL", "GROUP", "BYTES x1", "BYTES x2", "T_d", "T_n(x2)", "T_n(x1)", "PAPER RULE",
                                            "E2E CLIENT", "E2E SERVER", "PAYS OFF", "BREAK-EVEN"],
-                                 alignments: [.left, .left] + Array(repeating: .right, count: 10))
+                                 alignments: [.left, .left, .left] + Array(repeating: .right, count: 10))
             for r in result.resizeRule {
-                rule.append([r.model, r.group, HumanFormat.bytes(Int(r.bytesOriginal)), HumanFormat.bytes(Int(r.bytesDownscaled)),
+                rule.append([r.mode, r.model, r.group, HumanFormat.bytes(Int(r.bytesOriginal)), HumanFormat.bytes(Int(r.bytesDownscaled)),
                              ms(r.downscaleMs), ms(r.transferDownscaledMs), ms(r.transferOriginalMs), r.paperRuleHolds ? "holds" : "fails",
                              ms(r.totalClientResizeMs), ms(r.totalServerResizeMs), r.endToEndPaysOff ? "yes" : "no",
                              r.breakEvenMBps.map { String(format: "%.1f MB/s", $0) } ?? "-"])
             }
-            text += "\nresize rule T_d(x1,x2) + T_n(x2) <= T_n(x1) (warm, ms):\n" + rule.render() + "\n"
+            text += "\nresize rule T_d(x1,x2) + T_n(x2) <= T_n(x1) (warm: the socket; cloud: the link; ms):\n" + rule.render() + "\n"
             for verdict in result.resizeVerdicts { text += "  " + verdict + "\n" }
         }
         return text

@@ -2,11 +2,14 @@
 /// figures for one model and image group: downscaling `x1` to `x2` before sending pays off when the
 /// downscale `T_d` plus sending the small image costs less than sending the original.
 ///
-/// Measured from the warm cells with `--resize client` and `--resize server`. Two verdicts: the paper's
+/// Measured from the warm cells (the local socket) and the cloud cells (the link to the remote) with
+/// `--resize client` and `--resize server`. Two verdicts: the paper's
 /// (transfer only, as on a phone's network) and end to end (everything the caller waits, since here
 /// the server still decodes whatever it gets). `breakEvenMBps` is the link speed below which the
 /// paper's rule holds for these image sizes: `(bytes(x1) - bytes(x2)) / T_d`.
 struct ResizeRule: Codable, Sendable, Equatable {
+    /// The cells' mode: `warm` (the local socket) or `cloud` (the link to the remote).
+    var mode: String = BenchMode.warm.rawValue
     var model: String
     var group: String
     var width: Int?
@@ -33,7 +36,7 @@ struct ResizeRule: Codable, Sendable, Equatable {
     var breakEvenMBps: Double?
 
     enum CodingKeys: String, CodingKey {
-        case model, group, width, height
+        case mode, model, group, width, height
         case bytesOriginal = "bytes_original"
         case bytesDownscaled = "bytes_downscaled"
         case downscaleMs = "downscale_ms"
@@ -50,6 +53,7 @@ struct ResizeRule: Codable, Sendable, Equatable {
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(mode, forKey: .mode)
         try c.encode(model, forKey: .model)
         try c.encode(group, forKey: .group)
         try c.encode(width, forKey: .width)
@@ -69,7 +73,7 @@ struct ResizeRule: Codable, Sendable, Equatable {
     }
 
     /// One rule per (model, group) that has both a client- and a server-resize cell in `mode`
-    /// (warm by default: the rule is about steady-state costs).
+    /// (warm by default: the rule is about steady-state costs; cloud for the link to a remote).
     static func evaluate(_ cells: [BenchCell], mode: BenchMode = .warm) -> [ResizeRule] {
         let candidates = cells.filter { $0.mode == mode }
         var rules: [ResizeRule] = []
@@ -80,7 +84,7 @@ struct ResizeRule: Codable, Sendable, Equatable {
             let downscale = client.clientResize?.mean ?? 0
             let saved = server.meanBytesSent - client.meanBytesSent
             rules.append(ResizeRule(
-                model: server.model, group: server.group, width: server.width, height: server.height,
+                mode: mode.rawValue, model: server.model, group: server.group, width: server.width, height: server.height,
                 bytesOriginal: server.meanBytesSent, bytesDownscaled: client.meanBytesSent, downscaleMs: downscale,
                 transferOriginalMs: server.columns.upload.mean, transferDownscaledMs: client.columns.upload.mean,
                 serverRescaleOriginalMs: server.columns.rescale.mean,
@@ -93,21 +97,24 @@ struct ResizeRule: Codable, Sendable, Equatable {
         return rules
     }
 
-    /// One sentence per model: from which image size on downscaling first pays off here.
+    /// One sentence per model and mode: from which image size on downscaling first pays off.
     static func verdicts(_ rules: [ResizeRule]) -> [String] {
         var lines: [String] = []
-        var seen: [String] = []
-        for rule in rules where !seen.contains(rule.model) { seen.append(rule.model) }
-        for model in seen {
-            let mine = rules.filter { $0.model == model }.sorted { ($0.width ?? 0) * ($0.height ?? 0) < ($1.width ?? 0) * ($1.height ?? 0) }
+        var seen: [[String]] = []
+        for rule in rules where !seen.contains([rule.mode, rule.model]) { seen.append([rule.mode, rule.model]) }
+        for key in seen {
+            let (mode, model) = (key[0], key[1])
+            let mine = rules.filter { $0.mode == mode && $0.model == model }
+                .sorted { ($0.width ?? 0) * ($0.height ?? 0) < ($1.width ?? 0) * ($1.height ?? 0) }
             let paysOff = mine.filter(\.endToEndPaysOff)
             let speeds = mine.compactMap(\.breakEvenMBps)
-            let link = speeds.isEmpty ? "" : String(format: "; over a network, the paper's rule holds below %.1f–%.1f MB/s (break-even link speed for these sizes)",
+            let path = mode == BenchMode.cloud.rawValue ? "the link to the remote" : "this host's socket"
+            let link = speeds.isEmpty ? "" : String(format: "; the paper's rule holds below %.1f–%.1f MB/s (break-even link speed for these sizes)",
                                                     speeds.min()!, speeds.max()!)
             if let first = paysOff.first {
-                lines.append("\(model): downscaling on the client first pays off end to end at \(first.group)\(link)")
+                lines.append("\(model) (\(mode)): downscaling on the client first pays off end to end at \(first.group) over \(path)\(link)")
             } else {
-                lines.append("\(model): downscaling on the client never pays off end to end on this host's socket (the transfer it saves is smaller than the downscale)\(link)")
+                lines.append("\(model) (\(mode)): downscaling on the client never pays off end to end over \(path) (the transfer it saves is smaller than the downscale)\(link)")
             }
         }
         return lines
