@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The paper's study on this host in one run: Table III (device cold / warm / in-process / fresh
+# daemon, and the cloud), Fig. 4 (breakdown per model), Fig. 5 (rescale against image size) and the
+# resize rule over the local socket and over a Wi-Fi-like link.
+#
+#   benchmarks/study.sh [REPORT_DIR]          # default docs/bench-report
+#   REPEAT=2 WARMUP=2 MODELS=alexnet,nin,squeezenet,efficientnet-lite0 DELAY_MS=20 RATE_MBIT=20 benchmarks/study.sh
+#
+# The "device" is a release inferd on a Unix socket. The "cloud" is a second release inferd
+# listening on loopback TCP, reached through scripts/tests/link_emulator.py (DELAY_MS each way,
+# RATE_MBIT each direction), so its upload column is a network, not a socket. Both share this host's
+# cores; cells run one at a time, so they do not compete. Needs scripts/setup.sh done.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/env.sh
+
+REPORT="${1:-docs/bench-report}"
+REPEAT="${REPEAT:-2}"
+WARMUP="${WARMUP:-2}"
+MODELS="${MODELS:-alexnet,nin,squeezenet,efficientnet-lite0}"
+DELAY_MS="${DELAY_MS:-20}"
+RATE_MBIT="${RATE_MBIT:-20}"
+
+swift build -c release >&2
+BIN="$(swift build -c release --show-bin-path)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/inferd-study.XXXXXX")"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+wait_ready() {  # wait_ready SOCKET LOG
+  for _ in $(seq 1 600); do
+    "$BIN/inferctl" status --socket "$1" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "study: inferd on $1 did not start:" >&2; cat "$2" >&2; exit 1
+}
+
+"$BIN/inferd" --socket "$WORK/device.sock" --models models --log-level warning >"$WORK/device.log" 2>&1 &
+PIDS+=($!)
+"$BIN/inferd" --socket "$WORK/cloud.sock" --models models --listen tcp://127.0.0.1:0 --log-level warning >"$WORK/cloud.log" 2>&1 &
+PIDS+=($!)
+wait_ready "$WORK/device.sock" "$WORK/device.log"
+wait_ready "$WORK/cloud.sock" "$WORK/cloud.log"
+CLOUD="$("$BIN/inferctl" status --socket "$WORK/cloud.sock" --json | python3 -c 'import json,sys; print([l for l in json.load(sys.stdin)["listeners"] if l.startswith("tcp://")][0][6:])')"
+
+# The link: the emulator runs while its standard input (a pipe from sleep) stays open.
+sleep 86400 | python3 scripts/tests/link_emulator.py --target "$CLOUD" --listen 127.0.0.1:0 \
+  --delay-ms "$DELAY_MS" --rate-mbit "$RATE_MBIT" >"$WORK/link.out" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 100); do grep -q '^listening ' "$WORK/link.out" && break; sleep 0.1; done
+LINK="$(sed -n 's/^listening //p' "$WORK/link.out" | head -1)"
+[ -n "$LINK" ] || { echo "study: the link emulator did not start:" >&2; cat "$WORK/link.out" >&2; exit 1; }
+echo "study: device $WORK/device.sock; cloud $CLOUD behind a ${DELAY_MS} ms / ${RATE_MBIT} Mbit/s link at $LINK" >&2
+
+"$BIN/inferctl" bench --socket "$WORK/device.sock" --models "$MODELS" \
+  --modes cold,warm,in-process,daemon-cold-start --cloud "http://$LINK" --resize both \
+  --repeat "$REPEAT" --warmup "$WARMUP" --report "$REPORT" --profile-out "$REPORT/profile.json"
