@@ -60,3 +60,14 @@ echo "study: device $WORK/device.sock; cloud $CLOUD behind a ${DELAY_MS} ms / ${
 "$BIN/inferctl" bench --socket "$WORK/device.sock" --models "$MODELS" \
   --modes cold,warm,in-process,daemon-cold-start --cloud "http://$LINK" --resize both \
   --repeat "$REPEAT" --warmup "$WARMUP" --report "$REPORT" --profile-out "$REPORT/profile.json"
+
+# Every chart of the report also as its own file (fig-1.svg, …), for docs/RESULTS.md.
+python3 - "$REPORT" <<'PY'
+import re, sys
+report = sys.argv[1]
+html = open(f"{report}/index.html", encoding="utf-8").read()
+for i, svg in enumerate(re.findall(r"<svg\b.*?</svg>", html, flags=re.S), start=1):
+    with open(f"{report}/fig-{i}.svg", "w", encoding="utf-8") as out:
+        out.write(svg + "\n")
+    print(f"{report}/fig-{i}.svg", file=sys.stderr)
+PY
