@@ -47,6 +47,21 @@ struct StatusCommand: AsyncParsableCommand {
         lines.append(("evictions", evictions.isEmpty ? "none" : evictions.joined(separator: ", ")))
         let engine = status.engine
         lines.append(("engine", "\(engine.device), threads \(engine.threads == 0 ? "all" : String(engine.threads)), precision \(engine.precision.rawValue), hint \(engine.performanceHint.rawValue.lowercased()), cache \(engine.cacheDirectory ?? "off")"))
+        if let listeners = status.listeners, listeners.count > 1 {
+            lines.append(("listening", listeners.joined(separator: ", ")))
+        }
+        if let offload = status.offload {
+            lines.append(("offload", "\(offload.mode): \(offload.local) here, \(offload.remote) remote, \(offload.fallback) fell back here"))
+            for remote in offload.remotes {
+                var facts = ["\(remote.requests) requests", "\(remote.failures) failed"]
+                if let rtt = remote.roundTripMs { facts.append("round trip ~\(HumanFormat.milliseconds(rtt)) ms") }
+                if let rate = remote.megabytesPerSecond { facts.append(String(format: "~%.1f MB/s", rate)) }
+                if let wait = remote.backingOffSeconds { facts.append(String(format: "backing off %.0f s", wait)) }
+                if let error = remote.lastError { facts.append("last error: \(error)") }
+                let models = remote.models.isEmpty ? "" : " (\(remote.models.joined(separator: ",")))"
+                lines.append(("remote", "\(remote.url)\(models): " + facts.joined(separator: ", ")))
+            }
+        }
         for problem in status.catalogProblems { lines.append(("catalog", problem)) }
         let width = lines.map(\.0.count).max() ?? 0
         return lines.map { $0.0 + String(repeating: " ", count: width - $0.0.count + 2) + $0.1 }.joined(separator: "\n")

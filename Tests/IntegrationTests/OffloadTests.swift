@@ -131,6 +131,9 @@ extension DaemonTests {
             let records = try #require(try json.json() as? [[String: Any]])
             let placement = try #require(records.first?["placement"] as? [String: Any])
             #expect(placement["where"] as? String == "local" && placement["mode"] as? String == "never")
+            let status = try await InferctlProcess.run(["status", "--socket", edge.socketPath])
+            #expect(status.stdout.contains("offload") && status.stdout.contains("never: 1 here, 1 remote, 0 fell back here"), "\(status.stdout)")
+            #expect(status.stdout.contains("remote     http://\(address): 1 requests, 0 failed"), "\(status.stdout)")
             let refused = try await InferctlProcess.run(["classify", "--in-process", "--offload", "auto", "-m", "squeezenet",
                                                          DaemonProcess.sample("coffee.jpg")])
             #expect(refused.status == 2 && refused.stderr.contains("--offload"))
