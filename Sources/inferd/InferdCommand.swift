@@ -11,7 +11,7 @@ import ServiceLifecycle
 struct InferdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inferd",
-        abstract: "On-device image classification daemon: OpenVINO models behind HTTP/1.1 on a Unix socket.",
+        abstract: "On-device image classification daemon: OpenVINO models behind HTTP/1.1 on a Unix socket (and TCP), with hybrid offload to remote servers.",
         discussion: """
         Models load on first use (cold start) and stay warm for the next request,
         within a memory budget; concurrent first requests for a model share one
@@ -54,6 +54,14 @@ struct InferdCommand: AsyncParsableCommand {
           Admin calls (load, unload, pin, unpin, keep-alive, trim, reload)
           need root, the daemon's own uid or the admin_group (SO_PEERCRED);
           others get 403. Units and details: docs/SYSTEMD.md.
+
+        NETWORK
+          --listen tcp://HOST:PORT serves the same API on TCP (tcp://:PORT is
+          loopback); over TCP admin calls need Authorization: Bearer with the
+          token in --admin-token-file. --offload-remote URL and --offload
+          never|always|when-cold|auto send requests to Open Inference Protocol
+          servers (another inferd, Triton, OVMS); every answer's "placement"
+          says where it ran and why. Details: docs/OFFLOAD.md.
 
         EXIT CODES
           0  stopped cleanly after SIGTERM/SIGINT

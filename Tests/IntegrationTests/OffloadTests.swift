@@ -141,6 +141,21 @@ extension DaemonTests {
             #expect(try await cloud.stop() == 0)
         }
 
+        @Test func aModelThatCannotFitHereIsSentAwayInsteadOfRefused() async throws {
+            let (cloud, address) = try await Self.cloud()
+            // 64 MB: alexnet's 244 MB of weights can never load here; squeezenet fits.
+            let edge = try await DaemonProcess.start(arguments: ["--memory-budget", "64M", "--offload-remote", "http://\(address)",
+                                                                 "--offload", "auto"])
+            let refusedHere = try await Self.classify(edge, "alexnet", query: "&offload=never")
+            #expect(refusedHere.status == 507, "without offloading the budget refuses it: \(refusedHere.text)")
+            let away = try await Self.classify(edge, "alexnet").json(ClassifyResponse.self)
+            #expect(away.placement?.side == .remote && away.placement?.reason.contains("cannot fit the memory budget") == true,
+                    "\(String(describing: away.placement))")
+            #expect(try await API.summary(edge, "alexnet").state == .cold, "nothing was loaded here")
+            #expect(try await edge.stop() == 0)
+            #expect(try await cloud.stop() == 0)
+        }
+
         @Test func withoutRemotesAskingToOffloadIsABadRequest() async throws {
             let daemon = try await DaemonProcess.start()
             let answer = try await Self.classify(daemon, "squeezenet", query: "&offload=always")
