@@ -93,9 +93,11 @@ struct Daemon {
                                       offloader: offloader)
         let maxBody = configuration.limits.maxBodyBytes
         let grace = Duration.milliseconds(Int64(configuration.shutdownGrace * 1000))
+        let idle: Duration? = configuration.idleTimeout > 0 ? .milliseconds(Int64(configuration.idleTimeout * 1000)) : nil
         let targets = [inherited.map { ListenTarget.inheritedFD($0.fd) } ?? .unixPath(configuredSocket)] + configuration.listen
         let servers = targets.map { target in
-            HTTPServer(configuration: HTTPServerConfiguration(target: target, maxBodyBytes: maxBody, shutdownGrace: grace),
+            HTTPServer(configuration: HTTPServerConfiguration(target: target, maxBodyBytes: maxBody, shutdownGrace: grace,
+                                                              idleTimeout: idle),
                        router: router, logger: Logger(label: "inferd.http"))
         }
 

@@ -92,6 +92,9 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("When to offload: never, always, when-cold or auto (default auto with remotes, else never).", valueName: "mode"))
     var offload: String?
 
+    @Option(help: ArgumentHelp("Close a connection silent this many seconds while no answer is owed; 0 never (default 60).", valueName: "s"))
+    var idleTimeout: String?
+
     @Option(help: ArgumentHelp("Directory of model bundles.", valueName: "dir"))
     var models: String?
 
@@ -160,7 +163,7 @@ struct InferdCommand: AsyncParsableCommand {
             ("lifecycle.keep_alive", keepAlive), ("lifecycle.recent_window", recentWindow),
             ("lifecycle.min_residency", minResidency), ("server.shutdown_grace", shutdownGrace), ("log_level", logLevel),
             ("admin_group", adminGroup), ("lifecycle.size_accounting", sizeAccounting),
-            ("server.admin_token_file", adminTokenFile), ("offload.mode", offload),
+            ("server.admin_token_file", adminTokenFile), ("offload.mode", offload), ("server.idle_timeout", idleTimeout),
         ]
         if !offloadRemote.isEmpty { values["offload.remotes"] = .list(offloadRemote) }
         if !listen.isEmpty { values["server.listen"] = .list(listen) }

@@ -76,6 +76,47 @@ extension DaemonTests {
             #expect(try await daemon.stop() == 0)
         }
 
+        /// Throws unless the server closes `connection` (end of stream) within the connection's timeout.
+        static func expectClosedByServer(_ connection: RawHTTP.Connection, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            let outcome: String = try await RawHTTP.offPool {
+                do {
+                    _ = try connection.readResponse()
+                    return "an answer"
+                } catch {
+                    return "\(error)"
+                }
+            }
+            #expect(outcome.contains("connection closed"), "expected the server to close the connection, got: \(outcome)",
+                    sourceLocation: sourceLocation)
+        }
+
+        @Test func silentConnectionsAreClosedButSlowAnswersAreNot() async throws {
+            let daemon = try await DaemonProcess.start(arguments: ["--listen", "tcp://127.0.0.1:0", "--idle-timeout", "0.2"])
+            let status = try await RawHTTP.get(socket: daemon.socketPath, "/v1/status").json(StatusResponse.self)
+            let tcp = try #require(status.listeners?.first { $0.hasPrefix("tcp://") })
+
+            // Opens a connection and never speaks: closed after the idle timeout (this side's read timeout is 10 s).
+            let silent = try RawHTTP.Connection(socket: tcp, timeout: 10)
+            try await Self.expectClosedByServer(silent)
+            // Stalls mid-request: half a head, then nothing.
+            let stalled = try RawHTTP.Connection(socket: tcp, timeout: 10)
+            try stalled.write("POST /v1/models/squeezenet/classify HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\nabc")
+            try await Self.expectClosedByServer(stalled)
+            // An idle keep-alive connection after an answer, on the Unix socket too.
+            let keepAlive = try RawHTTP.Connection(socket: daemon.socketPath, timeout: 10)
+            try keepAlive.write(RawHTTP.request(method: "GET", path: "/v1/status"))
+            #expect(try await RawHTTP.offPool { try keepAlive.readResponse().status } == 200)
+            try await Self.expectClosedByServer(keepAlive)
+
+            // A cold AlexNet load (parsing 244 MB of ONNX) takes far longer than 0.2 s: the connection
+            // waiting for it is owed an answer, and gets it.
+            let image = try DaemonProcess.sampleBytes("coffee.jpg")
+            let slow = try await RawHTTP.post(socket: tcp, "/v1/models/alexnet/classify?top=1", body: image)
+            #expect(slow.status == 200, "\(slow.text)")
+            #expect(try slow.json(ClassifyResponse.self).cold)
+            #expect(try await daemon.stop() == 0)
+        }
+
         @Test func badListenAddressesAndBusyPortsAreStartupErrors() async throws {
             let bad = try DaemonProcess.launch(arguments: ["--listen", "https://0.0.0.0:443"])
             #expect(try await bad.waitForExit() == 2)

@@ -162,6 +162,9 @@ public struct ConfigurationKey: Sendable {
             guard every >= 0 else { throw ConfigurationError(.invalidValue, "offload.probe_interval must be >= 0, not \(every)") }
             c.offload.probeInterval = every
         },
+        ConfigurationKey("server.idle_timeout", env: "IDLE_TIMEOUT", "seconds a silent connection owed nothing stays open, 0 = for ever (60)") { c, v throws(ConfigurationError) in
+            c.idleTimeout = try nonNegative(v.number("server.idle_timeout"), "server.idle_timeout")
+        },
         ConfigurationKey("server.shutdown_grace", env: "SHUTDOWN_GRACE", "seconds to finish requests at shutdown") { c, v throws(ConfigurationError) in
             c.shutdownGrace = try nonNegative(v.number("server.shutdown_grace"), "server.shutdown_grace")
         },

@@ -54,10 +54,18 @@ public final class HTTPServer: Sendable {
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.maxMessagesPerRead, value: 16)
+        let idleTimeout = configuration.idleTimeout
         let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTPConnection.Channel> = { channel in
             channel.eventLoop.makeCompletedFuture {
+                if let idleTimeout {
+                    try channel.pipeline.syncOperations.addHandler(
+                        IdleStateHandler(readTimeout: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000
+                                                                   + idleTimeout.components.attoseconds / 1_000_000_000)),
+                        position: .first)
+                }
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
                 try channel.pipeline.syncOperations.addHandler(ProtocolErrorHandler())
+                if idleTimeout != nil { try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser()) }
                 return try HTTPConnection.Channel(wrappingChannelSynchronously: channel)
             }
         }

@@ -9,13 +9,18 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     /// How long a graceful shutdown waits for in-flight requests before closing their connections.
     /// Default 30 seconds.
     public var shutdownGrace: Duration
+    /// A connection on which the client sends nothing for this long while no answer is owed is
+    /// closed (idle keep-alive connections, clients that never speak or stall mid-request). Default
+    /// 60 seconds; nil never closes.
+    public var idleTimeout: Duration?
 
     public static let defaultMaxBodyBytes = 64 << 20
 
     public init(target: ListenTarget, maxBodyBytes: Int = HTTPServerConfiguration.defaultMaxBodyBytes,
-                shutdownGrace: Duration = .seconds(30)) {
+                shutdownGrace: Duration = .seconds(30), idleTimeout: Duration? = .seconds(60)) {
         self.target = target
         self.maxBodyBytes = maxBodyBytes
         self.shutdownGrace = shutdownGrace
+        self.idleTimeout = idleTimeout
     }
 }
