@@ -25,26 +25,14 @@ ORT_RUNS="${ORT_RUNS:-50}"
 MODELS="${MODELS:-$(ls models | paste -sd, -)}"
 mkdir -p "$OUT"
 
-swift build -c release >&2
-BIN="$(swift build -c release --show-bin-path)"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/inferd-compare.XXXXXX")"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source benchmarks/lib.sh compare
 
 start_daemon() {  # start_daemon NAME [extra inferd args…]: waits until ready
   local name="$1"; shift
   "$BIN/inferd" --socket "$WORK/$name.sock" --models models --threads "$THREADS" --precision "$PRECISION" \
     --log-level warning "$@" >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 1 600); do
-    "$BIN/inferctl" status --socket "$WORK/$name.sock" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "compare: inferd $name did not start:" >&2; cat "$WORK/$name.log" >&2; exit 1
+  wait_ready "$WORK/$name.sock" "$WORK/$name.log"
 }
 stop_daemon() { kill "${PIDS[-1]}"; wait "${PIDS[-1]}" || true; unset 'PIDS[-1]'; }
 

@@ -22,23 +22,7 @@ MODELS="${MODELS:-alexnet,nin,squeezenet,efficientnet-lite0}"
 DELAY_MS="${DELAY_MS:-20}"
 RATE_MBIT="${RATE_MBIT:-20}"
 
-swift build -c release >&2
-BIN="$(swift build -c release --show-bin-path)"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/inferd-study.XXXXXX")"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-wait_ready() {  # wait_ready SOCKET LOG
-  for _ in $(seq 1 600); do
-    "$BIN/inferctl" status --socket "$1" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "study: inferd on $1 did not start:" >&2; cat "$2" >&2; exit 1
-}
+source benchmarks/lib.sh study
 
 "$BIN/inferd" --socket "$WORK/device.sock" --models models --log-level warning >"$WORK/device.log" 2>&1 &
 PIDS+=($!)
