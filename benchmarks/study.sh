@@ -32,9 +32,12 @@ wait_ready "$WORK/device.sock" "$WORK/device.log"
 wait_ready "$WORK/cloud.sock" "$WORK/cloud.log"
 CLOUD="$("$BIN/inferctl" status --socket "$WORK/cloud.sock" --json | python3 -c 'import json,sys; print([l for l in json.load(sys.stdin)["listeners"] if l.startswith("tcp://")][0][6:])')"
 
-# The link: the emulator runs while its standard input (a pipe from sleep) stays open.
-sleep 86400 | python3 scripts/tests/link_emulator.py --target "$CLOUD" --listen 127.0.0.1:0 \
-  --delay-ms "$DELAY_MS" --rate-mbit "$RATE_MBIT" >"$WORK/link.out" 2>&1 &
+# The link: the emulator runs while its standard input stays open. A FIFO held open by this script
+# on fd 3 is that input, so the emulator ends with the script whatever happens to it.
+mkfifo "$WORK/link.in"
+exec 3<>"$WORK/link.in"
+python3 scripts/tests/link_emulator.py --target "$CLOUD" --listen 127.0.0.1:0 \
+  --delay-ms "$DELAY_MS" --rate-mbit "$RATE_MBIT" <"$WORK/link.in" >"$WORK/link.out" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do grep -q '^listening ' "$WORK/link.out" && break; sleep 0.1; done
 LINK="$(sed -n 's/^listening //p' "$WORK/link.out" | head -1)"
