@@ -37,6 +37,10 @@ public final class RemoteClassifier: Sendable {
     public let normalization: TensorNormalization?
     /// See ``ResizeSide``.
     public let resize: ResizeSide
+    /// Sent as the request's `offload` mode to a remote inferd: the daemon sends `never`, so a remote
+    /// that offloads too never passes the request on (two daemons offloading to each other would
+    /// otherwise bounce it); nil leaves the remote's own mode.
+    public let remoteOffload: OffloadMode?
 
     private struct State {
         var learned: RemoteProtocol?
@@ -46,8 +50,9 @@ public final class RemoteClassifier: Sendable {
 
     /// A classifier of images on `client`'s endpoint.
     public init(client: InferdClient, protocol requested: RemoteProtocol = .auto, catalog: ModelCatalog? = nil,
-                normalization: TensorNormalization? = nil, resize: ResizeSide = .server) {
+                normalization: TensorNormalization? = nil, resize: ResizeSide = .server, remoteOffload: OffloadMode? = nil) {
         self.client = client
+        self.remoteOffload = remoteOffload
         self.requestedProtocol = requested
         self.catalog = catalog
         self.normalization = normalization
@@ -110,7 +115,7 @@ public final class RemoteClassifier: Sendable {
                 originalSize = (resized.originalWidth, resized.originalHeight)
             }
         }
-        let result = try await client.classify(model: model, image: body, top: top)
+        let result = try await client.classify(model: model, image: body, top: top, offload: remoteOffload)
         let answer = result.response
         return RemoteClassification(
             protocolUsed: .inferd, model: answer.model, labels: answer.labels, cold: answer.cold,

@@ -20,8 +20,12 @@ import Core
 struct SocketTransport: Sendable {
     /// Where to connect.
     let endpoint: Endpoint
-    /// How long a single `connect`, `send` or `recv` may block (a cold load of a big model can take seconds).
+    /// How long the whole exchange may take — connect, send, wait and receive together (a cold load of
+    /// a big model can take seconds). A host name's resolution happens before and is not counted.
     let timeout: Duration
+    /// The largest answer accepted, bytes (classify and infer answers are kilobytes; a remote that
+    /// sends more is broken or hostile).
+    static let maxResponseBytes = 64 << 20
     /// Sent as `Authorization: Bearer <token>` when set.
     var token: String?
 
@@ -37,13 +41,15 @@ struct SocketTransport: Sendable {
     ///
     /// - Parameter headers: extra request header fields (`Inference-Header-Content-Length`, …).
     /// - Throws: ``ClientError`` `.daemonUnreachable` when the connection cannot be made,
-    ///   `.timedOut` when a send or receive blocks longer than ``timeout``, `.badResponse` when the
-    ///   answer is not HTTP/1.x or ends early.
+    ///   `.timedOut` when the exchange takes longer than ``timeout`` (one deadline for all of it, so
+    ///   a peer trickling bytes cannot hold it open), `.badResponse` when the answer is not HTTP/1.x,
+    ///   ends early or is larger than ``maxResponseBytes``.
     func exchange(method: String, target: String, body: [UInt8] = [], contentType: String? = nil,
                   headers: [(name: String, value: String)] = []) throws(ClientError) -> HTTPResponse {
         var timings = ClientTimings()
         let start = ContinuousClock.now
-        let fd = try connectSocket()
+        let deadline = start + timeout
+        let fd = try connectSocket(deadline: deadline)
         defer { close(fd) }
         let connected = ContinuousClock.now
         timings.connect = Stopwatch.milliseconds(connected - start)
@@ -61,8 +67,8 @@ struct SocketTransport: Sendable {
         // A daemon may answer early and hang up (413 for a body over its limit): stop writing then,
         // and read the answer it left.
         var hungUp = false
-        var sent = try sendAll(fd, headBytes, hungUp: &hungUp)
-        if !hungUp { sent += try sendAll(fd, body, hungUp: &hungUp) }
+        var sent = try sendAll(fd, headBytes, hungUp: &hungUp, deadline: deadline)
+        if !hungUp { sent += try sendAll(fd, body, hungUp: &hungUp, deadline: deadline) }
         let uploaded = ContinuousClock.now
         timings.upload = Stopwatch.milliseconds(uploaded - connected)
 
@@ -72,6 +78,9 @@ struct SocketTransport: Sendable {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         do {
             reading: while true {
+                guard Self.setTimeouts(fd, until: deadline) else {
+                    throw ClientError(.timedOut, "no complete answer from \(peer) within \(timeout)", endpoint: endpoint.displayName)
+                }
                 let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 if count < 0 {
                     let error = errno
@@ -86,6 +95,9 @@ struct SocketTransport: Sendable {
                 }
                 if firstByte == nil { firstByte = ContinuousClock.now }
                 received += count
+                guard received <= Self.maxResponseBytes else {
+                    throw ClientError(.badResponse, "\(peer) sent more than \(Self.maxResponseBytes) bytes; refusing the answer", endpoint: endpoint.displayName)
+                }
                 if count == 0 {
                     try parser.finish()
                     break reading
@@ -111,25 +123,29 @@ struct SocketTransport: Sendable {
                             timings: timings, bytesSent: sent, bytesReceived: received)
     }
 
-    /// Opens a connected socket with send and receive timeouts set.
-    private func connectSocket() throws(ClientError) -> Int32 {
+    /// Opens a connected socket, giving up at `deadline`.
+    private func connectSocket(deadline: ContinuousClock.Instant) throws(ClientError) -> Int32 {
         switch endpoint {
-        case .unix(let path): try connectUnix(path)
-        case .tcp(let host, let port): try connectTCP(host: host, port: port)
+        case .unix(let path): try connectUnix(path, deadline: deadline)
+        case .tcp(let host, let port): try connectTCP(host: host, port: port, deadline: deadline)
         }
     }
 
-    /// Sets ``timeout`` as the socket's send and receive timeout (on Linux the send timeout also
-    /// bounds a blocking `connect`).
-    private func setTimeouts(_ fd: Int32) {
-        var limit = timeval(tv_sec: Int(timeout.components.seconds),
-                            tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
+    /// Sets what is left until `deadline` as the socket's send and receive timeout (on Linux the send
+    /// timeout also bounds a blocking `connect`). False when the deadline has passed.
+    static func setTimeouts(_ fd: Int32, until deadline: ContinuousClock.Instant) -> Bool {
+        let left = deadline - ContinuousClock.now
+        guard left > .zero else { return false }
+        // At least 1 µs: a zero timeval would mean "block for ever".
+        var limit = timeval(tv_sec: Int(left.components.seconds),
+                            tv_usec: max(Int(left.components.attoseconds / 1_000_000_000_000), left.components.seconds == 0 ? 1 : 0))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        return true
     }
 
     /// Connects to the Unix socket at `path`.
-    private func connectUnix(_ path: String) throws(ClientError) -> Int32 {
+    private func connectUnix(_ path: String, deadline: ContinuousClock.Instant) throws(ClientError) -> Int32 {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let pathBytes = Array(path.utf8)
@@ -145,7 +161,7 @@ struct SocketTransport: Sendable {
         guard fd >= 0 else {
             throw ClientError(.daemonUnreachable, "cannot create a socket: \(Self.describe(errno))", socketPath: path)
         }
-        setTimeouts(fd)
+        _ = Self.setTimeouts(fd, until: deadline)
         var result: Int32
         repeat {
             result = withUnsafePointer(to: &address) {
@@ -171,7 +187,7 @@ struct SocketTransport: Sendable {
     }
 
     /// Resolves `host` (IPv4 and IPv6) and connects to the first address that accepts.
-    private func connectTCP(host: String, port: Int) throws(ClientError) -> Int32 {
+    private func connectTCP(host: String, port: Int, deadline: ContinuousClock.Instant) throws(ClientError) -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -189,7 +205,11 @@ struct SocketTransport: Sendable {
             candidate = info.pointee.ai_next
             let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
             guard fd >= 0 else { lastError = errno; continue }
-            setTimeouts(fd)
+            guard Self.setTimeouts(fd, until: deadline) else {
+                close(fd)
+                lastError = ETIMEDOUT
+                break
+            }
             var noDelay: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
             var result: Int32
@@ -210,9 +230,12 @@ struct SocketTransport: Sendable {
     }
 
     /// Writes all of `bytes`; sets `hungUp` and stops when the daemon closed its end. Returns bytes written.
-    private func sendAll(_ fd: Int32, _ bytes: [UInt8], hungUp: inout Bool) throws(ClientError) -> Int {
+    private func sendAll(_ fd: Int32, _ bytes: [UInt8], hungUp: inout Bool, deadline: ContinuousClock.Instant) throws(ClientError) -> Int {
         var offset = 0
         while offset < bytes.count {
+            guard Self.setTimeouts(fd, until: deadline) else {
+                throw ClientError(.timedOut, "\(peer) did not take the request within \(timeout)", endpoint: endpoint.displayName)
+            }
             let count = bytes.withUnsafeBytes { raw in
                 send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
             }

@@ -97,7 +97,7 @@ struct Daemon {
         let targets = [inherited.map { ListenTarget.inheritedFD($0.fd) } ?? .unixPath(configuredSocket)] + configuration.listen
         let servers = targets.map { target in
             HTTPServer(configuration: HTTPServerConfiguration(target: target, maxBodyBytes: maxBody, shutdownGrace: grace,
-                                                              idleTimeout: idle),
+                                                              idleTimeout: idle, maxConnections: configuration.maxConnections),
                        router: router, logger: Logger(label: "inferd.http"))
         }
 
@@ -192,7 +192,11 @@ struct Daemon {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ConfigurationError(.unreadableFile, "cannot read the token file \(path) of offload remote \(remote.url)")
             }
-            tokens[remote.url] = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty, !token.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else {
+                throw ConfigurationError(.invalidValue, "the token file \(path) of offload remote \(remote.url) must hold one token without spaces or control characters")
+            }
+            tokens[remote.url] = token
         }
         let offloader = try OffloadingClassifier(service: service, configuration: offload, tokens: tokens, logger: Logger(label: "inferd.offload"))
         logger.info("offloading \(offload.effectiveMode.rawValue) to \(offload.remotes.map { $0.models.isEmpty ? $0.url : "\($0.url) (\($0.models.joined(separator: ",")))" }.joined(separator: ", ")); remote timeout \(offload.timeoutMilliseconds) ms")

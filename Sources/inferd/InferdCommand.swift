@@ -92,7 +92,7 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("When to offload: never, always, when-cold or auto (default auto with remotes, else never).", valueName: "mode"))
     var offload: String?
 
-    @Option(help: ArgumentHelp("Close a connection silent this many seconds while no answer is owed; 0 never (default 60).", valueName: "s"))
+    @Option(help: ArgumentHelp("Close a connection idle this many seconds while no answer is owed, or whose request takes longer to arrive; 0 never (default 60).", valueName: "s"))
     var idleTimeout: String?
 
     @Option(help: ArgumentHelp("Directory of model bundles.", valueName: "dir"))

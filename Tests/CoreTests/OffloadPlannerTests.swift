@@ -13,7 +13,7 @@ import Testing
             let network = roundTrip + Double(bytes) / bytesPerMs
             let timings = RemoteTimings(connect: 0, upload: network * 0.8, server: remoteServe + network * 0.2, download: 0,
                                         remoteReported: remoteServe, bytesSent: bytes, bytesReceived: 500)
-            planner.recordRemote(remote: cloud.url, model: model, timings: timings, remoteServeMs: remoteServe)
+            planner.recordRemote(remote: cloud.url, model: model, imageBytes: bytes, timings: timings, remoteServeMs: remoteServe)
         }
     }
 
@@ -128,6 +128,33 @@ import Testing
         #expect(status.remote == 6 && status.remotes[0].failures == 22 && status.remotes[0].requests == 28)
         #expect(abs(status.remotes[0].roundTripMs! - 1) < 0.01)
         #expect(abs(status.remotes[0].megabytesPerSecond! - 10) < 0.01, "10,000 bytes per ms = 10 MB/s")
+    }
+
+    @Test func whenTheRemoteWinsAWarmModelStillRunsHereNowAndThen() {
+        var planner = OffloadPlanner(remotes: [Self.cloud], defaultMode: .auto)
+        planner.probeInterval = 4
+        Self.teach(&planner, model: "alexnet", roundTrip: 0.3, bytesPerMs: 1_000_000, remoteServe: 8)
+        Self.teachLocal(&planner, model: "alexnet", base: 55, perMB: 5, load: 1300)
+        var sides: [Placement.Side] = []
+        for _ in 0..<8 { sides.append(planner.decide(model: "alexnet", imageBytes: 100_000, local: warm(), now: 0).side) }
+        #expect(sides == [.remote, .remote, .remote, .local, .remote, .remote, .remote, .local])
+        // Cold here, a probe would pay a load: never.
+        #expect((0..<8).allSatisfy { _ in planner.decide(model: "alexnet", imageBytes: 100_000, local: cold(), now: 0).side == .remote })
+    }
+
+    @Test func aFailureForOneModelSkipsOnlyThatModelAndConcurrentFailuresCountOnce() {
+        var planner = OffloadPlanner(remotes: [Self.cloud], defaultMode: .always)
+        planner.recordRemoteFailure(remote: Self.cloud.url, model: "nin", error: "404 unknown model", now: 10)
+        #expect(planner.decide(model: "nin", imageBytes: 1, local: cold(), now: 11).side == .local)
+        #expect(planner.decide(model: "alexnet", imageBytes: 1, local: cold(), now: 11).side == .remote, "the remote still serves the others")
+        #expect(planner.decide(model: "nin", imageBytes: 1, local: cold(), now: 10 + OffloadPlanner.maximumBackoff + 1).side == .remote)
+
+        // Three requests decided at 20, all failing at 21-23: one backoff of 2 s from the first, not 8 s.
+        planner.recordRemoteFailure(remote: Self.cloud.url, error: "refused", now: 21, decidedAt: 20)
+        planner.recordRemoteFailure(remote: Self.cloud.url, error: "refused", now: 22, decidedAt: 20)
+        planner.recordRemoteFailure(remote: Self.cloud.url, error: "refused", now: 23, decidedAt: 20)
+        #expect(planner.health(of: Self.cloud.url).consecutiveFailures == 1 && planner.health(of: Self.cloud.url).downUntil == 23)
+        #expect(planner.health(of: Self.cloud.url).failures == 4)
     }
 
     @Test func countersSeparateLocalRemoteAndFallback() {

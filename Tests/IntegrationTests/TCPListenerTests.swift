@@ -102,6 +102,21 @@ extension DaemonTests {
             let stalled = try RawHTTP.Connection(socket: tcp, timeout: 10)
             try stalled.write("POST /v1/models/squeezenet/classify HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\nabc")
             try await Self.expectClosedByServer(stalled)
+            // Trickles its head a byte at a time, faster than the idle timeout: the request's own deadline
+            // (the idle timeout, from its first byte) closes it.
+            let trickle = try RawHTTP.Connection(socket: tcp, timeout: 10)
+            let trickled: String = try await RawHTTP.offPool {
+                for byte in Array("GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 200) {
+                    do {
+                        try trickle.write([byte])
+                    } catch {
+                        return "closed"
+                    }
+                    usleep(50_000)
+                }
+                return "still open after 10 s"
+            }
+            #expect(trickled == "closed")
             // An idle keep-alive connection after an answer, on the Unix socket too.
             let keepAlive = try RawHTTP.Connection(socket: daemon.socketPath, timeout: 10)
             try keepAlive.write(RawHTTP.request(method: "GET", path: "/v1/status"))

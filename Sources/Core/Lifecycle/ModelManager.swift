@@ -302,21 +302,22 @@ public actor ModelManager<Model: ResidentModel> {
             description: entry.bundle.manifest.description, syntheticWeights: entry.bundle.manifest.syntheticWeights)
     }
 
-    /// Whether loading `name` now could fit the memory budget, counting as room what is free plus what
-    /// automatic eviction could free (warm, unpinned models with no request in flight). False means a
-    /// request would be refused (507) or have to wait for busy models: a reason to offload it. True
-    /// for a model that is already warm or loading.
+    /// Whether loading `name` now could fit the memory budget, judged as ``makeRoom(for:)`` would:
+    /// room is what is free plus what budget eviction may take now (the rules' victims: idle,
+    /// unpinned, past their minimum residency), and a model never measured is tried when its file
+    /// size fits. False means a request would be refused (507) or wait for busy models: a reason to
+    /// offload it. True for a model that is warm or loading.
     public func loadCouldFit(_ name: String) -> Bool {
         guard let entry = entries[name] else { return false }
         if entry.state == .warm || entry.state == .loading { return true }
         let budget = configuration.budget.bytes
-        guard (entry.measuredBytes ?? entry.bundle.fileBytes) <= budget else { return false }
+        let certain = entry.measuredBytes ?? entry.bundle.fileBytes
+        guard certain <= budget else { return false }
         let evictable = policy.evictsAutomatically
-            ? entries.values.reduce(Int64(0)) { sum, other in
-                sum + (other.state == .warm && !other.pinned && other.inFlight == 0 ? other.measuredBytes ?? 0 : 0)
-            }
+            ? victims(reason: .budget, classes: [.cached, .recent], excluding: name).reduce(Int64(0)) { $0 + (entries[$1]?.measuredBytes ?? 0) }
             : 0
-        return usedBytes() - evictable + min(estimate(entry), budget) <= budget
+        let room = budget - (usedBytes() - evictable)
+        return min(estimate(entry), budget) <= room || (entry.measuredBytes == nil && certain <= room)
     }
 
     /// The resident model `name`, if warm (for metadata; requests use ``acquire(_:)``).

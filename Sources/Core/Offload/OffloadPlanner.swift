@@ -22,10 +22,14 @@ import Foundation
 /// 3. `always`: remote. `when-cold`: remote when not warm here, else here.
 /// 4. `auto`: with no measurement of the remote for this model yet, a cold model goes remote (it
 ///    learns the remote at no extra cost); a warm one stays here, except every ``probeInterval``-th
-///    request, which goes remote to keep its estimate fresh. Otherwise the lower prediction wins.
+///    request, which goes remote to keep its estimate fresh. Otherwise the lower prediction wins, and
+///    the losing side still gets every ``probeInterval``-th request (here only while the model is warm:
+///    a probe never pays a load), so one bad measurement cannot decide for good.
 ///
 /// A remote that fails is skipped for ``initialBackoff`` seconds, doubling per consecutive failure up
-/// to ``maximumBackoff``; one success resets it.
+/// to ``maximumBackoff``; one success resets it. Requests already in flight when it failed do not
+/// lengthen the backoff. A failure that concerns one model (the remote lacks it) skips only that
+/// model on that remote, for ``maximumBackoff``.
 public struct OffloadPlanner: Sendable {
     /// The remotes, in configuration order (ties go to the first).
     public let remotes: [RemoteServer]
@@ -52,7 +56,10 @@ public struct OffloadPlanner: Sendable {
     private var remoteServe: [Key: MovingAverage] = [:]
     private var remoteWhole: [Key: OnlineLinearFit] = [:]
     private var health: [String: Health] = [:]
+    /// A remote that failed for one model only (it lacks it, refused its size, its metadata is unusable).
+    private var modelDownUntil: [Key: Double] = [:]
     private var keptLocal: [String: Int] = [:]
+    private var keptRemote: [String: Int] = [:]
     /// Requests that ran here, on a remote, and here after a remote failed.
     public private(set) var counters = Counters()
 
@@ -69,6 +76,8 @@ public struct OffloadPlanner: Sendable {
         /// Skipped until this time (seconds, the caller's clock).
         public var downUntil: Double?
         public var lastError: String?
+        /// When the last failure was recorded.
+        public var lastFailureAt: Double?
     }
 
     /// Requests by where they ran.
@@ -101,9 +110,11 @@ public struct OffloadPlanner: Sendable {
         guard mode != .never else { return .local("offload mode never") }
         let serving = remotes.filter { $0.serves(model) }
         guard !serving.isEmpty else { return .local("no remote serves \(model)") }
-        let available = serving.filter { (health[$0.url]?.downUntil ?? -.infinity) <= now }
+        let available = serving.filter {
+            (health[$0.url]?.downUntil ?? -.infinity) <= now && (modelDownUntil[Key(remote: $0.url, model: model)] ?? -.infinity) <= now
+        }
         guard !available.isEmpty else {
-            let until = serving.compactMap { health[$0.url]?.downUntil }.min() ?? now
+            let until = serving.compactMap { max(health[$0.url]?.downUntil ?? now, modelDownUntil[Key(remote: $0.url, model: model)] ?? now) }.min() ?? now
             return .local("every remote for \(model) failed recently (next try in \(Self.format((until - now) * 1000)) ms)")
         }
         let predictedLocal = predictLocal(model: model, imageBytes: imageBytes, local: local)
@@ -144,6 +155,16 @@ public struct OffloadPlanner: Sendable {
             let loadNote = local.warm ? "warm" : "cold: load \(Self.format(predictLoad(model: model, fileBytes: local.fileBytes))) ms"
             if predictedRemote < predictedLocal {
                 keptLocal[model] = 0
+                // Warm here but predicted slower: every probeInterval-th request still runs here, so one
+                // slow local measurement cannot send the model away for good.
+                if local.warm, probeInterval > 0 {
+                    keptRemote[model, default: 0] += 1
+                    if keptRemote[model]! >= probeInterval {
+                        keptRemote[model] = 0
+                        return .local("probing here to refresh this host's estimate (predicted \(Self.format(predictedLocal)) ms here, \(Self.format(predictedRemote)) ms on \(remote.url))",
+                                      predicted: predicted)
+                    }
+                }
                 return OffloadDecision(side: .remote, remote: remote,
                                        reason: "predicted \(Self.format(predictedRemote)) ms on \(remote.url) < \(Self.format(predictedLocal)) ms here (\(loadNote))",
                                        predicted: predicted)
@@ -202,33 +223,51 @@ public struct OffloadPlanner: Sendable {
     }
 
     /// A remote answered: `timings` of the exchange, `remoteServeMs` its own time without any load
-    /// (nil when it does not say).
-    public mutating func recordRemote(remote: String, model: String, timings: RemoteTimings, remoteServeMs: Double?,
-                                      remoteLoadMs: Double = 0) {
+    /// (nil when it does not say), `clientMs` the work done here for it (decoding and preparing an OIP
+    /// tensor). The network is fitted against the encoded image's size — what ``decide`` predicts
+    /// from — whatever was actually sent (the image, or a larger tensor).
+    public mutating func recordRemote(remote: String, model: String, imageBytes: Int, timings: RemoteTimings,
+                                      remoteServeMs: Double?, remoteLoadMs: Double = 0, clientMs: Double = 0) {
         let key = Key(remote: remote, model: model)
+        let x = Double(imageBytes)
         if let reported = timings.remoteReported, let remoteServeMs {
-            remoteServe[key, default: MovingAverage()].observe(remoteServeMs)
-            network[remote, default: OnlineLinearFit()].observe(x: Double(timings.bytesSent), y: max(0, timings.total - reported))
+            remoteServe[key, default: MovingAverage()].observe(remoteServeMs + max(0, clientMs))
+            network[remote, default: OnlineLinearFit()].observe(x: x, y: max(0, timings.total - reported))
         } else {
-            remoteWhole[key, default: OnlineLinearFit()].observe(x: Double(timings.bytesSent), y: timings.total - remoteLoadMs)
+            remoteWhole[key, default: OnlineLinearFit()].observe(x: x, y: timings.total - remoteLoadMs + max(0, clientMs))
         }
         var state = health[remote] ?? Health()
         state.requests += 1
         state.consecutiveFailures = 0
         state.downUntil = nil
         health[remote] = state
+        modelDownUntil[key] = nil
         counters.remote += 1
     }
 
-    /// A remote failed (unreachable, timed out, answered 5xx): it is skipped for a while.
-    public mutating func recordRemoteFailure(remote: String, error: String, now: Double) {
+    /// A remote failed (unreachable, timed out, answered 5xx): it is skipped for a while, for every
+    /// model. With `model`, the failure concerns that model only (the remote lacks it, refused its
+    /// size, or its metadata cannot be used): only that pair is skipped.
+    ///
+    /// - Parameter decidedAt: when the failed request was decided; requests decided before the last
+    ///   recorded failure were already in flight then and do not lengthen the backoff again (ten
+    ///   concurrent requests to a dead remote are one failure, not ten).
+    public mutating func recordRemoteFailure(remote: String, model: String? = nil, error: String, now: Double,
+                                             decidedAt: Double? = nil) {
         var state = health[remote] ?? Health()
         state.requests += 1
         state.failures += 1
-        state.consecutiveFailures += 1
         state.lastError = error
-        let backoff = min(Self.maximumBackoff, Self.initialBackoff * pow(2, Double(state.consecutiveFailures - 1)))
-        state.downUntil = now + backoff
+        let escalate = (decidedAt ?? now) >= (state.lastFailureAt ?? -.infinity)
+        state.lastFailureAt = now
+        if let model {
+            let key = Key(remote: remote, model: model)
+            modelDownUntil[key] = now + Self.maximumBackoff
+        } else if escalate || state.downUntil == nil {
+            state.consecutiveFailures += 1
+            let backoff = min(Self.maximumBackoff, Self.initialBackoff * pow(2, Double(state.consecutiveFailures - 1)))
+            state.downUntil = now + backoff
+        }
         health[remote] = state
     }
 
@@ -248,7 +287,7 @@ public struct OffloadPlanner: Sendable {
                     backingOffSeconds: state.downUntil.map { max(0, $0 - now) }.flatMap { $0 > 0 ? $0 : nil },
                     // The fit's intercept can fall below 0 when small requests rode a shaper's burst.
                     roundTripMs: fit?.predict(0).map { max(0, $0) },
-                    megabytesPerSecond: fit?.slope.flatMap { $0 > 0 ? 1 / ($0 * 1000) : nil })
+                    megabytesPerSecond: fit?.slope.flatMap { $0 > 0 && (1 / ($0 * 1000)).isFinite ? 1 / ($0 * 1000) : nil })
             })
     }
 

@@ -8,7 +8,7 @@
 ///               "reason": "predicted 41 ms remote < 920 ms local (cold: load 880 + compute 40)",
 ///               "fallback": false,
 ///               "predicted_ms": {"local": 920.0, "remote": 41.0},
-///               "network_ms": {"connect": 0.2, "upload": 3.1, "server": 35.0, "download": 0.4}}
+///               "network": {"connect": 0.2, "upload": 3.1, "server": 35.0, "download": 0.4}}
 /// ```
 public struct Placement: Codable, Sendable, Equatable {
     /// The side that produced the answer.

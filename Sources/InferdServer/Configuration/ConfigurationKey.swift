@@ -163,7 +163,18 @@ public struct ConfigurationKey: Sendable {
             c.offload.probeInterval = every
         },
         ConfigurationKey("server.idle_timeout", env: "IDLE_TIMEOUT", "seconds a silent connection owed nothing stays open, 0 = for ever (60)") { c, v throws(ConfigurationError) in
-            c.idleTimeout = try nonNegative(v.number("server.idle_timeout"), "server.idle_timeout")
+            let seconds = try v.number("server.idle_timeout")
+            guard seconds.isFinite, seconds >= 0, seconds <= 86_400 else {
+                throw ConfigurationError(.invalidValue, "server.idle_timeout must be 0 (never) to 86400 seconds, not \(seconds)")
+            }
+            c.idleTimeout = seconds
+        },
+        ConfigurationKey("server.max_connections", env: "MAX_CONNECTIONS", "connections served at once per listener (512)") { c, v throws(ConfigurationError) in
+            let count = try v.integer("server.max_connections")
+            guard (1...1_000_000).contains(count) else {
+                throw ConfigurationError(.invalidValue, "server.max_connections must be 1 to 1000000, not \(count)")
+            }
+            c.maxConnections = count
         },
         ConfigurationKey("server.shutdown_grace", env: "SHUTDOWN_GRACE", "seconds to finish requests at shutdown") { c, v throws(ConfigurationError) in
             c.shutdownGrace = try nonNegative(v.number("server.shutdown_grace"), "server.shutdown_grace")

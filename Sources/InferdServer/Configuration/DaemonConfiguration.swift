@@ -47,9 +47,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var adminTokenFile: String?
     /// Offloading to remote servers (`[offload]`): remotes, default mode, timeout, probing.
     public var offload = OffloadConfiguration()
-    /// Seconds a connection may stay silent while no answer is owed before it is closed
-    /// (`[server] idle_timeout`); 0 never. Default 60.
+    /// Seconds a connection may stay idle while no answer is owed, and a request may take to arrive,
+    /// before the connection is closed (`[server] idle_timeout`); 0 never. Default 60.
     public var idleTimeout: Double = 60
+    /// Connections served at once per listener (`[server] max_connections`). Default 512.
+    public var maxConnections: Int = 512
     /// Seconds a graceful shutdown waits for in-flight requests (`[server] shutdown_grace`). Default 30.
     public var shutdownGrace: Double = 30
     /// Group whose members may call the admin routes (load, unload, pin, unpin, keep-alive, trim,

@@ -45,8 +45,9 @@ public final class OffloadingClassifier: Sendable {
             }
             let client = InferdClient(endpoint: endpoint, token: tokens[remote.url],
                                       timeout: .milliseconds(Int64(configuration.timeoutMilliseconds)))
+            // `never`: the remote runs what it is sent, so two daemons offloading to each other cannot bounce it.
             classifiers[remote.url] = RemoteClassifier(client: client, protocol: remote.wireProtocol,
-                                                       catalog: service.catalog)
+                                                       catalog: service.catalog, remoteOffload: .never)
         }
         self.classifiers = classifiers
         self.clock = clock
@@ -66,21 +67,27 @@ public final class OffloadingClassifier: Sendable {
     /// Classifies `image` with `model` here or on a remote, per `mode` (default: the configured one).
     ///
     /// - Throws: ``InferdError``: the local errors of ``InferenceService/classify(model:image:top:)``;
-    ///   a remote's own refusal of the request (bad image, unknown model there, …) with its status
-    ///   when running here is no better (the image is bad everywhere). A remote that is unreachable,
-    ///   times out or fails (5xx) is never an error: the request runs here.
+    ///   and a remote inferd's verdict that the image itself is bad (400 bad image, 415 not an image),
+    ///   since running here would fail the same way. Anything else a remote does — unreachable, too
+    ///   slow, 5xx, a wrong token, a model it lacks, a smaller body limit, a tensor it refuses — is never
+    ///   an error: the request runs here.
     public func classify(model name: String, image: [UInt8], top: Int?, mode: OffloadMode?) async throws(InferdError) -> ClassifyResponse {
         let watch = Stopwatch()
-        let bundle = try service.bundle(name)
+        let bundle: ModelBundle
         let top = top ?? service.limits.defaultTopK
-        guard (1...service.limits.maxTopK).contains(top) else {
-            throw InferdError(.badRequest, "top must be between 1 and \(service.limits.maxTopK), not \(top)")
-        }
-        do {
-            _ = try ImageHeader.read(image, options: DecodeOptions(maxPixels: service.limits.maxImagePixels))
+        do throws(InferdError) {
+            bundle = try service.bundle(name)
+            guard (1...service.limits.maxTopK).contains(top) else {
+                throw InferdError(.badRequest, "top must be between 1 and \(service.limits.maxTopK), not \(top)")
+            }
+            do throws(ImageError) {
+                _ = try ImageHeader.read(image, options: DecodeOptions(maxPixels: service.limits.maxImagePixels))
+            } catch {
+                throw InferdError(error)
+            }
         } catch {
             await service.manager.countError()
-            throw InferdError(error)
+            throw error
         }
         let situation = await localSituation(name, fileBytes: bundle.fileBytes)
         let now = clock()
@@ -95,8 +102,9 @@ public final class OffloadingClassifier: Sendable {
             let reported = answer.network.remoteReported
             let remoteLoad = answer.inferd?.response.timings.load ?? 0
             planner.withLock {
-                $0.recordRemote(remote: remote.url, model: name, timings: answer.network,
-                                remoteServeMs: reported.map { max(0, $0 - remoteLoad) }, remoteLoadMs: remoteLoad)
+                $0.recordRemote(remote: remote.url, model: name, imageBytes: image.count, timings: answer.network,
+                                remoteServeMs: reported.map { max(0, $0 - remoteLoad) }, remoteLoadMs: remoteLoad,
+                                clientMs: max(0, answer.endToEnd - answer.network.total))
             }
             return response(from: answer, model: name, imageBytes: image.count, total: watch.elapsedMilliseconds,
                             placement: Placement(side: .remote, mode: modeName, remote: remote.url, reason: decision.reason,
@@ -107,7 +115,8 @@ public final class OffloadingClassifier: Sendable {
                 throw refusal
             }
             let reason = Self.describe(error)
-            planner.withLock { $0.recordRemoteFailure(remote: remote.url, error: reason, now: clock()) }
+            let scope = Self.concernsModelOnly(error) ? name : nil
+            planner.withLock { $0.recordRemoteFailure(remote: remote.url, model: scope, error: reason, now: clock(), decidedAt: now) }
             logger.warning("offload to \(remote.url) failed; running \(name) here", metadata: [
                 "event": "offload-fallback", "model": "\(name)", "remote": "\(remote.url)", "error": "\(reason)",
             ])
@@ -160,16 +169,24 @@ public final class OffloadingClassifier: Sendable {
 
     // MARK: Errors
 
-    /// The remote's refusal of the request itself (400 bad request or image, 415 not an image): running
-    /// here would fail the same way, so it is the answer. Anything else (unreachable, timeout, 5xx, 401/403
-    /// from a wrong token, 404 a model it lacks, 413 a smaller body limit) is the remote's problem, and
-    /// the request runs here.
+    /// A remote inferd's verdict that the image itself is bad — 400 `badImage` or 415
+    /// `unsupportedMediaType` in its error body — becomes the answer, with the same status: running
+    /// here would fail the same way (the header check here passed, the body is corrupt). A 400 without
+    /// that code (a tensor this host prepared, a `top` over the remote's limit, a non-inferd server)
+    /// is the remote's problem, and so is every other failure.
     static func refusal(_ error: Error) -> InferdError? {
         if let error = error as? ImageError { return InferdError(error) }
-        guard let error = error as? ClientError, error.code == .requestFailed, let status = error.status,
-              status == 400 || status == 415 else { return nil }
-        let code = error.body?.code ?? .badRequest
+        guard let error = error as? ClientError, error.code == .requestFailed,
+              let code = error.body?.code, code == .badImage || code == .unsupportedMediaType else { return nil }
         return InferdError(code, "the remote refused the request: \(error.body?.error ?? error.message)")
+    }
+
+    /// True for a failure that concerns this model on that remote, not the remote as a whole: it lacks
+    /// the model (404), refuses the request's size (413), or describes an input this host cannot build.
+    static func concernsModelOnly(_ error: Error) -> Bool {
+        if error is TensorPreparationError { return true }
+        guard let error = error as? ClientError, error.code == .requestFailed, let status = error.status else { return false }
+        return status == 404 || status == 413
     }
 
     static func describe(_ error: Error) -> String {

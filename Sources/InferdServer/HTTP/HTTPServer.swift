@@ -57,15 +57,14 @@ public final class HTTPServer: Sendable {
         let idleTimeout = configuration.idleTimeout
         let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTPConnection.Channel> = { channel in
             channel.eventLoop.makeCompletedFuture {
-                if let idleTimeout {
-                    try channel.pipeline.syncOperations.addHandler(
-                        IdleStateHandler(readTimeout: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000
-                                                                   + idleTimeout.components.attoseconds / 1_000_000_000)),
-                        position: .first)
+                let clock = idleTimeout.map { RequestClock(timeout: TimeAmount($0)) }
+                if let clock {
+                    try channel.pipeline.syncOperations.addHandler(RequestStartWatcher(clock: clock), position: .first)
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: clock.timeout), position: .first)
                 }
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
                 try channel.pipeline.syncOperations.addHandler(ProtocolErrorHandler())
-                if idleTimeout != nil { try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser()) }
+                if let clock { try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser(clock: clock)) }
                 return try HTTPConnection.Channel(wrappingChannelSynchronously: channel)
             }
         }
@@ -181,9 +180,16 @@ public final class HTTPServer: Sendable {
 
     private func serveConnection(_ channel: HTTPConnection.Channel) async {
         let id = ObjectIdentifier(channel.channel)
-        let quiesceNow = state.withLock { state in
+        let (quiesceNow, full) = state.withLock { state in
+            guard state.connections.count < configuration.maxConnections else { return (false, true) }
             state.connections[id] = channel.channel
-            return state.shuttingDown
+            return (state.shuttingDown, false)
+        }
+        if full {
+            logger.warning("refused a connection on \(configuration.target): \(configuration.maxConnections) are open (server.max_connections)",
+                           metadata: ["event": "connection-refused"])
+            try? await channel.channel.close()
+            return
         }
         if quiesceNow { Self.quiesce(channel.channel) }
         defer { _ = state.withLock { $0.connections.removeValue(forKey: id) } }

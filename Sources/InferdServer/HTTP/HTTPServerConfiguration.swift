@@ -9,15 +9,19 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     /// How long a graceful shutdown waits for in-flight requests before closing their connections.
     /// Default 30 seconds.
     public var shutdownGrace: Duration
-    /// A connection on which the client sends nothing for this long while no answer is owed is
-    /// closed (idle keep-alive connections, clients that never speak or stall mid-request). Default
-    /// 60 seconds; nil never closes.
+    /// A connection idle this long while no answer is owed is closed (idle keep-alive connections,
+    /// clients that never speak), and so is one whose request takes longer than this to arrive (slow
+    /// senders). Default 60 seconds; nil never closes.
     public var idleTimeout: Duration?
+    /// Connections served at once on this listener; more are closed as they arrive (each open
+    /// connection may buffer a request body up to ``maxBodyBytes``). Default 512.
+    public var maxConnections: Int
 
     public static let defaultMaxBodyBytes = 64 << 20
 
     public init(target: ListenTarget, maxBodyBytes: Int = HTTPServerConfiguration.defaultMaxBodyBytes,
-                shutdownGrace: Duration = .seconds(30), idleTimeout: Duration? = .seconds(60)) {
+                shutdownGrace: Duration = .seconds(30), idleTimeout: Duration? = .seconds(60), maxConnections: Int = 512) {
+        self.maxConnections = maxConnections
         self.target = target
         self.maxBodyBytes = maxBodyBytes
         self.shutdownGrace = shutdownGrace
