@@ -320,6 +320,15 @@ public actor ModelManager<Model: ResidentModel> {
         return min(estimate(entry), budget) <= room || (entry.measuredBytes == nil && certain <= room)
     }
 
+    /// What the offload planner needs to know about running `name` here, read in one call: warm or
+    /// not, whether a load could fit (``loadCouldFit(_:)``), the pressure level, the file size. Nil for
+    /// an unknown model.
+    public func localSituation(_ name: String) -> LocalSituation? {
+        guard let entry = entries[name] else { return nil }
+        return LocalSituation(warm: entry.state == .warm, fitsBudget: loadCouldFit(name), pressure: pressure,
+                              fileBytes: entry.bundle.fileBytes)
+    }
+
     /// The resident model `name`, if warm (for metadata; requests use ``acquire(_:)``).
     public func residentModel(_ name: String) -> Model? { entries[name]?.model }
 

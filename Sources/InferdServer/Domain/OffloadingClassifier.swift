@@ -89,7 +89,7 @@ public final class OffloadingClassifier: Sendable {
             await service.manager.countError()
             throw error
         }
-        let situation = await localSituation(name, fileBytes: bundle.fileBytes)
+        let situation = await service.manager.localSituation(name) ?? LocalSituation(warm: false, fileBytes: bundle.fileBytes)
         let now = clock()
         let decision = planner.withLock { $0.decide(model: name, imageBytes: image.count, local: situation, mode: mode, now: now) }
         let modeName = (mode ?? configuration.effectiveMode).rawValue
@@ -157,14 +157,6 @@ public final class OffloadingClassifier: Sendable {
                                           decodedWidth: answer.decodedWidth, decodedHeight: answer.decodedHeight)
         return ClassifyResponse(model: model, cold: answer.cold ?? false, labels: answer.labels, timings: timings, image: image,
                                 precision: answer.inferd?.response.precision, placement: placement)
-    }
-
-    private func localSituation(_ name: String, fileBytes: Int64) async -> LocalSituation {
-        let manager = service.manager
-        let warm = (try? await manager.summary(name))?.state == .warm
-        let fits = await manager.loadCouldFit(name)
-        let pressure = await manager.status().pressure
-        return LocalSituation(warm: warm, fitsBudget: fits, pressure: pressure, fileBytes: fileBytes)
     }
 
     // MARK: Errors
