@@ -244,7 +244,7 @@ struct BenchCommand: AsyncParsableCommand {
     static func isOnThisHost(_ endpoint: Endpoint) -> Bool {
         switch endpoint {
         case .unix: true
-        case .tcp(let host, _): host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        case .tcp(let host, _): NetworkNames.isLoopback(host: host)
         }
     }
 

@@ -51,7 +51,7 @@ struct ConnectionOptions: ParsableArguments {
                 throw ValidationError("--token-file \(tokenFile): no readable file there")
             }
             guard !token.isEmpty else { throw ValidationError("--token-file \(tokenFile) is empty; it must hold the token") }
-            guard !token.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else {
+            guard NetworkNames.isHeaderSafeToken(token) else {
                 throw ValidationError("--token-file \(tokenFile) must hold one token without spaces or control characters")
             }
         }

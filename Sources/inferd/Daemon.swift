@@ -193,7 +193,7 @@ struct Daemon {
                 throw ConfigurationError(.unreadableFile, "cannot read the token file \(path) of offload remote \(remote.url)")
             }
             let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty, !token.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else {
+            guard NetworkNames.isHeaderSafeToken(token) else {
                 throw ConfigurationError(.invalidValue, "the token file \(path) of offload remote \(remote.url) must hold one token without spaces or control characters")
             }
             tokens[remote.url] = token

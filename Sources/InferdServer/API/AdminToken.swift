@@ -17,7 +17,7 @@ public struct AdminToken: Sendable {
     /// - Throws: ``ConfigurationError`` `.invalidValue` when it is shorter than ``minimumLength``.
     public init(_ text: String) throws(ConfigurationError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else {
+        guard trimmed.isEmpty || NetworkNames.isHeaderSafeToken(trimmed) else {
             throw ConfigurationError(.invalidValue, "the admin token must be one word without spaces or control characters (a header cannot carry them)")
         }
         guard trimmed.utf8.count >= Self.minimumLength else {

@@ -1,3 +1,5 @@
+import Core
+
 /// Where the API server listens.
 public enum ListenTarget: Sendable, Equatable, CustomStringConvertible {
     /// A Unix socket file the server creates (mode 0660), replacing a stale one and refusing a live one.
@@ -56,7 +58,7 @@ public enum ListenTarget: Sendable, Equatable, CustomStringConvertible {
     /// True for a TCP address that only this host can reach (127.0.0.0/8, ::1, localhost).
     public var isLoopback: Bool {
         guard case .tcp(let host, _) = self else { return true }
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        return NetworkNames.isLoopback(host: host)
     }
 
     public var description: String {
