@@ -24,7 +24,9 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # systemd: systemd-analyze and systemd-socket-activate for the tests; patchelf: make install sets
 # the installed binaries' RUNPATH; util-linux: setpriv for the peer-credential tests.
 # iproute2: ip and tc for the network-namespace offload test.
+# dpkg-dev (dpkg-shlibdeps), lintian and man-db: `make deb` and the package test.
 apt_packages=(pkg-config libturbojpeg0-dev libpng-dev libsystemd-dev systemd curl patchelf util-linux iproute2)
+apt_packages+=(dpkg-dev lintian man-db)
 
 install_apt() {
   local missing=()
