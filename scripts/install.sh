@@ -190,10 +190,11 @@ install_manuals_and_completions() {
     # names its own): inferctl-classify(1), whose NAME is one word so whatis/lexgrog can index it;
     # the synopsis still shows the command as typed. Blank lines become paragraph macros (groff warns).
     name="$(basename "$page" .1 | tr . -)"
-    command="${name//-/ }"
-    [ "$name" = inferctl-trace-import-azure ] && command="inferctl trace import-azure"
+    command="$(sed -n 's/^\.Nm "\(.*\)"$/\1/p' "$page" | head -1)"
+    [ -n "$command" ] || command="$name"
     sed -i -e "s/^\.Dt [A-Z.-]* /.Dt $(printf '%s' "$name" | tr '[:lower:]' '[:upper:]') /" \
-      -e "0,/^\.Nm \"$command\"\$/s//.Nm $name/" -e "s/^\.Nm\$/.Nm $command/" -e 's/^$/.Pp/' "$page"
+      -e "0,/^\.Nm \"$command\"\$/s//.Nm $name/" -e "s/^\.Nm\$/.Nm $command/" -e 's/^$/.Pp/' \
+      -e '/^\.Xr inferctl\.help /d' -e '/^\.Xr inferctl\./{s/\./-/g;s/^-Xr/.Xr/}' "$page"
     gzip -9n -c "$page" > "$work/$name.1.gz"
     put 0644 "$work/$name.1.gz" "$PREFIX/share/man/man1/$name.1.gz"
   done

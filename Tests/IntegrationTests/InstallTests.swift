@@ -20,14 +20,14 @@ import Testing
         for file in ["bin/inferd", "bin/inferctl", "lib/inferd/libopenvino_intel_cpu_plugin.so", "lib/systemd/system/inferd.service",
                      "lib/systemd/system/inferd.socket", "lib/systemd/user/inferd.service", "lib/systemd/user/inferd.socket",
                      "lib/sysusers.d/inferd.conf", "lib/tmpfiles.d/inferd.conf", "share/inferd/install-manifest",
-                     "share/man/man1/inferd.1.gz", "share/man/man1/inferctl.1.gz", "share/man/man1/inferctl.classify.1.gz",
+                     "share/man/man1/inferd.1.gz", "share/man/man1/inferctl.1.gz", "share/man/man1/inferctl-classify.1.gz",
                      "share/bash-completion/completions/inferctl", "share/zsh/site-functions/_inferctl",
                      "share/fish/vendor_completions.d/inferctl.fish", "share/bash-completion/completions/inferd"] {
             #expect(FileManager.default.fileExists(atPath: prefix + "/" + file), "\(file) not installed")
         }
         #expect(FileManager.default.fileExists(atPath: destdir + "/etc/inferd/inferd.toml"))
         // man reads the installed page, and the page is the binary's own help.
-        let manual = try await Command.run(["man", "-l", prefix + "/share/man/man1/inferctl.classify.1.gz"], environment: ["MANWIDTH": "100"])
+        let manual = try await Command.run(["man", "-l", prefix + "/share/man/man1/inferctl-classify.1.gz"], environment: ["MANWIDTH": "100"])
         #expect(manual.status == 0 && manual.stdout.contains("--resize"), "\(manual.stderr)\(manual.stdout.prefix(400))")
         #expect(!FileManager.default.fileExists(atPath: prefix + "/lib/inferd/libopenvino_intel_gpu_plugin.so"), "the GPU plugin is not needed")
 

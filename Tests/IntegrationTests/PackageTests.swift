@@ -24,7 +24,7 @@ import Testing
         for path in ["./usr/bin/inferd", "./usr/bin/inferctl", "./usr/lib/inferd/libopenvino_intel_cpu_plugin.so",
                      "./usr/lib/systemd/system/inferd.service", "./usr/lib/systemd/system/inferd.socket",
                      "./usr/lib/sysusers.d/inferd.conf", "./usr/lib/tmpfiles.d/inferd.conf", "./etc/inferd/inferd.toml",
-                     "./usr/share/man/man1/inferd.1.gz", "./usr/share/man/man1/inferctl.1.gz", "./usr/share/man/man1/inferctl.bench.1.gz",
+                     "./usr/share/man/man1/inferd.1.gz", "./usr/share/man/man1/inferctl.1.gz", "./usr/share/man/man1/inferctl-bench.1.gz",
                      "./usr/share/bash-completion/completions/inferctl", "./usr/share/zsh/vendor-completions/_inferctl",
                      "./usr/share/fish/vendor_completions.d/inferctl.fish", "./usr/share/doc/inferd/copyright",
                      "./usr/share/doc/inferd/changelog.gz"] {
