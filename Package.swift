@@ -111,6 +111,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Core", "InferdClient", "InferdTestKit", "inferd", "inferctl"],
+            // The KServe test server's model (Python), run by Support/KServeServer.swift.
+            exclude: ["Support/kserve"],
             linkerSettings: runtimeRpath
         ),
     ]

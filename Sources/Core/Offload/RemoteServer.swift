@@ -6,6 +6,7 @@
 ///
 /// ```
 /// http://10.0.0.2:8080 models=alexnet,nin token_file=/etc/inferd/remote.token protocol=inferd
+/// http://10.0.0.3:8000 protocol=oip normalize=127.5/127.5 crop_short_side=256
 /// ```
 public struct RemoteServer: Sendable, Equatable, Codable {
     /// `http://HOST:PORT`.
@@ -18,18 +19,26 @@ public struct RemoteServer: Sendable, Equatable, Codable {
     /// Protocol tensors (decoded and prepared here), or `auto` (the first, then OIP when the remote
     /// has no classify call).
     public var wireProtocol: RemoteProtocol
+    /// On OIP: the normalisation and crop of its models' inputs, for a remote whose metadata does not
+    /// say them (`normalize=`, `crop_short_side=`); they override the metadata and the local bundle.
+    public var preprocessing: PreprocessingSettings
 
-    public init(url: String, models: [String] = [], tokenFile: String? = nil, wireProtocol: RemoteProtocol = .auto) {
+    public init(url: String, models: [String] = [], tokenFile: String? = nil, wireProtocol: RemoteProtocol = .auto,
+                preprocessing: PreprocessingSettings = PreprocessingSettings()) {
         self.url = url
         self.models = models
         self.tokenFile = tokenFile
         self.wireProtocol = wireProtocol
+        self.preprocessing = preprocessing
     }
+
+    /// The keys a remote's words may set, for messages.
+    static let keys = "models=, token_file=, protocol=, normalize=, crop_short_side="
 
     /// True when it serves `model`.
     public func serves(_ model: String) -> Bool { models.isEmpty || models.contains(model) }
 
-    /// Parses `URL [models=a,b] [token_file=PATH] [protocol=auto|inferd|oip]`.
+    /// Parses `URL [models=a,b] [token_file=PATH] [protocol=auto|inferd|oip] [normalize=N] [crop_short_side=S]`.
     ///
     /// - Throws: ``ConfigurationError`` `.invalidValue` naming the bad part.
     public static func parse(_ text: String) throws(ConfigurationError) -> RemoteServer {
@@ -45,7 +54,7 @@ public struct RemoteServer: Sendable, Equatable, Codable {
         for word in words.dropFirst() {
             let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[1].isEmpty else {
-                throw ConfigurationError(.invalidValue, "offload remote \(url): \"\(word)\" is not key=value (models=, token_file=, protocol=)")
+                throw ConfigurationError(.invalidValue, "offload remote \(url): \"\(word)\" is not key=value (\(keys))")
             }
             switch parts[0] {
             case "models": remote.models = parts[1].split(separator: ",").map(String.init)
@@ -55,15 +64,25 @@ public struct RemoteServer: Sendable, Equatable, Codable {
                     throw ConfigurationError(.invalidValue, "offload remote \(url): protocol must be auto, inferd or oip, not \(parts[1])")
                 }
                 remote.wireProtocol = value
+            case "normalize":
+                guard let value = TensorNormalization(named: parts[1]) else {
+                    throw ConfigurationError(.invalidValue, "offload remote \(url): normalize must be \(TensorNormalization.spellings), not \(parts[1])")
+                }
+                remote.preprocessing.normalization = value
+            case "crop_short_side":
+                guard let value = Int(parts[1]), (0...(1 << 15)).contains(value) else {
+                    throw ConfigurationError(.invalidValue, "offload remote \(url): crop_short_side must be 0 (no crop) to 32768, not \(parts[1])")
+                }
+                remote.preprocessing.cropShortSide = value
             default:
-                throw ConfigurationError(.invalidValue, "offload remote \(url): unknown key \"\(parts[0])\" (models=, token_file=, protocol=)")
+                throw ConfigurationError(.invalidValue, "offload remote \(url): unknown key \"\(parts[0])\" (\(keys))")
             }
         }
         return remote
     }
 
     enum CodingKeys: String, CodingKey {
-        case url, models
+        case url, models, preprocessing
         case tokenFile = "token_file"
         case wireProtocol = "protocol"
     }

@@ -1,0 +1,158 @@
+import Foundation
+import InferdClient
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A stock KServe `ModelServer` (PyPI `kserve`, installed by scripts/setup.sh into
+/// `.deps/python-kserve`) serving efficientnet-lite0 through the small OpenVINO-backed `kserve.Model`
+/// in `Support/kserve/efficientnet_kserve.py`, on a loopback port: the foreign Open Inference
+/// Protocol remote of the offload tests.
+///
+/// The deploy file names the input the model takes (`fp32-nchw` or `uint8-nhwc`); ``redeploy(_:)``
+/// rewrites it and asks KServe's own repository endpoint to load the model again, so the same URL
+/// then describes a different input. ``stop()`` and ``start(port:deploy:)`` on the same port make the
+/// server go away and come back.
+final class KServeServer: @unchecked Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The input a deployment takes.
+    enum Deployment: String {
+        /// `FP32 [1,3,224,224]`, normalised by the client.
+        case fp32NCHW = "fp32-nchw"
+        /// `UINT8 [1,224,224,3]`, normalised inside the model.
+        case uint8NHWC = "uint8-nhwc"
+    }
+
+    /// Where setup installs the package: `INFERD_KSERVE_PYTHONPATH`, else `.deps/python-kserve`.
+    static var packagePath: String {
+        ProcessInfo.processInfo.environment["INFERD_KSERVE_PYTHONPATH"] ?? DaemonProcess.packageRoot + "/.deps/python-kserve"
+    }
+
+    /// True when setup installed the package (its stamp is there); the tests skip otherwise.
+    static var isInstalled: Bool {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: packagePath)) ?? []
+        return entries.contains { $0.hasPrefix(".installed-") } && FileManager.default.fileExists(atPath: packagePath + "/kserve/__init__.py")
+    }
+
+    /// The reason the tests give when they skip.
+    static let skipReason: Comment = "kserve is not installed in .deps/python-kserve (scripts/setup.sh could not install it on this machine)"
+
+    /// The version installed, from its dist-info folder name.
+    static var version: String? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: packagePath)) ?? []
+        return entries.first { $0.hasPrefix("kserve-") && $0.hasSuffix(".dist-info") }
+            .map { String($0.dropFirst("kserve-".count).dropLast(".dist-info".count)) }
+    }
+
+    let port: Int
+    /// `http://127.0.0.1:PORT`.
+    var url: String { "http://127.0.0.1:\(port)" }
+    let directory: String
+    private let process: Process
+    private var deployFile: String { directory + "/deploy.txt" }
+    private var logPath: String { directory + "/server.log" }
+
+    /// What the server printed so far.
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Starts the server on `port` (default: a free one) and waits until `/v2/health/ready` answers 200.
+    static func start(port: Int? = nil, deploy: Deployment = .fp32NCHW, directory: String? = nil,
+                      readyTimeout: Double = 240) async throws -> KServeServer {
+        let server = try KServeServer(port: port ?? freeLoopbackPort(), deploy: deploy, directory: directory)
+        do {
+            try await server.waitUntilReady(timeout: readyTimeout)
+        } catch {
+            server.kill()
+            throw error
+        }
+        return server
+    }
+
+    private init(port: Int, deploy: Deployment, directory: String?) throws {
+        self.port = port
+        let folder = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("kserve-test-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        self.directory = folder
+        process = Process()
+        try deploy.rawValue.write(toFile: folder + "/deploy.txt", atomically: true, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: folder + "/server.log", contents: nil)
+        let python = Command.which("python3") ?? "/usr/bin/python3"
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [DaemonProcess.packageRoot + "/Tests/IntegrationTests/Support/kserve/efficientnet_kserve.py",
+                             "--model_dir", DaemonProcess.modelsDirectory + "/efficientnet-lite0",
+                             "--deploy_file", folder + "/deploy.txt", "--http_port", String(port)]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONPATH"] = Self.packagePath + ":" + DaemonProcess.packageRoot + "/.deps/openvino"
+        environment["PYTHONDONTWRITEBYTECODE"] = "1"
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle(forWritingAtPath: folder + "/server.log")
+        process.standardError = FileHandle(forWritingAtPath: folder + "/server.log")
+        try process.run()
+    }
+
+    deinit { kill() }
+
+    /// A client of the server.
+    func client() throws -> InferdClient {
+        InferdClient(endpoint: try Endpoint(parsing: url), timeout: .seconds(60))
+    }
+
+    private func waitUntilReady(timeout: Double) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        let client = try client()
+        while Date() < deadline {
+            guard process.isRunning else { throw Failure(description: "the KServe server exited before it was ready:\n\(log.suffix(3000))") }
+            if let answer = try? await client.send("GET", "/v2/health/ready", acceptingAnyStatus: true), answer.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw Failure(description: "the KServe server was not ready after \(timeout) s:\n\(log.suffix(3000))")
+    }
+
+    /// Deploys the model anew with `deployment`'s input, through KServe's repository endpoint, while
+    /// the server keeps running.
+    func redeploy(_ deployment: Deployment) async throws {
+        try deployment.rawValue.write(toFile: deployFile, atomically: true, encoding: .utf8)
+        let answer = try await client().send("POST", "/v2/repository/models/efficientnet-lite0/load", acceptingAnyStatus: true)
+        guard answer.status == 200 else { throw Failure(description: "redeploy: \(answer.status) \(answer.text)\n\(log.suffix(2000))") }
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL after 20 s) and waits for it to exit.
+    func stop() async throws {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        kill()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    /// Kills the server at once, if it still runs.
+    func kill() {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on now (the kernel's pick, released at once).
+    static func freeLoopbackPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw Failure(description: "bind: \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
