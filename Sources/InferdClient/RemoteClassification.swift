@@ -1,4 +1,6 @@
 import Core
+import InferdRuntime
+import InferdWire
 
 /// One classification by a ``RemoteClassifier``: the labels, which protocol produced them, and where
 /// the time went on both sides of the network.

@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 import Synchronization
 
 /// The Open Inference model metadata of one remote, per model, kept only while it can be trusted: a

@@ -1,5 +1,6 @@
 import Core
 import InferdClient
+import InferdWire
 
 /// One classification as `inferctl classify --json` prints it: every key always present (null when it
 /// does not apply), so scripts can rely on the shape.
@@ -172,7 +173,7 @@ struct ClassifyRecord: Encodable {
 
     /// True when the daemon offloaded it over OIP: the answer's server steps (queue, load, compute,
     /// postprocess) are unknown, not zero.
-    var ranRemotelyOverOIP: Bool { placement?.side == .remote && placement?.wireProtocol == .oip }
+    var ranRemotelyOverOIP: Bool { placement?.side == .remote && placement?.wireProtocol == RemoteProtocol.oip.rawValue }
 
     enum CodingKeys: String, CodingKey {
         case image, run, mode, resize, model, cold, precision, labels, width, height, bytes, remote, placement

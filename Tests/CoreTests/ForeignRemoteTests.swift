@@ -1,4 +1,6 @@
 import Core
+import InferdRuntime
+import InferdWire
 import Foundation
 import Testing
 
@@ -98,8 +100,8 @@ import Testing
 
     @Test func aRemoteCanBeToldHowToPrepareItsInputs() throws {
         let remote = try RemoteServer.parse("http://10.0.0.3:8000 protocol=oip normalize=imagenet crop_short_side=0")
-        #expect(remote.preprocessing == PreprocessingSettings(normalization: .imageNet, cropShortSide: 0))
-        #expect(throws: ConfigurationError.self) { try RemoteServer.parse("http://h:1 normalize=bright") }
+        #expect(try PreprocessingSettings(remote: remote) == PreprocessingSettings(normalization: .imageNet, cropShortSide: 0))
+        #expect(throws: ConfigurationError.self) { try PreprocessingSettings(remote: RemoteServer.parse("http://h:1 normalize=bright")) }
         #expect(throws: ConfigurationError.self) { try RemoteServer.parse("http://h:1 crop_short_side=-5") }
     }
 

@@ -1,4 +1,5 @@
 import Core
+import InferdWire
 import Foundation
 import Testing
 
@@ -26,7 +27,7 @@ extension DaemonTests {
             let placement = answer.placement
             #expect(placement?.side == .remote && placement?.fallback == false && placement?.remote == server.url,
                     "\(String(describing: placement))", sourceLocation: sourceLocation)
-            #expect(placement?.wireProtocol == .oip, sourceLocation: sourceLocation)
+            #expect(placement?.wireProtocol == "oip", sourceLocation: sourceLocation)
             #expect(answer.labels.first?.index == local.labels.first?.index, "\(answer.labels) vs \(local.labels)", sourceLocation: sourceLocation)
             if let remote = answer.labels.first?.probability, let here = local.labels.first?.probability {
                 #expect(abs(remote - here) < 0.05, "top-1 \(remote) remote vs \(here) here", sourceLocation: sourceLocation)

@@ -19,17 +19,21 @@ public struct RemoteServer: Sendable, Equatable, Codable {
     /// Protocol tensors (decoded and prepared here), or `auto` (the first, then OIP when the remote
     /// has no classify call).
     public var wireProtocol: RemoteProtocol
-    /// On OIP: the normalisation and crop of its models' inputs, for a remote whose metadata does not
-    /// say them (`normalize=`, `crop_short_side=`); they override the metadata and the local bundle.
-    public var preprocessing: PreprocessingSettings
+    /// On OIP: how to normalise its models' `FP32` inputs, for a remote whose metadata does not say it
+    /// (`normalize=`: `unit`, `imagenet`, `none` or `MEAN/SCALE`, read by the runtime's
+    /// `TensorNormalization(named:)`); it overrides the metadata and the local bundle.
+    public var normalize: String?
+    /// On OIP: the centre crop's short side (`crop_short_side=`, 0: no crop), likewise.
+    public var cropShortSide: Int?
 
     public init(url: String, models: [String] = [], tokenFile: String? = nil, wireProtocol: RemoteProtocol = .auto,
-                preprocessing: PreprocessingSettings = PreprocessingSettings()) {
+                normalize: String? = nil, cropShortSide: Int? = nil) {
         self.url = url
         self.models = models
         self.tokenFile = tokenFile
         self.wireProtocol = wireProtocol
-        self.preprocessing = preprocessing
+        self.normalize = normalize
+        self.cropShortSide = cropShortSide
     }
 
     /// The keys a remote's words may set, for messages.
@@ -65,15 +69,12 @@ public struct RemoteServer: Sendable, Equatable, Codable {
                 }
                 remote.wireProtocol = value
             case "normalize":
-                guard let value = TensorNormalization(named: parts[1]) else {
-                    throw ConfigurationError(.invalidValue, "offload remote \(url): normalize must be \(TensorNormalization.spellings), not \(parts[1])")
-                }
-                remote.preprocessing.normalization = value
+                remote.normalize = parts[1]
             case "crop_short_side":
                 guard let value = Int(parts[1]), (0...(1 << 15)).contains(value) else {
                     throw ConfigurationError(.invalidValue, "offload remote \(url): crop_short_side must be 0 (no crop) to 32768, not \(parts[1])")
                 }
-                remote.preprocessing.cropShortSide = value
+                remote.cropShortSide = value
             default:
                 throw ConfigurationError(.invalidValue, "offload remote \(url): unknown key \"\(parts[0])\" (\(keys))")
             }
@@ -82,8 +83,9 @@ public struct RemoteServer: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case url, models, preprocessing
+        case url, models, normalize
         case tokenFile = "token_file"
+        case cropShortSide = "crop_short_side"
         case wireProtocol = "protocol"
     }
 }

@@ -1,4 +1,6 @@
 import Core
+import InferdRuntime
+import InferdWire
 import Logging
 
 /// One setting: its name in the config file (`engine.threads`), its environment variable
@@ -144,7 +146,9 @@ public struct ConfigurationKey: Sendable {
             }
             c.offload.remotes = []
             for text in texts where !text.trimmingCharacters(in: .whitespaces).isEmpty {
-                c.offload.remotes.append(try RemoteServer.parse(text))
+                let remote = try RemoteServer.parse(text)
+                _ = try PreprocessingSettings(remote: remote)  // its normalize= is checked now, not at the first request
+                c.offload.remotes.append(remote)
             }
         },
         ConfigurationKey("offload.mode", env: "OFFLOAD_MODE", "never|always|when-cold|auto (auto when remotes are set, else never)") { c, v throws(ConfigurationError) in

@@ -1,6 +1,8 @@
 import Core
 import Foundation
 import InferdClient
+import InferdRuntime
+import InferdWire
 import Logging
 import Synchronization
 
@@ -47,7 +49,7 @@ public final class OffloadingClassifier: Sendable {
                                       timeout: .milliseconds(Int64(configuration.timeoutMilliseconds)))
             // `never`: the remote runs what it is sent, so two daemons offloading to each other cannot bounce it.
             classifiers[remote.url] = RemoteClassifier(client: client, protocol: remote.wireProtocol, catalog: service.catalog,
-                                                       preprocessing: remote.preprocessing, remoteOffload: .never,
+                                                       preprocessing: try PreprocessingSettings(remote: remote), remoteOffload: .never,
                                                        metadataMaxAge: configuration.metadataMaxAge,
                                                        onMetadataChange: Self.metadataChangeLog(remote: remote.url, logger: logger))
         }
@@ -118,7 +120,7 @@ public final class OffloadingClassifier: Sendable {
             return response(from: answer, model: name, imageBytes: image.count, total: watch.elapsedMilliseconds,
                             placement: Placement(side: .remote, mode: modeName, remote: remote.url, reason: decision.reason,
                                                  predicted: decision.predicted, network: answer.network,
-                                                 wireProtocol: answer.protocolUsed))
+                                                 wireProtocol: answer.protocolUsed.rawValue))
         } catch {
             if let refusal = Self.refusal(error) {
                 await service.manager.countError()
