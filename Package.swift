@@ -129,8 +129,8 @@ let package = Package(
                 "Core", "InferdClient", "InferdRuntime", "InferdStudy", "InferdWire", "InferdTestKit",
                 "inferd", "inferctl",
             ],
-            // The KServe test server's model (Python), run by Support/KServeServer.swift.
-            exclude: ["Support/kserve"],
+            // The foreign test servers' models (Python), run by Support/ForeignOIPServer.swift.
+            exclude: ["Support/kserve", "Support/mlserver"],
             linkerSettings: runtimeRpath
         ),
     ]

@@ -10,7 +10,8 @@
 #   .deps/pkgconfig/  inferd-openvino.pc generated for it
 #   .deps/python/     Python packages used to prepare models and samples (and the parity test)
 #   .deps/python-tests/  Python packages only the tests use (the stock Triton HTTP client)
-#   .deps/python-kserve/ the stock KServe model server, the tests' foreign offload remote
+#   .deps/python-kserve/ the stock KServe model server, a foreign offload remote of the tests
+#   .deps/python-mlserver/ Seldon's MLServer, another foreign offload remote of the tests
 #   models/           prepared model bundles (manifest.json + model.onnx + labels.txt)
 #   samples/          sample photos and the paper's three resolution groups
 set -euo pipefail
@@ -95,11 +96,16 @@ install_test_python_tools() {
   pip_install_stamped .deps/python-tests "$ROOT/scripts/requirements-tests.txt" "the tests' Python packages"
 }
 
-# The KServe tests skip (saying why) when this folder has no stamp, so a machine where the package
+# The KServe (and MLServer) tests skip (saying why) when their folder has no stamp, so a machine where the package
 # cannot install still runs the rest of the suite: a failed install is logged, not fatal.
 install_kserve() {
   pip_install_stamped .deps/python-kserve "$ROOT/scripts/requirements-kserve.txt" "the stock KServe model server (tests only)" \
     || log "kserve did not install; the KServe offload tests will be skipped"
+}
+
+install_mlserver() {
+  pip_install_stamped .deps/python-mlserver "$ROOT/scripts/requirements-mlserver.txt" "Seldon MLServer (tests only)" \
+    || log "mlserver did not install; the MLServer offload tests will be skipped"
 }
 
 prepare_models() {
@@ -121,6 +127,7 @@ main() {
   install_python_tools
   install_test_python_tools
   install_kserve
+  install_mlserver
   [ "${1:-all}" = "deps" ] && return
   prepare_models
 }

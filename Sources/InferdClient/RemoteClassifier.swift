@@ -22,6 +22,10 @@ import Synchronization
 /// the smallest size needed. Outputs that are not already probabilities (they do not sum to 1) get a
 /// softmax. Labels come from the local bundle when known, else are `class N`.
 ///
+/// Tensors go with the binary tensor extension; a server that refuses them (any 4xx/5xx with its
+/// metadata unchanged) and does not list `binary_tensor_data` in `GET /v2` gets them as JSON numbers
+/// from then on (MLServer).
+///
 /// When the remote reports no time of its own (neither a `total_ms` parameter nor a `Server-Timing`
 /// header), its time is estimated as the wait minus one round trip, the TCP handshake's
 /// (``RemoteTimings/remoteEstimated``), so a caller still learns the network's share.
@@ -63,6 +67,8 @@ public final class RemoteClassifier: Sendable {
         /// The last TCP handshake's time, ms: the round trip a remote time estimate subtracts when an
         /// exchange reused a connection (connect 0).
         var roundTrip: Double?
+        /// True once the server refused a binary tensor and took it as JSON (MLServer).
+        var jsonTensors = false
     }
     private let state = Mutex(State())
 
@@ -203,9 +209,23 @@ public final class RemoteClassifier: Sendable {
                 metadata.invalidate(model)
                 throw error
             }
-            guard refreshed != plan else { throw error }
-            return try await classifyWithTensor(model: model, image: image, top: top, plan: refreshed, watch: watch)
+            if refreshed != plan {
+                return try await classifyWithTensor(model: model, image: image, top: top, plan: refreshed, watch: watch)
+            }
+            // The same model: perhaps the server cannot read the binary tensor extension.
+            guard try await shouldTryJSON() else { throw error }
+            let answer = try await classifyWithTensor(model: model, image: image, top: top, plan: plan, watch: watch, json: true)
+            state.withLock { $0.jsonTensors = true }
+            return answer
         }
+    }
+
+    /// True when tensors still go as binary and the server does not list the `binary_tensor_data`
+    /// extension in `GET /v2` (KServe takes binary without listing it, so binary is tried first).
+    private func shouldTryJSON() async throws -> Bool {
+        guard !state.withLock({ $0.jsonTensors }) else { return false }
+        let server = try await client.serverMetadata()
+        return !server.extensions.contains("binary_tensor_data")
     }
 
     /// True for an `/infer` failure that could mean the remote's model is no longer the one its cached
@@ -218,7 +238,7 @@ public final class RemoteClassifier: Sendable {
     }
 
     private func classifyWithTensor(model: String, image: [UInt8], top: Int, plan: PreprocessingPlan,
-                                    watch: Stopwatch) async throws -> RemoteClassification {
+                                    watch: Stopwatch, json: Bool? = nil) async throws -> RemoteClassification {
         let bundle = catalog?[model]
         let decodeSize = plan.minimumDecodeSize
         // Decoding and resizing are CPU work: off the cooperative pool (the daemon offloads with this).
@@ -231,7 +251,8 @@ public final class RemoteClassifier: Sendable {
             return (decoded, tensor, decodeMs, preprocessWatch.elapsedMilliseconds)
         }
 
-        let inference = try await client.infer(model: model, tensor: tensor)
+        let inference = try await json ?? state.withLock({ $0.jsonTensors })
+            ? client.inferJSON(model: model, tensor: tensor) : client.infer(model: model, tensor: tensor)
         let (probabilities, softmaxApplied) = Self.probabilities(inference.values)
         let labels = Postprocess.topK(probabilities, k: top).map { entry in
             let names = bundle?.labels ?? []

@@ -4,11 +4,11 @@ import Foundation
 import Testing
 
 extension DaemonTests {
-    /// A stock KServe `ModelServer` (``KServeServer``) as the remote: not an inferd, not a stub. Its
+    /// A stock KServe `ModelServer` (``ForeignOIPServer``) as the remote: not an inferd, not a stub. Its
     /// metadata says `"versions": null`, no parameters, an FP32 NCHW input that says nothing of its
     /// normalisation; it reports no time of its own. Skipped, saying why, only where setup could not
     /// install `kserve`.
-    @Suite(.enabled(if: KServeServer.isInstalled, KServeServer.skipReason))
+    @Suite(.enabled(if: ForeignOIPServer.Kind.kserve.isInstalled, ForeignOIPServer.Kind.kserve.skipReason))
     struct KServeRemote {
         static let model = "efficientnet-lite0"
         static let photo = "coffee.jpg"
@@ -22,7 +22,7 @@ extension DaemonTests {
 
         /// `answer` ran on the KServe server and agrees with `local`: same best class, its probability
         /// within 0.05 (the tensor is resized here, bilinear, instead of inside the model).
-        static func expectRemote(_ answer: ClassifyResponse, agreesWith local: ClassifyResponse, _ server: KServeServer,
+        static func expectRemote(_ answer: ClassifyResponse, agreesWith local: ClassifyResponse, _ server: ForeignOIPServer,
                                  sourceLocation: SourceLocation = #_sourceLocation) {
             let placement = answer.placement
             #expect(placement?.side == .remote && placement?.fallback == false && placement?.remote == server.url,
@@ -35,7 +35,7 @@ extension DaemonTests {
         }
 
         @Test func inferctlClassifiesOnKServeOverOIPAndAuto() async throws {
-            let server = try await KServeServer.start()
+            let server = try await ForeignOIPServer.start(.kserve)
             defer { server.kill() }
             let local = try await InferctlProcess.run(["classify", "--in-process", "--json", "-m", Self.model, DaemonProcess.sample(Self.photo)])
             let reference = try #require(try local.classifyRecords().first, "\(local.stderr)")
@@ -80,7 +80,7 @@ extension DaemonTests {
         }
 
         @Test func theDaemonOffloadsToKServeAndFollowsItThroughARedeployAndARestart() async throws {
-            let server = try await KServeServer.start()
+            let server = try await ForeignOIPServer.start(.kserve)
             defer { server.kill() }
             let edge = try await DaemonProcess.start(arguments: ["--offload-remote", server.url, "--offload", "auto"])
 
@@ -140,7 +140,7 @@ extension DaemonTests {
             let gone = try await Offload.classify(edge, Self.model, sample: Self.photo, query: "&offload=always").json(ClassifyResponse.self)
             #expect(gone.placement?.side == .local && gone.placement?.fallback == true, "\(String(describing: gone.placement))")
             #expect(gone.labels.first?.index == local.labels.first?.index)
-            let back = try await KServeServer.start(port: server.port, deploy: .uint8NHWC)
+            let back = try await ForeignOIPServer.start(.kserve, port: server.port, deploy: .uint8NHWC)
             defer { back.kill() }
             try await Task.sleep(for: .seconds(OffloadPlanner.initialBackoff + 0.5))
             let returned = try await Offload.classify(edge, Self.model, sample: Self.photo, query: "&offload=always").json(ClassifyResponse.self)
