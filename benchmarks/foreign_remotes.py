@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Offload to each kind of remote the tests use, and compare with running here.
 
-  PYTHONPATH=.deps/python-kserve:.deps/openvino python3 benchmarks/foreign_remotes.py [--runs N] [--build DIR]
+  python3 benchmarks/foreign_remotes.py [--runs N] [--build DIR]
 
 Starts, on loopback: a stock KServe ModelServer with the test support's OpenVINO model
 (Tests/IntegrationTests/Support/kserve/efficientnet_kserve.py, FP32 NCHW, then redeployed UINT8 NHWC),
-an inferd "cloud" on TCP, and per remote an "edge" inferd that offloads every request to it
+MLServer with its OpenVINO MLModel (Tests/IntegrationTests/Support/mlserver, FP32 NCHW, JSON tensors),
+both from setup's .deps/python-kserve and .deps/python-mlserver, an inferd "cloud" on TCP, and per remote an "edge" inferd that offloads every request to it
 (`--offload always`). For samples/coffee.jpg and efficientnet-lite0 it prints, per remote kind, the
 top-5 labels against this host's own answer (`offload=never`) and the medians of the offloaded
 exchange (`placement.network`), the remote's own time (reported or estimated, and which) and the
@@ -128,13 +129,33 @@ def main():
         deploy = os.path.join(folder, "deploy.txt")
         with open(deploy, "w") as f:
             f.write("fp32-nchw")
-        kserve = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests/IntegrationTests/Support/kserve/efficientnet_kserve.py"),
+        support = os.path.join(ROOT, "Tests/IntegrationTests/Support")
+        python_env = lambda *paths: dict(os.environ, PYTHONPATH=":".join(paths + (os.path.join(ROOT, ".deps/openvino"),)))
+        kserve = subprocess.Popen([sys.executable, os.path.join(support, "kserve/efficientnet_kserve.py"),
                                    "--model_dir", os.path.join(ROOT, "models", MODEL), "--deploy_file", deploy, "--http_port", str(port)],
-                                  stdout=open(os.path.join(folder, "kserve.log"), "w"), stderr=subprocess.STDOUT)
+                                  stdout=open(os.path.join(folder, "kserve.log"), "w"), stderr=subprocess.STDOUT,
+                                  env=python_env(os.path.join(ROOT, ".deps/python-kserve")))
         processes.append(kserve)
         kserve_url = f"http://127.0.0.1:{port}"
         kserve_factory = lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         wait_ready(kserve_factory, "kserve", kserve)
+
+        ml_port = free_port()
+        ml_dir = os.path.join(folder, "mlserver")
+        os.makedirs(os.path.join(ml_dir, MODEL))
+        with open(os.path.join(ml_dir, "settings.json"), "w") as f:
+            json.dump({"host": "127.0.0.1", "http_port": ml_port, "grpc_port": free_port(), "metrics_port": free_port(),
+                       "parallel_workers": 0, "load_models_at_startup": True}, f)
+        with open(os.path.join(ml_dir, MODEL, "model-settings.json"), "w") as f:
+            json.dump({"name": MODEL, "implementation": "efficientnet_mlserver.EfficientNet",
+                       "inputs": [{"name": "input", "datatype": "FP32", "shape": [1, 3, 224, 224]}],
+                       "outputs": [{"name": "logits", "datatype": "FP32", "shape": [1, 1000]}],
+                       "parameters": {"uri": os.path.join(ROOT, "models", MODEL, "model.onnx")}}, f)
+        mlserver = subprocess.Popen([sys.executable, "-m", "mlserver.cli.main", "start", ml_dir], cwd=ml_dir,
+                                    stdout=open(os.path.join(folder, "mlserver.log"), "w"), stderr=subprocess.STDOUT,
+                                    env=python_env(os.path.join(ROOT, ".deps/python-mlserver"), os.path.join(support, "mlserver")))
+        processes.append(mlserver)
+        wait_ready(lambda: http.client.HTTPConnection("127.0.0.1", ml_port, timeout=120), "mlserver", mlserver)
 
         cloud_port = free_port()
         cloud, _ = start_daemon(args.build, folder, "cloud", ["--listen", f"tcp://127.0.0.1:{cloud_port}"])
@@ -143,7 +164,8 @@ def main():
 
         results = []
         for kind, remote in [("inferd (classify route)", cloud_url), ("inferd (/v2, OIP)", f"{cloud_url} protocol=oip"),
-                             ("KServe 0.21, FP32 NCHW", f"{kserve_url} protocol=oip")]:
+                             ("KServe 0.21, FP32 NCHW", f"{kserve_url} protocol=oip"),
+                             ("MLServer 1.7.1, FP32 NCHW, JSON tensors", f"http://127.0.0.1:{ml_port} protocol=oip")]:
             edge, factory = start_daemon(args.build, folder, f"edge{len(results)}", ["--offload-remote", remote, "--offload", "never"])
             processes.append(edge)
             results.append(measure(kind, factory, args.runs, remote.split()[0]))
