@@ -31,8 +31,9 @@ public final class RemoteClassifier: Sendable {
     public let client: InferdClient
     /// The protocol asked for (``RemoteProtocol/auto`` learns).
     public let requestedProtocol: RemoteProtocol
-    /// Local model bundles: labels, crop rule and normalisation of models known here.
-    public let catalog: ModelCatalog?
+    /// Local model bundles: labels, crop rule and normalisation of models known here, read through
+    /// the store on each request (the daemon's store follows SIGHUP rescans).
+    public let catalog: CatalogStore?
     /// Normalisation for `FP32` inputs, overriding what the metadata or the manifest says.
     public let normalization: TensorNormalization?
     /// See ``ResizeSide``.
@@ -49,7 +50,7 @@ public final class RemoteClassifier: Sendable {
     private let state = Mutex(State())
 
     /// A classifier of images on `client`'s endpoint.
-    public init(client: InferdClient, protocol requested: RemoteProtocol = .auto, catalog: ModelCatalog? = nil,
+    public init(client: InferdClient, protocol requested: RemoteProtocol = .auto, catalog: CatalogStore? = nil,
                 normalization: TensorNormalization? = nil, resize: ResizeSide = .server, remoteOffload: OffloadMode? = nil) {
         self.client = client
         self.remoteOffload = remoteOffload

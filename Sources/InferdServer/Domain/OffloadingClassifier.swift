@@ -47,7 +47,7 @@ public final class OffloadingClassifier: Sendable {
                                       timeout: .milliseconds(Int64(configuration.timeoutMilliseconds)))
             // `never`: the remote runs what it is sent, so two daemons offloading to each other cannot bounce it.
             classifiers[remote.url] = RemoteClassifier(client: client, protocol: remote.wireProtocol,
-                                                       catalog: service.catalog, remoteOffload: .never)
+                                                       catalog: service.catalogs, remoteOffload: .never)
         }
         self.classifiers = classifiers
         self.clock = clock
