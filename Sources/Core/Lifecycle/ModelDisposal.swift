@@ -9,7 +9,11 @@ final class ModelDisposal<Model: ResidentModel>: @unchecked Sendable {
     // Touched only by `release`, on one thread, after the actor let go.
     private var model: Model?
 
-    init(_ model: Model) { self.model = model }
+    /// Moves the model out of `slot` (left nil), so the disposal holds the only reference.
+    init(taking slot: inout Model?) {
+        model = slot
+        slot = nil
+    }
 
     /// Drops the model, trims the heap, and returns the resident bytes that came back (never negative).
     func release(memory: any MemoryProbe) async -> Int64 {

@@ -166,10 +166,12 @@ public actor ModelManager<Model: ResidentModel> {
     ///
     /// - Throws: `.unknownModel`; `.conflict` when the model is pinned (unpin it first).
     public func unload(_ name: String) async throws(InferdError) -> ModelSummary {
-        guard let entry = entries[name] else { throw unknownModel(name) }
-        guard !entry.pinned else { throw InferdError(.conflict, "model \(name) is pinned; unpin it first") }
+        // Only values are read from the entry, never a copy of it kept across a suspension: a copy
+        // would hold the model, and the model would then be freed here on the actor, not by the eviction.
+        guard let pinned = entries[name]?.pinned else { throw unknownModel(name) }
+        guard !pinned else { throw InferdError(.conflict, "model \(name) is pinned; unpin it first") }
         let deadline = ContinuousClock.now + .seconds(configuration.roomWaitTimeout)
-        while let current = entries[name], current.state == .loading || (current.state == .warm && current.inFlight > 0) {
+        while let state = entries[name]?.state, state == .loading || (state == .warm && entries[name]!.inFlight > 0) {
             guard await waitForChange(until: deadline) == .changed else {
                 throw InferdError(.conflict, "model \(name) still has requests in flight; try again")
             }
@@ -556,23 +558,28 @@ public actor ModelManager<Model: ResidentModel> {
     /// released off the actor (``ModelDisposal``), which then measures what came back and makes it
     /// cold (``finishEviction(_:freed:charged:reason:residentSeconds:)``).
     private func evict(_ name: String, reason: EvictionReason) {
-        guard var entry = entries[name], entry.state == .warm, entry.inFlight == 0, let model = entry.model else { return }
-        entry.state = .evicting
-        entry.model = nil
-        entry.evictions += 1
-        entries[name] = entry
+        // No local copy of the entry: the disposal must hold the model's last reference, or the
+        // model would be freed here, on the actor, when that copy goes.
+        guard entries[name]?.state == .warm, entries[name]?.inFlight == 0, entries[name]?.model != nil else { return }
+        let disposal = ModelDisposal(taking: &entries[name]!.model)
+        entries[name]!.state = .evicting
+        entries[name]!.evictions += 1
         counters.evictions[reason.rawValue, default: 0] += 1
         policy.recordEviction(name, now: clock.now())
         pendingFrees += 1
-        let residentSeconds = clock.now() - (entry.loadedAt ?? clock.now())
-        let disposal = ModelDisposal(model)
+        let residentSeconds = clock.now() - (entries[name]!.loadedAt ?? clock.now())
         let memory = self.memory
-        let charged = entry.measuredBytes ?? 0
+        let charged = entries[name]!.measuredBytes ?? 0
         Task.detached {
+            // Past the actor's current step first: a caller's local copy of the entry goes with it.
+            await self.settle()
             let freed = await disposal.release(memory: memory)
             await self.finishEviction(name, freed: freed, charged: charged, reason: reason, residentSeconds: residentSeconds)
         }
     }
+
+    /// Nothing: awaiting it from outside returns once the actor's current step is over.
+    private func settle() {}
 
     /// The eviction of `name` released its memory: it is cold now (unless the catalog dropped it).
     private func finishEviction(_ name: String, freed: Int64, charged: Int64, reason: EvictionReason, residentSeconds: Double) {
