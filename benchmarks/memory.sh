@@ -5,6 +5,7 @@
 #   benchmarks/memory.sh                      # release build of this checkout
 #   BIN=/work/main/.build/debug benchmarks/memory.sh    # another build (a "before" run)
 #   BEFORE=/work/main/.build/debug benchmarks/memory.sh # both, side by side, in one run
+#   WAIT=10m benchmarks/memory.sh             # after-runs also with a long in-flight wait (all served)
 #
 # Two phases, each on a fresh daemon (VmHWM is the process's lifetime peak), squeezenet warm:
 #   json    8 concurrent /v2 infers of a ~60 MB JSON UINT8 tensor [1,2200,2600,3]
@@ -32,7 +33,7 @@ data = os.urandom(h * w * 3)
 with open(f"{work}/json.body", "w") as f:
     f.write('{"inputs":[{"name":"image","shape":[1,%d,%d,3],"datatype":"UINT8","data":[' % (h, w))
     f.write(",".join(map(str, data)))
-    f.write(']}],"outputs":[{"name":"x","parameters":{"classification":1}}]}')
+    f.write(']}]}')
 h, w = 4000, 4000
 header = json.dumps({"inputs": [{"name": "image", "shape": [1, h, w, 3], "datatype": "UINT8",
                                  "parameters": {"binary_data_size": h * w * 3}}]}).encode()
@@ -49,14 +50,14 @@ bytes_of() { python3 -c "import sys;t=sys.argv[1].strip().upper();u={'K':1<<10,'
 kib_of() { awk -v k="$2" '$1==k":" {print $2}' "/proc/$1/status"; }
 mib() { awk -v b="$1" 'BEGIN {printf "%.0f", b / 1048576}'; }
 
-# run BIN PHASE: starts a daemon, warms the model, sends CONCURRENCY requests at once, prints one row.
+# run BIN PHASE LABEL [WAIT]: starts a daemon, warms the model, sends CONCURRENCY requests at once, prints one row.
 run() {
   local bin="$1" phase="$2" sock="$WORK/$phase-$RANDOM.sock" log="$WORK/$phase.log"
   local args=(--socket "$sock" --models models --memory-budget "$BUDGET" --log-level warning)
   # A build without the in-flight cap refuses the flag: run it without (the "before").
   if "$bin/inferd" --help 2>&1 | grep -q -- --max-in-flight-bytes; then args+=(--max-in-flight-bytes "$CAP"); fi
   # The 64 MiB default body limit fits both bodies.
-  "$bin/inferd" "${args[@]}" >"$log" 2>&1 &
+  INFERD_IN_FLIGHT_WAIT="${4:-2s}" "$bin/inferd" "${args[@]}" >"$log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
   wait_ready "$sock" "$log"
@@ -67,7 +68,7 @@ run() {
   local codes="$WORK/$phase.codes"; : >"$codes"
   local started; started=$(date +%s.%N)
   for _ in $(seq 1 "$CONCURRENCY"); do
-    curl -s -o /dev/null -w '%{http_code}\n' --unix-socket "$sock" "${headers[@]}" \
+    curl -s --max-time "${MAX_TIME:-900}" -o /dev/null -w '%{http_code}\n' --unix-socket "$sock" "${headers[@]}" \
       --data-binary "@$WORK/$phase.body" "http://localhost/v2/models/$MODEL/infer" >>"$codes" &
   done
   wait $(jobs -p | grep -v "$pid") 2>/dev/null || true
@@ -92,3 +93,6 @@ if [ -n "${BEFORE:-}" ]; then
   for phase in json binary; do run "$BEFORE" "$phase" before; done
 fi
 for phase in json binary; do run "$AFTER_BIN" "$phase" after; done
+if [ -n "${WAIT:-}" ]; then
+  for phase in json binary; do run "$AFTER_BIN" "$phase" "after, wait $WAIT" "$WAIT"; done
+fi

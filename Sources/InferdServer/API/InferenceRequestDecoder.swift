@@ -1,4 +1,5 @@
-import Core
+import InferdRuntime
+import InferdWire
 import NIOCore
 
 /// Decodes the body of `POST /v2/models/{name}/infer` on the server side, in memory proportional to

@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 
 /// Walks JSON text without building values: finds where a value starts and ends, reads object keys,
 /// and reads a numeric array straight into bytes. Used to take the big `data` arrays out of an

@@ -1,4 +1,4 @@
-import Core
+import InferdRuntime
 
 extension ImageHeader {
     /// The bytes the decoded RGB pixels will take: a JPEG at the DCT scale the decoder will pick for

@@ -1,3 +1,4 @@
+import InferdRuntime
 import InferdWire
 
 /// An image sent as a tensor (Open Inference `/infer`): `UINT8`, shape `[1, height, width, 3]`

@@ -1,4 +1,5 @@
 import Core
+import InferdWire
 import Synchronization
 
 /// A global cap on the bytes requests in flight hold: bodies, decoded pixels, tensors. A request
