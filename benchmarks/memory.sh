@@ -57,6 +57,8 @@ run() {
   # A build without the in-flight cap refuses the flag: run it without (the "before").
   if "$bin/inferd" --help 2>&1 | grep -q -- --max-in-flight-bytes; then args+=(--max-in-flight-bytes "$CAP"); fi
   # The 64 MiB default body limit fits both bodies.
+  # A long in-flight wait needs the idle timeout off (it would close a connection still waiting).
+  [ -n "${4:-}" ] && args+=(--idle-timeout 0)
   INFERD_IN_FLIGHT_WAIT="${4:-2s}" "$bin/inferd" "${args[@]}" >"$log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")

@@ -30,6 +30,23 @@ extension DaemonTests {
             #expect(try await daemon.stop() == 0)
         }
 
+        @Test func moderatePressureEvictsInPolicyOrderJustUntilTheTargetIsMet() async throws {
+            // Low watermark a quarter of 1 GiB: alexnet (~371 MB, least recently used) alone brings
+            // the four warm models under it; the three small ones stay.
+            let daemon = try await DaemonProcess.start(arguments: ["--memory-budget", "1G", "--recent-window", "0", "--policy", "lru"],
+                                                       environment: ["INFERD_LOW_WATERMARK": "0.25"])
+            for name in ["alexnet", "nin", "efficientnet-lite0", "squeezenet"] {
+                let loaded = try await RawHTTP.post(socket: daemon.socketPath, "/v1/models/\(name)/load")
+                try #require(loaded.status == 200, "\(name): \(loaded.text)")
+            }
+            let trim = try await RawHTTP.post(socket: daemon.socketPath, "/v1/trim?level=moderate")
+            #expect(try trim.json(TrimResponse.self).evicted == ["alexnet"], "\(trim.text)")
+            let warm = Set(try await API.models(daemon).filter { $0.state == .warm }.map(\.name))
+            #expect(warm == ["nin", "efficientnet-lite0", "squeezenet"])
+            #expect(try await Self.status(daemon).usedBytes <= 256 << 20)
+            #expect(try await daemon.stop() == 0)
+        }
+
         @Test func unloadingABigModelFreesOffTheActorAndMeasuresWhatCameBack() async throws {
             let daemon = try await DaemonProcess.start(arguments: ["--memory-budget", "2G"])
             let loaded = try await RawHTTP.post(socket: daemon.socketPath, "/v1/models/alexnet/load")

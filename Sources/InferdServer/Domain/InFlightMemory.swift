@@ -54,11 +54,8 @@ public final class InFlightMemory: Sendable {
             return state.nextID
         }
         guard let ticket else { return Reservation(memory: self, bytes: bytes) }
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: self?.wait ?? .zero)
-            self?.expire(ticket)
-        }
-        defer { timer.cancel() }
+        var timer: Task<Void, Never>?
+        defer { timer?.cancel() }
         let admitted = await withCheckedContinuation { continuation in
             let admittedNow = state.withLock { state -> Bool in
                 // Room may have come between the first look and now.
@@ -69,7 +66,16 @@ public final class InFlightMemory: Sendable {
                 state.queue.append(Waiter(id: ticket, bytes: bytes, continuation: continuation))
                 return false
             }
-            if admittedNow { continuation.resume(returning: true) }
+            if admittedNow {
+                continuation.resume(returning: true)
+            } else {
+                // Armed only once queued, so even a zero wait cannot fire before there is a waiter.
+                let wait = self.wait
+                timer = Task { [weak self] in
+                    try? await Task.sleep(for: wait)
+                    self?.expire(ticket)
+                }
+            }
         }
         guard admitted else {
             throw InferdError.overloaded(

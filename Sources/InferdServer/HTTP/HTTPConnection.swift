@@ -64,9 +64,6 @@ struct HTTPConnection {
             try await refuseTooLarge(head, size: "\(declared) bytes", outbound)
             return false
         }
-        if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
-            try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .continue)))
-        }
         let reservation: InFlightMemory.Reservation?
         do {
             // Twice the body: the body, and what is decoded from it (a tensor's pixels are at most its size).
@@ -74,6 +71,10 @@ struct HTTPConnection {
         } catch {
             try await refuseOverloaded(head, error, outbound)
             return false
+        }
+        // Only once there is room: a client that waits for 100 Continue then gets the 503 instead.
+        if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+            try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .continue)))
         }
         var grown: [InFlightMemory.Reservation] = []
         defer {
