@@ -77,7 +77,7 @@ struct Daemon {
         let state = DaemonState(startup: startup, socketActivated: inherited != nil,
                                 startupOffsetMilliseconds: startupOffsetMilliseconds)
         let service = InferenceService(manager: manager, catalog: catalog, engine: engine, engineOptions: options,
-                                       limits: configuration.limits, state: state, logger: Logger(label: "inferd.api"))
+                                       limits: configuration.effectiveLimits, state: state, logger: Logger(label: "inferd.api"))
         let token: AdminToken?
         do {
             token = try configuration.adminTokenFile.map { (path) throws(ConfigurationError) in try AdminToken.read(from: path) }

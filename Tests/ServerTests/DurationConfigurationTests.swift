@@ -45,6 +45,10 @@ import Testing
         #expect(configuration.lifecycle.keepAlive == ["alexnet": 300, "nin": -1])
         #expect(configuration.limits.inFlightWait == 0.25 && configuration.limits.maxInFlightBytes == 128 << 20)
         #expect(configuration.shutdownGrace == 60 && configuration.idleTimeout == 3600)
+        #expect(configuration.effectiveLimits.inFlightWait == 0.25)
+        // A wait the idle timer would cut short is kept below half of it.
+        let short = try DaemonConfiguration.resolve(file: nil, environment: ["INFERD_IDLE_TIMEOUT": "200ms"], flags: [:])
+        #expect(short.limits.inFlightWait == 2 && short.effectiveLimits.inFlightWait == 0.1)
         for bad in ["soon", "5x", "", "m", "1e400"] {
             #expect(throws: ConfigurationError.self, "\(bad)") {
                 try DaemonConfiguration.resolve(file: nil, environment: ["INFERD_RECENT_WINDOW": bad], flags: [:])

@@ -81,7 +81,7 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("limits.max_in_flight_bytes", env: "MAX_IN_FLIGHT_BYTES", "bytes all requests in flight may hold: bodies, pixels, tensors (256M)") { c, v throws(ConfigurationError) in
             c.limits.maxInFlightBytes = try v.bytes("limits.max_in_flight_bytes")
         },
-        ConfigurationKey("limits.in_flight_wait", env: "IN_FLIGHT_WAIT", "how long a request waits for in-flight room before 503 (2s; below server.idle_timeout)") { c, v throws(ConfigurationError) in
+        ConfigurationKey("limits.in_flight_wait", env: "IN_FLIGHT_WAIT", "how long a request waits for in-flight room before 503 (2s; at most half server.idle_timeout)") { c, v throws(ConfigurationError) in
             c.limits.inFlightWait = try v.duration("limits.in_flight_wait")
         },
         ConfigurationKey("lifecycle.memory_budget", env: "MEMORY_BUDGET", "bytes, 512M, 2G (binary units) or 40% of the memory limit") { c, v throws(ConfigurationError) in

@@ -102,11 +102,15 @@ public struct DaemonConfiguration: Sendable, Equatable {
         } catch {
             throw ConfigurationError(error.code, "[pressure]: \(error.message) (window_ms \(pressure.windowMicroseconds / 1000), some_stall_ms \(pressure.someStallMicroseconds / 1000), full_stall_ms \(pressure.fullStallMicroseconds / 1000))")
         }
-        if idleTimeout > 0, limits.inFlightWait >= idleTimeout {
-            // The idle timer would close a connection still waiting for in-flight room.
-            throw ConfigurationError(.invalidValue, "limits.in_flight_wait (\(DurationText.format(limits.inFlightWait))) must be shorter than server.idle_timeout (\(DurationText.format(idleTimeout)))")
-        }
         _ = try lifecycle(limit: (1 << 30, "validation"))
+    }
+
+    /// The request limits in effect: as configured, except that the in-flight wait is kept below half
+    /// the idle timeout (the idle timer would otherwise close a connection still waiting for room).
+    public var effectiveLimits: RequestLimits {
+        var effective = limits
+        if idleTimeout > 0 { effective.inFlightWait = min(limits.inFlightWait, idleTimeout / 2) }
+        return effective
     }
 
     /// The lifecycle manager's configuration: the `[lifecycle]` block with the budget resolved against
