@@ -10,6 +10,7 @@
 #   .deps/pkgconfig/  inferd-openvino.pc generated for it
 #   .deps/python/     Python packages used to prepare models and samples (and the parity test)
 #   .deps/python-tests/  Python packages only the tests use (the stock Triton HTTP client)
+#   .deps/python-policy/ libcachesim and cachetools: references for the policy cross-check test
 #   models/           prepared model bundles (manifest.json + model.onnx + labels.txt)
 #   samples/          sample photos and the paper's three resolution groups
 set -euo pipefail
@@ -96,6 +97,19 @@ install_test_python_tools() {
   fi
 }
 
+install_policy_references() {
+  # libCacheSim and cachetools: independent references the policy cross-check test runs the simulator
+  # against (Tests/IntegrationTests/PolicyCrossCheckTests.swift). A folder of their own, stamped.
+  local req="$ROOT/scripts/requirements-policy.txt"
+  local stamp=".deps/python-policy/.installed-$(sha256sum "$req" | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    log "installing the policy references (libcachesim, cachetools) into .deps/python-policy"
+    rm -rf .deps/python-policy
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .deps/python-policy -r "$req"
+    touch "$stamp"
+  fi
+}
+
 prepare_models() {
   # Re-run only when the preparation scripts changed or an output is missing.
   local sum
@@ -114,6 +128,7 @@ main() {
   install_openvino
   install_python_tools
   install_test_python_tools
+  install_policy_references
   [ "${1:-all}" = "deps" ] && return
   prepare_models
 }

@@ -17,6 +17,19 @@ enum HumanFormat {
 
     static func bytes(_ count: Int) -> String { bytes(Int64(count)) }
 
+    /// Bytes in binary units, as sizes are given to `simulate` (`--cost`, `--budgets`: 1M = 1 MiB):
+    /// `512 B`, `64.0 KiB`, `390.0 MiB`, `1.50 GiB`.
+    static func binaryBytes(_ count: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count)
+        var unit = 0
+        while abs(value) >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+    }
+
     /// Milliseconds with two decimals (`0.04`, `61.20`).
     static func milliseconds(_ value: Double?) -> String {
         guard let value else { return "-" }

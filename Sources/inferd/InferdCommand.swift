@@ -137,7 +137,7 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a model counts as recently used (default 60).", valueName: "s"))
     var recentWindow: String?
 
-    @Option(help: ArgumentHelp("Seconds a new model is safe from budget eviction (default 5).", valueName: "s"))
+    @Option(help: ArgumentHelp("Churn guard: seconds a new model goes last among budget victims (default 0, off; it never refuses).", valueName: "s"))
     var minResidency: String?
 
     @Option(help: ArgumentHelp("What a warm model is charged against the budget: measured (its resident memory) or file (file size x 1.5, reproducible for policy studies).", valueName: "how"))

@@ -27,7 +27,7 @@ import TOMLKit
 /// pinned = []
 /// keep_alive = -1
 /// recent_window = 60
-/// min_residency = 5
+/// min_residency = 0
 ///
 /// [server]
 /// shutdown_grace = 30

@@ -101,7 +101,7 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("lifecycle.recent_window", env: "RECENT_WINDOW", "seconds a model counts as recent") { c, v throws(ConfigurationError) in
             c.recentWindow = try nonNegative(v.number("lifecycle.recent_window"), "lifecycle.recent_window")
         },
-        ConfigurationKey("lifecycle.min_residency", env: "MIN_RESIDENCY", "seconds a new model is safe from eviction") { c, v throws(ConfigurationError) in
+        ConfigurationKey("lifecycle.min_residency", env: "MIN_RESIDENCY", "seconds a new model goes last among budget victims (churn guard; 0 = off)") { c, v throws(ConfigurationError) in
             c.minimumResidency = try nonNegative(v.number("lifecycle.min_residency"), "lifecycle.min_residency")
         },
         ConfigurationKey("lifecycle.size_accounting", env: "SIZE_ACCOUNTING", "measured|file: budget charge per model (measured)") { c, v throws(ConfigurationError) in

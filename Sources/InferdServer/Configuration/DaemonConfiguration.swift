@@ -34,8 +34,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var keepAlive: Double?
     /// Seconds a model counts as recently used (`recent_window`). Default 60.
     public var recentWindow: Double = 60
-    /// Seconds a newly loaded model is safe from budget eviction (`min_residency`). Default 5.
-    public var minimumResidency: Double = 5
+    /// Churn guard (`min_residency`): seconds a newly loaded model goes last among budget victims. Default 0 (off).
+    public var minimumResidency: Double = 0
     /// What a warm model is charged against the budget (`size_accounting`): its measured memory, or
     /// file size × 1.5 for reproducible policy studies. Default `measured`.
     public var sizeAccounting: LifecycleConfiguration.SizeAccounting = .measured

@@ -1,0 +1,13 @@
+import Foundation
+
+/// Reading a trace file whole, and its checksum (recorded in study outputs so a result names its trace).
+public enum TraceFile {
+    /// The file's bytes.
+    public static func read(_ path: String) throws(TraceError) -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else { throw TraceError("cannot read trace \(path)") }
+        return data
+    }
+
+    /// 64-bit FNV-1a of `data`, hex.
+    public static func checksum(_ data: Data) -> String { CompiledModelStore.fnv1a(bytes: data) }
+}
