@@ -56,7 +56,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Time compression, as `replay --speed`: requests are due at trace time / speed.")
     var speed: Double = 1
 
-    @Option(help: "Requests in flight at most, as `replay --concurrency` (0 = no limit).")
+    @Option(help: "Requests in flight at most, as `replay --concurrency`; loads and answers then take their time (0 = the classic cache model: each request served at its time).")
     var concurrency: Int = 0
 
     @Option(help: "Answers computing at once (a c-server queue).")

@@ -10,7 +10,7 @@ public struct LifecycleConfiguration: Sendable, Equatable {
     public var recentWindow: Double
     /// Churn guard: a model younger than this (seconds since it became warm) goes last among budget
     /// victims. It orders, never refuses. Default 0 (off): a request's lease already keeps its model
-    /// from being evicted before it runs, and on churny traces the guard costs 5-30 % more loads than
+    /// from being evicted before it runs, and on churny traces the guard costs up to 45 % more loads than
     /// the plain policy (docs/LIFECYCLE.md).
     public var minimumResidency: Double
     /// Keep-alive for models without their own: seconds after the last request before the TTL sweep

@@ -4,7 +4,9 @@ public struct SimulationOptions: Sendable, Equatable, Codable {
     /// loads, compute, keep-alives and the churn guard run in real seconds. Default 1.
     public var speed: Double
     /// Requests in flight at most, as `inferctl replay --concurrency`: a request is sent when it is due
-    /// and one of these slots is free. 0 = no limit (every request is sent when due). Default 0.
+    /// and one of these slots is free; loads (one at a time) and answers (on ``computeServers``) take
+    /// their time on the clock. 0 = the classic cache model: every request is served at its due time,
+    /// loads and answers take no time on the clock (their costs count in latency only). Default 0.
     public var concurrency: Int
     /// Compute servers: answers compute on at most this many at once, first come first served (a
     /// c-server queue). Default 1: one inference uses every core.

@@ -42,6 +42,8 @@ private struct Pending: Comparable {
     var sent: Double
     var isAnswer: Bool
     var cold: Bool
+    /// Latency to record instead of now - sent (instant mode: the costs, not the clock).
+    var latency: Double? = nil
 
     static func < (a: Pending, b: Pending) -> Bool { (a.time, a.sequence) < (b.time, b.sequence) }
     static func == (a: Pending, b: Pending) -> Bool { a.time == b.time && a.sequence == b.sequence }
@@ -57,6 +59,8 @@ private struct SimulationState {
     let roomMaker: RoomMaker
     let trace: Trace
     let mode: SimulatedPolicy
+    /// Concurrency 0: loads and answers take no time on the clock (their costs only count in latency).
+    let instant: Bool
     var policy: any EvictionPolicy
     // Per model, by index.
     let names: [String]
@@ -106,6 +110,7 @@ private struct SimulationState {
         }
         self.configuration = configuration
         self.options = options
+        instant = options.concurrency == 0
         rules = LifecycleRules(configuration: configuration)
         roomMaker = RoomMaker(rules: rules)
         self.trace = trace
@@ -278,9 +283,11 @@ private struct SimulationState {
     mutating func startLoad(_ model: Int, sent: Double?, at time: Double) {
         phase[model] = .loading
         used += costs[model].bytes
-        let start = max(time, loaderFree)
-        loaderFree = start + costs[model].loadMilliseconds / 1000
-        push(Pending(time: loaderFree, sequence: 0, model: model, sent: 0, isAnswer: false, cold: false))
+        if !instant {
+            let start = max(time, loaderFree)
+            loaderFree = start + costs[model].loadMilliseconds / 1000
+            push(Pending(time: loaderFree, sequence: 0, model: model, sent: 0, isAnswer: false, cold: false))
+        }
         if let sent {
             waiters[model] = [sent]
             result.loads += 1
@@ -292,6 +299,7 @@ private struct SimulationState {
             result.prewarmLoads += 1
             result.backgroundLoadMilliseconds += costs[model].loadMilliseconds
         }
+        if instant { loaded(model, at: time) }
     }
 
     mutating func loaded(_ model: Int, at time: Double) {
@@ -309,6 +317,11 @@ private struct SimulationState {
     }
 
     mutating func compute(_ model: Int, sent: Double, cold: Bool, at time: Double) {
+        if instant {
+            let latency = (cold ? costs[model].loadMilliseconds : 0) + costs[model].computeMilliseconds
+            answered(Pending(time: time, sequence: 0, model: model, sent: sent, isAnswer: true, cold: cold, latency: latency))
+            return
+        }
         var server = 0
         for index in servers.indices where servers[index] < servers[server] { server = index }
         let end = max(time, servers[server]) + costs[model].computeMilliseconds / 1000
@@ -319,7 +332,7 @@ private struct SimulationState {
     mutating func answered(_ event: Pending) {
         let model = event.model
         inFlightRequests -= 1
-        latency.record((event.time - event.sent) * 1000)
+        latency.record(event.latency ?? (event.time - event.sent) * 1000)
         if event.cold {
             result.coldAnswers += 1
             breakdown[model].coldAnswers += 1
