@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import InferdStudy
 import Testing
 
 /// The simulator against independent references (libCacheSim, cachetools, a textbook GDSF) on generated
