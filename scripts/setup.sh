@@ -86,28 +86,26 @@ install_python_tools() {
   fi
 }
 
-install_test_python_tools() {
-  local req="$ROOT/scripts/requirements-tests.txt"
-  local stamp=".deps/python-tests/.installed-$(sha256sum "$req" | cut -c1-16)"
+# Installs a requirements file into a project-local folder of its own, once per content of the file.
+install_python_folder() {
+  local req="$ROOT/scripts/$1" folder=".deps/$2" what="$3"
+  local stamp="$folder/.installed-$(sha256sum "$req" | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
-    log "installing the tests' Python packages into .deps/python-tests"
-    rm -rf .deps/python-tests
-    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .deps/python-tests -r "$req"
+    log "installing $what into $folder"
+    rm -rf "$folder"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$folder" -r "$req"
     touch "$stamp"
   fi
 }
 
+install_test_python_tools() {
+  install_python_folder requirements-tests.txt python-tests "the tests' Python packages"
+}
+
 install_policy_references() {
   # libCacheSim and cachetools: independent references the policy cross-check test runs the simulator
-  # against (Tests/IntegrationTests/PolicyCrossCheckTests.swift). A folder of their own, stamped.
-  local req="$ROOT/scripts/requirements-policy.txt"
-  local stamp=".deps/python-policy/.installed-$(sha256sum "$req" | cut -c1-16)"
-  if [ ! -f "$stamp" ]; then
-    log "installing the policy references (libcachesim, cachetools) into .deps/python-policy"
-    rm -rf .deps/python-policy
-    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .deps/python-policy -r "$req"
-    touch "$stamp"
-  fi
+  # against (Tests/IntegrationTests/PolicyCrossCheckTests.swift).
+  install_python_folder requirements-policy.txt python-policy "the policy references (libcachesim, cachetools)"
 }
 
 prepare_models() {
