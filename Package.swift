@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // C bridges (system libraries found through pkg-config).
@@ -64,6 +65,8 @@ let package = Package(
                 "Core", "InferdWire",
                 // Latency percentiles for `inferctl bench`, `simulate`, `replay`.
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                // The simulator's event queue (a binary heap of loads and answers due).
+                .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
         // HTTP/1.1 over a Unix socket (and TCP), mapping requests onto Core and the runtime.

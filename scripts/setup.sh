@@ -12,6 +12,7 @@
 #   .deps/python-tests/  Python packages only the tests use (the stock Triton HTTP client)
 #   .deps/python-kserve/ the stock KServe model server, a foreign offload remote of the tests
 #   .deps/python-mlserver/ Seldon's MLServer, another foreign offload remote of the tests
+#   .deps/python-policy/ libcachesim and cachetools: references for the policy cross-check test
 #   models/           prepared model bundles (manifest.json + model.onnx + labels.txt)
 #   samples/          sample photos and the paper's three resolution groups
 set -euo pipefail
@@ -110,6 +111,12 @@ install_mlserver() {
     || log "mlserver did not install; the MLServer offload tests will be skipped"
 }
 
+install_policy_references() {
+  # libCacheSim and cachetools: independent references the policy cross-check test runs the simulator
+  # against (Tests/IntegrationTests/PolicyCrossCheckTests.swift).
+  pip_install_stamped .deps/python-policy "$ROOT/scripts/requirements-policy.txt" "the policy references (libcachesim, cachetools)"
+}
+
 prepare_models() {
   # Re-run only when the preparation scripts changed or an output is missing.
   local sum
@@ -130,6 +137,7 @@ main() {
   install_test_python_tools
   install_kserve
   install_mlserver
+  install_policy_references
   [ "${1:-all}" = "deps" ] && return
   prepare_models
 }

@@ -5,18 +5,30 @@ enum HumanFormat {
     /// Bytes in binary units, as the daemon's log and configuration use them (`512M` is 512 MiB):
     /// `812 B`, `38 KiB`, `4.6 MiB`, `1.1 GiB`.
     static func bytes(_ count: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(count)
-        var unit = 0
-        while abs(value) >= 1024, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        if unit == 0 { return "\(count) B" }
-        return value < 10 ? String(format: "%.1f %@", value, units[unit]) : String(format: "%.0f %@", value, units[unit])
+        let (value, unit) = scaled(count, base: 1024, units: ["B", "KiB", "MiB", "GiB", "TiB"])
+        if unit == "B" { return "\(count) B" }
+        return value < 10 ? String(format: "%.1f %@", value, unit) : String(format: "%.0f %@", value, unit)
     }
 
     static func bytes(_ count: Int) -> String { bytes(Int64(count)) }
+
+    /// Bytes in binary units, as sizes are given to `simulate` (`--cost`, `--budgets`: 1M = 1 MiB):
+    /// `512 B`, `64.0 KiB`, `390.0 MiB`, `1.5 GiB`.
+    static func binaryBytes(_ count: Int64) -> String {
+        let (value, unit) = scaled(count, base: 1024, units: ["B", "KiB", "MiB", "GiB", "TiB"])
+        return unit == "B" ? "\(count) B" : String(format: "%.1f %@", value, unit)
+    }
+
+    /// `count` divided by `base` until below it, with the unit reached.
+    private static func scaled(_ count: Int64, base: Double, units: [String]) -> (Double, String) {
+        var value = Double(count)
+        var unit = 0
+        while abs(value) >= base, unit < units.count - 1 {
+            value /= base
+            unit += 1
+        }
+        return (value, units[unit])
+    }
 
     /// Milliseconds with two decimals (`0.04`, `61.20`).
     static func milliseconds(_ value: Double?) -> String {

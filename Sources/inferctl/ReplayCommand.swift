@@ -14,8 +14,10 @@ struct ReplayCommand: AsyncParsableCommand {
         used and resident bytes) is sampled every --sample-interval seconds. Evictions and loads come \
         from the daemon's counters before and after, so other clients' traffic during the replay counts too.
 
-        To compare with `inferctl simulate`, give the simulator the same trace and the daemon's \
-        measured profile (`inferctl bench --profile-out`), and the daemon's budget.
+        Counts: loads (the daemon's load counter), cold answers (answers marked cold: they waited on a \
+        load, their own or another request's) and warm answers; `inferctl simulate` reports the same \
+        three with the same names. To compare, give the simulator the same trace, the daemon's sizes \
+        and budget, and the same --speed and --concurrency.
         """
     )
 
@@ -33,6 +35,9 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Seconds between memory samples.", valueName: "seconds"))
     var sampleInterval: Double = 0.5
+
+    @Option(help: ArgumentHelp("Write one CSV line per request here: index,model,due_s,sent_s,latency_ms,answer,error.", valueName: "path"))
+    var log: String?
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
@@ -52,7 +57,7 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let runner = ReplayRunner(client: connection.client(), trace: trace, speed: speed, concurrency: concurrency,
                                   defaultImage: try Self.read(image), images: images, sampleInterval: sampleInterval,
-                                  progress: output.json ? nil : ProgressLine.forTerminal("replay"))
+                                  progress: output.json ? nil : ProgressLine.forTerminal("replay"), logPath: log)
         let result = try await runner.run(traceName: self.trace)
         if output.json {
             try output.printJSON(result)
@@ -72,7 +77,7 @@ struct ReplayCommand: AsyncParsableCommand {
     static func render(_ result: ReplayResult) -> String {
         var lines = [
             "\(result.completed)/\(result.requests) answered in \(String(format: "%.1f", result.elapsedSeconds)) s (speed \(result.speed)x, concurrency \(result.concurrency)), \(result.errors) errors",
-            "hit ratio \(String(format: "%.3f", result.hitRatio)): \(result.hits) warm, \(result.coldStarts) cold; \(result.loads) loads",
+            "hit ratio \(String(format: "%.3f", result.hitRatio)): \(result.loads) loads, \(result.coldAnswers) cold answers, \(result.warmAnswers) warm answers",
             "evictions: " + (result.evictions.isEmpty ? "none" : result.evictions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
             "latency ms: mean \(fmt(result.latency.mean)), p50 \(fmt(result.latency.p50)), p95 \(fmt(result.latency.p95)), p99 \(fmt(result.latency.p99))",
             "memory: max used \(HumanFormat.bytes(result.maxUsedBytes)) over \(result.memory.count) samples",

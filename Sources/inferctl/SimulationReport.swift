@@ -16,17 +16,24 @@ enum SimulationReport {
             }
         }
         page.heading("Hit ratio against the memory budget")
+        let bound = SVGLineChart.Series(name: "bound (PFOO-L)", points: summary.curves.map {
+            SVGLineChart.Point(x: Double($0.budgetBytes) / 1_048_576, y: $0.hitRatioBound)
+        })
         page.chart(SVGLineChart(title: "Hit ratio", xLabel: "budget (MiB)", yLabel: "hit ratio",
-                                series: curve(\.hitRatio)).render(),
-                   caption: "Share of requests that found their model warm. The oracle (Belady) is optimal only for models of equal size.")
+                                series: curve(\.hitRatio) + [bound]).render(),
+                   caption: "Share of requests that found their model warm. The oracle (Belady) is optimal only for models of equal size; no policy can rise above the bound (PFOO-L, for any sizes).")
         page.heading("Cold starts and memory held")
-        page.chart(SVGLineChart(title: "Cold starts", xLabel: "budget (MiB)", yLabel: "cold starts",
-                                series: curve { Double($0.coldStarts) }).render(), caption: "Requests that had to load their model.")
+        page.chart(SVGLineChart(title: "Loads", xLabel: "budget (MiB)", yLabel: "loads",
+                                series: curve { Double($0.loads) }).render(), caption: "Models loaded for requests.")
         page.chart(SVGLineChart(title: "Memory held", xLabel: "budget (MiB)", yLabel: "GiB·s",
                                 series: curve { $0.byteSeconds / 1_073_741_824 }).render(),
                    caption: "Resident model bytes integrated over the trace.")
         page.heading("Tables")
         page.preformatted(SimulationPrinter.render(summary))
+        page.heading("Inputs")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        page.preformatted(String(decoding: try encoder.encode(summary.inputs), as: UTF8.self))
         let path = (directory as NSString).appendingPathComponent("index.html")
         guard FileManager.default.createFile(atPath: path, contents: Data(page.render().utf8)) else {
             throw TraceError("cannot write \(path)")

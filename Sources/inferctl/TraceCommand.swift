@@ -89,6 +89,7 @@ struct GenerateTraceCommand: ParsableCommand {
 
     func run() throws {
         var trace = try parsed().generate(duration: duration, maxEvents: maxRequests)
+        trace.comments = ["inferctl trace generate --models \(models) --popularity \(popularity) --arrivals \(arrivals) --duration \(duration) --seed \(seed)"]
         if let images {
             let paths = images.split(separator: ",").map(String.init)
             if !paths.isEmpty {

@@ -142,7 +142,7 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long a model counts as recently used: 60, 2m (default 60s).", valueName: "duration"))
     var recentWindow: String?
 
-    @Option(help: ArgumentHelp("How long a new model is safe from budget eviction: 5, 30s (default 5s).", valueName: "duration"))
+    @Option(help: ArgumentHelp("Churn guard: how long a new model goes last among budget victims: 5, 30s (default 0, off; it never refuses).", valueName: "duration"))
     var minResidency: String?
 
     @Option(help: ArgumentHelp("What a warm model is charged against the budget: measured (its resident memory) or file (file size x 1.5, reproducible for policy studies).", valueName: "how"))

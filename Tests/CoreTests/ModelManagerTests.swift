@@ -168,16 +168,22 @@ import Testing
         #expect(await manager.warmNames() == ["b"])
     }
 
-    @Test func churnGuardKeepsYoungModelsUntilTheyAge() async throws {
-        let (manager, _, clock) = makeManager(files: ["a": 100, "b": 100], budget: 150) { $0.minimumResidency = 5 }
+    /// The churn guard orders victims (young models last) and never blocks a load a plain policy makes.
+    @Test func churnGuardOrdersVictimsAndNeverRefuses() async throws {
+        let (manager, _, clock) = makeManager(files: ["a": 100, "b": 100, "c": 100], budget: 250) { $0.minimumResidency = 5 }
+        try await manager.request("c")
+        clock.advance(10)
         try await manager.request("a")
         clock.advance(1)
-        let waiting = Task { try await manager.request("b") }
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(await manager.warmNames() == ["a"])
-        clock.advance(5)
-        _ = try await waiting.value
-        #expect(await manager.warmNames() == ["b"])
+        try await manager.request("c")   // c is now the most recent, but a is younger than 5 s
+        clock.advance(1)
+        try await manager.request("b")
+        #expect(await manager.warmNames() == ["a", "b"], "the old model goes before the guarded one, against LRU order")
+        clock.advance(1)
+        // Only guarded models are left to evict: the load goes ahead (no wait, no 507), the guard orders only.
+        try await manager.request("c")
+        #expect(await manager.warmNames().contains("c"))
+        #expect(await manager.status().counters.errors == 0)
     }
 
     @Test func pressureLevelsEvictByClass() async throws {

@@ -36,7 +36,8 @@ extension DaemonTests {
                 "--image", DaemonProcess.sample("coffee.jpg"), "--json"])
             try #require(replay.status == 0, "\(replay.stdout)\n\(replay.stderr)")
             let result = try #require(try replay.json() as? [String: Any])
-            let liveColdStarts = try #require(result["cold_starts"] as? Int)
+            let liveLoads = try #require(result["loads"] as? Int)
+            let liveCold = try #require(result["cold_answers"] as? Int)
             #expect(result["errors"] as? Int == 0)
             for summary in try await API.models(daemon) where models.contains(summary.name) && summary.state == .warm {
                 #expect(summary.bytes == charged[summary.name])
@@ -48,12 +49,15 @@ extension DaemonTests {
             })
             let configuration = LifecycleConfiguration(budget: MemoryBudget(bytes: budget, source: "test"),
                                                        recentWindow: 0, minimumResidency: 0)
-            let simulated = try Simulator(profile: profile, configuration: configuration)
+            // The same room-making code (RoomMaker) as the daemon, the replay's speed and concurrency.
+            let simulated = try Simulator(profile: profile, configuration: configuration,
+                                          options: SimulationOptions(speed: 2, concurrency: 1))
                 .run(trace, policy: .lifecycle(.lru, keepAlive: nil))
-            let gap = abs(Double(simulated.coldStarts - liveColdStarts)) / Double(max(liveColdStarts, 1))
-            print("replay trust: \(trace.events.count) requests, live cold starts \(liveColdStarts), simulated \(simulated.coldStarts), gap \(String(format: "%.1f", gap * 100)) %")
+            let gap = abs(Double(simulated.loads - liveLoads)) / Double(max(liveLoads, 1))
+            print("replay trust: \(trace.events.count) requests, live loads \(liveLoads), simulated \(simulated.loads), gap \(String(format: "%.1f", gap * 100)) %")
             #expect(simulated.evictions["budget", default: 0] > 5, "the budget must actually bind")
-            #expect(gap <= 0.10, "live \(liveColdStarts), simulated \(simulated.coldStarts)")
+            #expect(gap <= 0.10, "live \(liveLoads), simulated \(simulated.loads)")
+            #expect(abs(simulated.coldAnswers - liveCold) <= max(1, liveCold / 10), "cold answers: live \(liveCold), simulated \(simulated.coldAnswers)")
         }
     }
 }

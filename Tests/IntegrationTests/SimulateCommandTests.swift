@@ -27,7 +27,7 @@ import Testing
         }
         // With room for all three models, LRU loads each once and never evicts.
         let roomy = try #require(results.first { $0["policy"] as? String == "lru" && $0["budget_bytes"] as? Int == 90 << 20 })
-        #expect(roomy["cold_starts"] as? Int == 3)
+        #expect(roomy["loads"] as? Int == 3)
         #expect((roomy["evictions"] as? [String: Int])?.isEmpty == true)
         let html = try String(contentsOfFile: directory + "/report/index.html", encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("Hit ratio") && html.contains("oracle"))

@@ -16,9 +16,12 @@ public struct ResidentState: Sendable, Equatable {
     public var loadedAt: Double
     /// Its own keep-alive, seconds (`nil` = the default, -1 = forever).
     public var keepAlive: Double?
+    /// Sequence number of its last access (see ``EvictionCandidate/lastAccess``).
+    public var lastAccess: UInt64
 
     public init(name: String, bytes: Int64, loadCost: Double, pinned: Bool = false, inFlight: Int = 0,
-                lastUsed: Double, loadedAt: Double, keepAlive: Double? = nil) {
+                lastUsed: Double, loadedAt: Double, keepAlive: Double? = nil, lastAccess: UInt64 = 0) {
+        self.lastAccess = lastAccess
         self.name = name
         self.bytes = bytes
         self.loadCost = loadCost
@@ -31,9 +34,16 @@ public struct ResidentState: Sendable, Equatable {
 }
 
 /// The lifecycle's rules as pure functions of state and time: priority classes (pinned > foreground >
-/// recent > cached), keep-alive expiry, the churn guard, and victim order (lowest class first, each
-/// class in the policy's order). The ``ModelManager`` and the simulator both decide with these, so a
-/// simulation runs the daemon's own rules.
+/// recent > cached), keep-alive expiry, the churn guard, and victim order. The ``ModelManager`` and the
+/// simulator both decide with these (through ``RoomMaker``), so a simulation runs the daemon's own rules.
+///
+/// The churn guard and the recent window **order** victims; they never refuse a load a plain policy
+/// would make:
+/// - For the budget, victims are every idle, unpinned model in the policy's order, with the models
+///   younger than ``LifecycleConfiguration/minimumResidency`` moved to the end (guarded models go
+///   last, and go when nothing else frees enough). The recent window does not reorder budget victims:
+///   it would put the policy's order second to recency (LFU and GDSF would become LRU-like).
+/// - Under pressure, the lowest class goes first (moderate pressure takes cached models only).
 public struct LifecycleRules: Sendable {
     public let configuration: LifecycleConfiguration
 
@@ -68,22 +78,30 @@ public struct LifecycleRules: Sendable {
     /// The eviction-policy view of a model.
     public func candidate(_ model: ResidentState) -> EvictionCandidate {
         EvictionCandidate(name: model.name, bytes: model.bytes, loadCost: model.loadCost, lastUsed: model.lastUsed,
-                          loadedAt: model.loadedAt, expiresAt: expiry(model))
+                          loadedAt: model.loadedAt, expiresAt: expiry(model), lastAccess: model.lastAccess)
     }
 
-    /// Victims in eviction order: idle, unpinned models in `classes` (lowest class first), each class in
-    /// `policy`'s order. For the budget, models younger than the minimum residency are spared, unless
-    /// `overBudget` (the budget is already exceeded: the guard protects against thrash, not overruns).
+    /// True while the churn guard protects `model` (younger than the minimum residency).
+    public func isGuarded(_ model: ResidentState, now: Double) -> Bool {
+        now < model.loadedAt + configuration.minimumResidency
+    }
+
+    /// Victims in eviction order: idle, unpinned models in `classes`. For the budget, one list in
+    /// `policy`'s order with guarded models last; for pressure, lowest class first, each class in the
+    /// policy's order (see the type's notes).
     public func victims(_ models: [ResidentState], reason: EvictionReason, classes: [ModelSummary.PriorityClass],
-                        excluding: String? = nil, policy: any EvictionPolicy, now: Double, overBudget: Bool = false) -> [String] {
+                        excluding: String? = nil, policy: any EvictionPolicy, now: Double) -> [String] {
+        let idle = models.filter { $0.name != excluding && $0.inFlight == 0 && !$0.pinned }
+        if reason == .budget {
+            let allowed = idle.filter { classes.contains(priorityClass($0, now: now)) }
+            let ordered = policy.order(allowed.map(candidate), now: now)
+            guard configuration.minimumResidency > 0 else { return ordered.map(\.name) }
+            let guarded = Set(allowed.filter { isGuarded($0, now: now) }.map(\.name))
+            return ordered.filter { !guarded.contains($0.name) }.map(\.name) + ordered.filter { guarded.contains($0.name) }.map(\.name)
+        }
         var ordered: [String] = []
         for priority in classes.sorted() {
-            let candidates = models.compactMap { model -> EvictionCandidate? in
-                guard model.name != excluding, model.inFlight == 0, !model.pinned,
-                      priorityClass(model, now: now) == priority else { return nil }
-                if reason == .budget, !overBudget, now < model.loadedAt + configuration.minimumResidency { return nil }
-                return candidate(model)
-            }
+            let candidates = idle.filter { priorityClass($0, now: now) == priority }.map(candidate)
             ordered += policy.order(candidates, now: now).map(\.name)
         }
         return ordered

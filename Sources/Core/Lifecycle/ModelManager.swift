@@ -9,10 +9,10 @@ import Logging
 ///   Loads run one at a time, so each load's resident-memory figure is clean.
 /// - A model with requests in flight (a ``ModelLease`` out) is never unloaded under them.
 /// - Room is made *before* a load, from an estimate (file size × a factor learned from earlier loads,
-///   or the model's own measured size from an earlier load), by evicting from the lowest priority class
-///   up — cached, then recent — in the order the ``EvictionPolicy`` gives. Pinned and in-flight models are
-///   never victims; a model younger than ``LifecycleConfiguration/minimumResidency`` is not evicted for
-///   the budget (churn guard). A model that can never fit is refused (``InferdError/Code/insufficientMemory``).
+///   or the model's own measured size from an earlier load), by evicting idle, unpinned models
+///   in the order the ``EvictionPolicy`` gives, by the ``RoomMaker`` the simulator also runs. Pinned and
+///   in-flight models are never victims; a model younger than ``LifecycleConfiguration/minimumResidency``
+///   goes last (churn guard). A model that can never fit is refused (``InferdError/Code/insufficientMemory``).
 ///
 /// The loader, clock and memory probe are injected, so tests drive eviction without OpenVINO.
 public actor ModelManager<Model: ResidentModel> {
@@ -36,8 +36,10 @@ public actor ModelManager<Model: ResidentModel> {
         var evictions = 0
         /// The figure charged against the budget: the median of `sizeSamples` (or the file-based charge).
         var measuredBytes: Int64?
-        /// This model's last few measured sizes (they vary by several MiB between loads).
-        var sizeSamples: [Int64] = []
+        /// This model's last few accepted measured sizes (they vary by several MiB between loads).
+        var sizeSamples = SizeSamples()
+        /// Sequence number of its last access (load or request end): true LRU order on equal clock readings.
+        var lastAccess: UInt64 = 0
         var reservedBytes: Int64 = 0
         var lastLoadMilliseconds: Double?
         var failure: String?
@@ -53,6 +55,7 @@ public actor ModelManager<Model: ResidentModel> {
     private var draining = false
     private var preloaded = false
     private var nextLeaseID: UInt64 = 0
+    private var accessSequence: UInt64 = 0
     private var sizeRatios: [Double] = []
     /// Callers parked until model state changes (see ``ChangeWaiters``).
     private var waiters = ChangeWaiters()
@@ -65,6 +68,7 @@ public actor ModelManager<Model: ResidentModel> {
 
     private let configuration: LifecycleConfiguration
     private let rules: LifecycleRules
+    private let roomMaker: RoomMaker
     private let loader: Loader
     private let clock: any LifecycleClock
     private let memory: any MemoryProbe
@@ -76,6 +80,7 @@ public actor ModelManager<Model: ResidentModel> {
                 logger: Logger = Logger(label: "inferd.lifecycle")) {
         self.configuration = configuration
         rules = LifecycleRules(configuration: configuration)
+        roomMaker = RoomMaker(rules: rules)
         self.loader = loader
         self.clock = clock
         self.memory = memory
@@ -290,7 +295,7 @@ public actor ModelManager<Model: ResidentModel> {
                 if entry.bundle.modelPath != bundle.modelPath || entry.bundle.fileBytes != bundle.fileBytes {
                     if entry.state == .warm && entry.inFlight == 0 { evict(name, reason: .manual) }
                     entries[name]!.measuredBytes = nil
-                    entries[name]!.sizeSamples = []
+                    entries[name]!.sizeSamples = SizeSamples()
                 }
                 entries[name]!.bundle = bundle
                 entries[name]!.retired = false
@@ -335,22 +340,14 @@ public actor ModelManager<Model: ResidentModel> {
             description: entry.bundle.manifest.description, syntheticWeights: entry.bundle.manifest.syntheticWeights)
     }
 
-    /// Whether loading `name` now could fit the memory budget, judged as ``makeRoom(for:)`` would:
-    /// room is what is free plus what budget eviction may take now (the rules' victims: idle,
-    /// unpinned, past their minimum residency), and a model never measured is tried when its file
-    /// size fits. False means a request would be refused (507) or wait for busy models: a reason to
-    /// offload it. True for a model that is warm or loading.
+    /// Whether loading `name` now could fit the memory budget, judged by the same ``RoomMaker`` decision
+    /// ``makeRoom(for:)`` acts on: false means a request would be refused (507) or wait for busy models,
+    /// a reason to offload it. True for a model that is warm or loading.
     public func loadCouldFit(_ name: String) -> Bool {
         guard let entry = entries[name] else { return false }
         if entry.state == .warm || entry.state == .loading { return true }
-        let budget = configuration.budget.bytes
-        let certain = entry.measuredBytes ?? entry.bundle.fileBytes
-        guard certain <= budget else { return false }
-        let evictable = policy.evictsAutomatically
-            ? victims(reason: .budget, classes: [.cached, .recent], excluding: name).reduce(Int64(0)) { $0 + (entries[$1]?.measuredBytes ?? 0) }
-            : 0
-        let room = budget - (usedBytes() - evictable)
-        return min(estimate(entry), budget) <= room || (entry.measuredBytes == nil && certain <= room)
+        if case .load = roomDecision(for: name, entry) { return true }
+        return false
     }
 
     /// What the offload planner needs to know about running `name` here, read in one call: warm or
@@ -395,6 +392,7 @@ public actor ModelManager<Model: ResidentModel> {
         entry.inFlight = max(0, entry.inFlight - 1)
         entry.lastUsed = clock.now()
         entry.lastUsedWall = clock.wallNow()
+        entry.lastAccess = nextAccess()
         if countsAsRequest {
             entry.requests += 1
             counters.requests += 1
@@ -408,7 +406,7 @@ public actor ModelManager<Model: ResidentModel> {
         guard entry.inFlight == 0, entry.state == .warm else { return }
         // A model that measured above what is left (its estimate was low) goes when idle, lowest class first.
         while usedBytes() > configuration.budget.bytes, policy.evictsAutomatically,
-              let victim = victims(reason: .budget, classes: [.cached, .recent], overBudget: true).first {
+              let victim = victims(reason: .budget, classes: [.cached, .recent]).first {
             evict(victim, reason: .budget)
         }
         guard entries[lease.name]?.state == .warm else { return }
@@ -466,14 +464,20 @@ public actor ModelManager<Model: ResidentModel> {
         entry.reservedBytes = 0
         switch configuration.sizeAccounting {
         case .measured:
-            // The median of the model's last five loads: one noisy measurement does not swing the budget.
-            entry.sizeSamples = Array((entry.sizeSamples + [model.residentBytes]).suffix(5))
-            entry.measuredBytes = entry.sizeSamples.sorted()[entry.sizeSamples.count / 2]
-        case .file: entry.measuredBytes = Int64(Double(entry.bundle.fileBytes) * configuration.initialSizeFactor)
+            // The median of the model's last accepted loads: one noisy measurement does not swing the
+            // budget, and a sample others corrupted (0 or tiny) is dropped for the last good figure or
+            // the estimate, never charged.
+            if let rejected = entry.sizeSamples.add(model.residentBytes, fileBytes: entry.bundle.fileBytes) {
+                logger.warning("size sample of \(name) rejected: \(rejected)", metadata: [
+                    "event": "size-sample-rejected", "model": "\(name)", "bytes": "\(model.residentBytes)"])
+            }
+            entry.measuredBytes = entry.sizeSamples.median ?? estimateBytes
+        case .file: entry.measuredBytes = fileCharge(entry)
         }
         entry.lastLoadMilliseconds = model.loadMilliseconds
         entry.loadedAt = now
         entry.lastUsed = now
+        entry.lastAccess = nextAccess()
         entry.loads += 1
         if forRequest {
             entry.inFlight += 1
@@ -483,7 +487,7 @@ public actor ModelManager<Model: ResidentModel> {
         entries[name] = entry
         counters.loads += 1
         waiters.resumeAll()
-        if configuration.sizeAccounting == .measured, entry.bundle.fileBytes > 0, model.residentBytes > 0 {
+        if configuration.sizeAccounting == .measured, entry.bundle.fileBytes > 0, entry.sizeSamples.samples.last == model.residentBytes {
             sizeRatios.append(Double(model.residentBytes) / Double(entry.bundle.fileBytes))
         }
         logger.info("loaded \(name)", metadata: [
@@ -492,7 +496,7 @@ public actor ModelManager<Model: ResidentModel> {
         ])
         // The measured size may exceed the estimate: evict others (never this one) to get back under.
         while usedBytes() > configuration.budget.bytes, policy.evictsAutomatically,
-              let victim = victims(reason: .budget, classes: [.cached, .recent], excluding: name, overBudget: true).first {
+              let victim = victims(reason: .budget, classes: [.cached, .recent], excluding: name).first {
             evict(victim, reason: .budget)
         }
     }
@@ -508,51 +512,67 @@ public actor ModelManager<Model: ResidentModel> {
         logger.error("load of \(name) failed: \(error)", metadata: ["event": "load-failed", "model": "\(name)"])
     }
 
-    /// Evicts until `name`'s estimated size fits, waiting (bounded) for in-flight requests or the churn
-    /// guard when nothing can go yet.
-    ///
-    /// Only a certain figure refuses a model outright: its measured size from an earlier load, or before
-    /// any load its file size (the weights alone). An estimate that does not fit in the room there is
-    /// (budget less pinned and busy models) is tried when the file size fits; if the load then measures
-    /// above the budget, the lowest-class idle model goes when the request ends.
+    /// Makes room for `name` as the shared ``RoomMaker`` decides (the simulator runs the same code):
+    /// evicts its victims, then loads, or waits (bounded) while in-flight requests or a load in progress
+    /// hold the rest.
     private func makeRoom(for name: String) async throws(InferdError) {
-        let entry = entries[name]!
         let budget = configuration.budget.bytes
-        let certain = entry.measuredBytes ?? entry.bundle.fileBytes
-        guard certain <= budget else {
-            let what = entry.measuredBytes == nil ? "its weights alone are" : "it measured"
-            throw InferdError(.insufficientMemory,
-                              "model \(name) cannot fit: \(what) \(formatBytes(certain)) but the memory budget is \(formatBytes(budget)); raise --memory-budget")
-        }
-        let need = min(estimate(entry), budget)
         let deadline = ContinuousClock.now + .seconds(configuration.roomWaitTimeout)
-        while usedBytes() + need > budget {
-            if policy.evictsAutomatically,
-               let victim = victims(reason: .budget, classes: [.cached, .recent], excluding: name).first {
-                evict(victim, reason: .budget)
-                continue
-            }
-            // Nothing more can go now. The estimate may be high (it is learned from other models): when
-            // the certain figure fits in what is left, try; a load that measures too big is unloaded
-            // after its request.
-            if usedBytes() + certain <= budget, entry.measuredBytes == nil { return }
-            guard policy.evictsAutomatically else {
+        while true {
+            guard let entry = entries[name] else { throw unknownModel(name) }
+            if entry.state == .warm || entry.state == .loading { return }
+            switch roomDecision(for: name, entry) {
+            case .load(let victims):
+                for victim in victims { evict(victim, reason: .budget) }
+                return
+            case .neverFits(let certain):
+                let what = configuration.sizeAccounting == .file ? "its file-mode charge is"
+                    : entry.measuredBytes == nil ? "its weights alone are" : "it measured"
                 throw InferdError(.insufficientMemory,
-                                  "no room for \(name) (\(formatBytes(need))) in \(formatBytes(budget)) and the manual policy evicts nothing: unload a model first")
+                                  "model \(name) cannot fit: \(what) \(formatBytes(certain)) but the memory budget is \(formatBytes(budget)); raise --memory-budget")
+            case .noRoomManual:
+                throw InferdError(.insufficientMemory,
+                                  "no room for \(name) (\(formatBytes(estimate(entry)))) in \(formatBytes(budget)) and the manual policy evicts nothing: unload a model first")
+            case .blocked(let victims):
+                for victim in victims { evict(victim, reason: .budget) }
+                let waitable = entries.values.contains { $0.inFlight > 0 || $0.state == .loading }
+                guard waitable, ContinuousClock.now < deadline else {
+                    throw InferdError(.insufficientMemory,
+                                      "no room for \(name) (\(formatBytes(estimate(entry)))): \(formatBytes(usedBytes())) of \(formatBytes(budget)) is held by pinned or busy models")
+                }
+                // A request returning or a load finishing wakes this (a continuation, no polling).
+                _ = await waitForChange(until: deadline)
             }
-            let blockedByWaitable = entries.values.contains {
-                $0.inFlight > 0 || $0.state == .loading || ($0.state == .warm && !$0.pinned)
-            }
-            let noRoom = InferdError(.insufficientMemory,
-                                     "no room for \(name) (\(formatBytes(need))): \(formatBytes(usedBytes())) of \(formatBytes(budget)) is held by pinned or busy models")
-            guard blockedByWaitable, ContinuousClock.now < deadline else { throw noRoom }
-            // A request returning or a load finishing wakes this; a model merely younger than the
-            // minimum residency does not, so the wait also ends when its guard time could have.
-            let guardEnd = ContinuousClock.now + .seconds(max(0.01, configuration.minimumResidency))
-            _ = await waitForChange(until: min(deadline, guardEnd))
-            guard entries[name] != nil else { throw unknownModel(name) }
-            if entries[name]!.state == .warm || entries[name]!.state == .loading { return }
         }
+    }
+
+    /// The shared room-making decision for loading `name` now.
+    private func roomDecision(for name: String, _ entry: Entry) -> RoomMaker.Decision {
+        let need: RoomMaker.Need
+        switch configuration.sizeAccounting {
+        case .file:
+            let charge = fileCharge(entry)
+            need = RoomMaker.Need(bytes: charge, certainBytes: charge, certainIsCharge: true)
+        case .measured:
+            if let measured = entry.measuredBytes {
+                need = RoomMaker.Need(bytes: measured, certainBytes: measured, certainIsCharge: true)
+            } else {
+                need = RoomMaker.Need(bytes: estimate(entry), certainBytes: entry.bundle.fileBytes, certainIsCharge: false)
+            }
+        }
+        return roomMaker.decide(for: name, need: need, usedBytes: usedBytes(), residents: entries.keys.compactMap(resident),
+                                policy: policy, now: clock.now())
+    }
+
+    /// What file accounting charges: file size × the initial factor (at least 1 byte).
+    private func fileCharge(_ entry: Entry) -> Int64 {
+        max(1, Int64(Double(entry.bundle.fileBytes) * configuration.initialSizeFactor))
+    }
+
+    /// The next access sequence number.
+    private func nextAccess() -> UInt64 {
+        accessSequence += 1
+        return accessSequence
     }
 
     /// Unloads a warm, idle model: it leaves the budget at once and turns `evicting`; its memory is
@@ -632,10 +652,9 @@ public actor ModelManager<Model: ResidentModel> {
     }
 
     /// Victims in the rules' order (see ``LifecycleRules/victims(_:reason:classes:excluding:policy:now:)``).
-    private func victims(reason: EvictionReason, classes: [ModelSummary.PriorityClass], excluding: String? = nil,
-                         overBudget: Bool = false) -> [String] {
+    private func victims(reason: EvictionReason, classes: [ModelSummary.PriorityClass], excluding: String? = nil) -> [String] {
         rules.victims(entries.keys.compactMap(resident), reason: reason, classes: classes, excluding: excluding,
-                      policy: policy, now: clock.now(), overBudget: overBudget)
+                      policy: policy, now: clock.now())
     }
 
     /// The rules' view of `name`, when it is warm.
@@ -644,7 +663,7 @@ public actor ModelManager<Model: ResidentModel> {
         let now = clock.now()
         return ResidentState(name: name, bytes: entry.measuredBytes ?? estimate(entry), loadCost: entry.lastLoadMilliseconds ?? 0,
                              pinned: entry.pinned, inFlight: entry.inFlight, lastUsed: entry.lastUsed ?? now,
-                             loadedAt: entry.loadedAt ?? now, keepAlive: entry.keepAlive)
+                             loadedAt: entry.loadedAt ?? now, keepAlive: entry.keepAlive, lastAccess: entry.lastAccess)
     }
 
     /// Bytes held: measured sizes of warm models plus reservations of loads in progress.

@@ -27,7 +27,7 @@ import TOMLKit
 /// pinned = []
 /// keep_alive = -1              # 300, "5m", "1h30m"; -1 forever
 /// recent_window = "60s"
-/// min_residency = "5s"
+/// min_residency = 0            # churn guard, off
 ///
 /// [server]
 /// shutdown_grace = 30

@@ -114,7 +114,7 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("lifecycle.recent_window", env: "RECENT_WINDOW", "how long a model counts as recent (60s)") { c, v throws(ConfigurationError) in
             c.lifecycle.recentWindow = try v.duration("lifecycle.recent_window")
         },
-        ConfigurationKey("lifecycle.min_residency", env: "MIN_RESIDENCY", "how long a new model is safe from budget eviction (5s)") { c, v throws(ConfigurationError) in
+        ConfigurationKey("lifecycle.min_residency", env: "MIN_RESIDENCY", "how long a new model goes last among budget victims (churn guard; 0 = off, the default)") { c, v throws(ConfigurationError) in
             c.lifecycle.minimumResidency = try v.duration("lifecycle.min_residency")
         },
         ConfigurationKey("lifecycle.low_watermark", env: "LOW_WATERMARK", "moderate pressure evicts down to this share of the budget (0.5)") { c, v throws(ConfigurationError) in

@@ -1,20 +1,26 @@
 import Core
+import HeapModule
 
-/// Replays a trace offline on a virtual clock, with the daemon's own lifecycle rules
-/// (``LifecycleRules``: priority classes, pins, keep-alive, churn guard, budget) and policy types, and
+/// Replays a trace offline on a virtual clock, with the daemon's own lifecycle rules and room-making
+/// code (``RoomMaker``, ``LifecycleRules``: pins, keep-alive, churn guard, budget) and policy types, and
 /// per-model costs from a ``ModelProfile``.
 ///
-/// Simplifications, stated so results are read right: requests are served one after another at
-/// their trace times (a request's own load or compute does not delay the next decision), so no model
-/// is ever in flight when a victim is picked; a load becomes warm at its request's time.
+/// Time and concurrency are modelled as the daemon serves a replay (see ``SimulationOptions``): a
+/// request is sent when due and a client slot is free; a cold model is loaded (one load at a time, as
+/// the daemon does) and requests that arrive meanwhile wait for that load (cold answers, not new loads);
+/// answers compute on a c-server queue; a model with requests in flight is never a victim, and a
+/// request that finds no room while others are busy waits for them (up to the room wait timeout).
+/// With zero load and compute costs this is the classic cache model (each request served at its time).
 public struct Simulator: Sendable {
     public let profile: ModelProfile
     /// Budget, recent window, churn guard, pins and keep-alives (the daemon's configuration).
     public let configuration: LifecycleConfiguration
+    public let options: SimulationOptions
 
-    public init(profile: ModelProfile, configuration: LifecycleConfiguration) {
+    public init(profile: ModelProfile, configuration: LifecycleConfiguration, options: SimulationOptions = SimulationOptions()) {
         self.profile = profile
         self.configuration = configuration
+        self.options = options
     }
 
     /// Runs `trace` under `policy`.
@@ -22,37 +28,78 @@ public struct Simulator: Sendable {
     /// - Throws: ``TraceError`` when the profile lacks a model the trace names.
     public func run(_ trace: Trace, policy: SimulatedPolicy) throws(TraceError) -> SimulationResult {
         for model in trace.models { _ = try profile.costs(model) }
-        var state = State(policy: policy, configuration: configuration, profile: profile, trace: trace)
-        for index in trace.events.indices {
-            state.serve(index)
-        }
+        var state = SimulationState(policy: policy, configuration: configuration, options: options, profile: profile, trace: trace)
+        state.run()
         return state.finish()
     }
 }
 
-/// The simulation's mutable state; one request at a time.
-private struct State {
+/// Something due on the virtual clock: a load finishing, or an answer.
+private struct Pending: Comparable {
+    var time: Double
+    var sequence: UInt64
+    var model: Int
+    /// For an answer: when its request was sent, and whether it waited on a load. Loads: unused.
+    var sent: Double
+    var isAnswer: Bool
+    var cold: Bool
+    /// Latency to record instead of now - sent (instant mode: the costs, not the clock).
+    var latency: Double? = nil
+
+    static func < (a: Pending, b: Pending) -> Bool { (a.time, a.sequence) < (b.time, b.sequence) }
+    static func == (a: Pending, b: Pending) -> Bool { a.time == b.time && a.sequence == b.sequence }
+}
+
+/// The simulation's mutable state.
+private struct SimulationState {
+    enum Phase { case cold, loading, warm }
+
     let configuration: LifecycleConfiguration
+    let options: SimulationOptions
     let rules: LifecycleRules
-    let profile: ModelProfile
+    let roomMaker: RoomMaker
     let trace: Trace
     let mode: SimulatedPolicy
+    /// Concurrency 0: loads and answers take no time on the clock (their costs only count in latency).
+    let instant: Bool
     var policy: any EvictionPolicy
-    var residents: [String: ResidentState] = [:]
+    // Per model, by index.
+    let names: [String]
+    let costs: [ModelProfile.Costs]
+    var phase: [Phase]
+    var residents: [ResidentState]
+    /// Send times of the requests waiting on each model's load.
+    var waiters: [[Double]]
+    var breakdown: [SimulationResult.ModelBreakdown]
+    /// Model index of each trace event.
+    var eventModel: [Int] = []
     var used: Int64 = 0
     var clock = 0.0
-    var latencies: [Double] = []
+    var pending = Heap<Pending>()
+    var pendingSequence: UInt64 = 0
+    var accessSequence: UInt64 = 0
+    var servers: [Double]
+    var loaderFree = 0.0
+    var inFlightRequests = 0
+    /// Requests waiting for room: model and send time, first come first served.
+    var roomWaiting: [(model: Int, sent: Double)] = []
+    var latency = LatencyHistogram()
+    var bytesRequested = 0.0
+    var bytesLoaded = 0.0
+    var keepAlives: Bool
     var result: SimulationResult
-    // Oracle: index of each event's next request for the same model.
+    // Oracle: index of each event's next request for the same model, and each model's next use.
     var nextUse: [Int] = []
-    var residentNextUse: [String: Int] = [:]
+    var modelNextUse: [String: Int] = [:]
     // Pre-warm: gap histograms, last request times, scheduled loads and per-model expiries.
-    var histograms: [String: GapHistogram] = [:]
-    var lastRequest: [String: Double] = [:]
-    var scheduledLoads: [String: Double] = [:]
-    var expiries: [String: Double] = [:]
+    var histograms: [Int: GapHistogram] = [:]
+    var lastRequest: [Int: Double] = [:]
+    var scheduledLoads: [Int: Double] = [:]
+    var expiries: [Int: Double] = [:]
+    var pendingKeepAlive: [Int: Double] = [:]
 
-    init(policy mode: SimulatedPolicy, configuration base: LifecycleConfiguration, profile: ModelProfile, trace: Trace) {
+    init(policy mode: SimulatedPolicy, configuration base: LifecycleConfiguration, options: SimulationOptions,
+         profile: ModelProfile, trace: Trace) {
         var configuration = base
         var kind = EvictionPolicyKind.lru
         if case .lifecycle(let chosen, let keepAlive) = mode {
@@ -63,86 +110,95 @@ private struct State {
             configuration.defaultKeepAlive = nil
         }
         self.configuration = configuration
+        self.options = options
+        instant = options.concurrency == 0
         rules = LifecycleRules(configuration: configuration)
-        self.profile = profile
+        roomMaker = RoomMaker(rules: rules)
         self.trace = trace
         self.mode = mode
         policy = kind.make()
+        names = Array(Set(trace.models + configuration.pinned.filter { profile.models[$0] != nil })).sorted()
+        costs = names.map { profile.models[$0]! }
+        phase = Array(repeating: .cold, count: names.count)
+        residents = names.enumerated().map {
+            ResidentState(name: $0.element, bytes: profile.models[$0.element]!.bytes, loadCost: profile.models[$0.element]!.loadMilliseconds,
+                          pinned: configuration.pinned.contains($0.element), lastUsed: 0, loadedAt: 0,
+                          keepAlive: configuration.keepAlive[$0.element])
+        }
+        waiters = Array(repeating: [], count: names.count)
+        breakdown = Array(repeating: SimulationResult.ModelBreakdown(), count: names.count)
+        servers = Array(repeating: 0, count: max(1, options.computeServers))
+        var isKeepAlive = configuration.defaultKeepAlive != nil || configuration.keepAlive.values.contains { $0 != -1 }
+        if case .prewarm = mode { isKeepAlive = true }
+        keepAlives = isKeepAlive
         result = SimulationResult(policy: mode.description, budgetBytes: configuration.budget.bytes)
-        latencies.reserveCapacity(trace.events.count)
-        if case .oracle = mode { nextUse = Self.nextUses(trace) }
-        for name in configuration.pinned where profile.models[name] != nil {
-            load(name, at: 0, pinned: true)
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
+        eventModel = trace.events.map { index[$0.model]! }
+        if case .oracle = mode { nextUse = Self.nextUses(eventModel, models: names.count) }
+        // Pinned models are loaded before the daemon is ready (as its preload does).
+        for model in names.indices where residents[model].pinned && used + costs[model].bytes <= configuration.budget.bytes {
+            phase[model] = .warm
+            used += costs[model].bytes
         }
     }
 
-    mutating func serve(_ index: Int) {
-        let event = trace.events[index]
-        let costs = profile.models[event.model]!
-        advance(to: event.time)
-        result.requests += 1
-        var start = event.time
-        if residents[event.model] != nil {
-            result.hits += 1
-            latencies.append(costs.computeMilliseconds)
-        } else {
-            guard makeRoom(for: event.model, bytes: costs.bytes, at: &start, index: index) else {
-                result.refused += 1
-                return
+    mutating func run() {
+        let speed = options.speed
+        for request in trace.events.indices {
+            var due = trace.events[request].time / speed
+            if options.concurrency > 0 {
+                while inFlightRequests >= options.concurrency, step(until: .infinity) {}
+                due = max(due, clock)
             }
-            load(event.model, at: start, pinned: false)
-            result.coldStarts += 1
-            result.loadMillisecondsPaid += costs.loadMilliseconds
-            latencies.append((start - event.time) * 1000 + costs.loadMilliseconds + costs.computeMilliseconds)
+            advance(to: due)
+            send(request, at: due)
         }
-        residents[event.model]!.lastUsed = start
-        if case .oracle = mode { residentNextUse[event.model] = nextUse[index] }
-        policy.recordAccess(rules.candidate(residents[event.model]!), now: start)
-        if case .prewarm(let settings) = mode {
-            schedulePrewarm(event.model, at: start, settings: settings)
-        } else if !residents[event.model]!.pinned, rules.keepAlive(nil) == 0 {
-            evict(event.model, reason: .ttl)
-        }
+        while step(until: .infinity) {}
     }
 
     mutating func finish() -> SimulationResult {
-        advance(to: max(clock, trace.duration))
-        if !latencies.isEmpty {
-            result.meanLatencyMilliseconds = latencies.reduce(0, +) / Double(latencies.count)
-            latencies.sort()
-            result.p99LatencyMilliseconds = latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.99))]
-        }
+        advance(to: max(clock, trace.duration / options.speed))
+        result.meanLatencyMilliseconds = latency.summary.mean
+        result.p99LatencyMilliseconds = latency.percentile(99)
+        result.byteMissRatio = bytesRequested > 0 ? bytesLoaded / bytesRequested : 0
+        result.models = Dictionary(uniqueKeysWithValues: zip(names, breakdown).filter { $0.1.requests > 0 })
         return result
     }
 
     // MARK: Time
 
-    /// Moves the clock to `time`, firing keep-alive expiries and scheduled pre-warm loads in order and
-    /// integrating memory held.
+    /// Handles everything due up to `time` in order, then moves the clock there.
     mutating func advance(to time: Double) {
-        while true {
-            let expiry = nextExpiry()
-            let prewarm = scheduledLoads.min { ($0.value, $0.key) < ($1.value, $1.key) }
-            let next = [expiry.map { ($0.time, 0, $0.name) }, prewarm.map { ($0.value, 1, $0.key) }]
-                .compactMap { $0 }.min { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
-            guard let (when, kind, name) = next, when <= time else { break }
-            integrate(to: when)
-            if kind == 0 {
-                evict(name, reason: .ttl)
-            } else {
-                scheduledLoads[name] = nil
-                if residents[name] == nil, let costs = profile.models[name] {
-                    var start = when
-                    if makeRoom(for: name, bytes: costs.bytes, at: &start, index: nil) {
-                        load(name, at: start, pinned: false)
-                        expiries[name] = start + (pendingKeepAlive.removeValue(forKey: name) ?? 0)
-                        result.prewarmLoads += 1
-                        result.backgroundLoadMilliseconds += costs.loadMilliseconds
-                    }
-                }
+        while step(until: time) {}
+        integrate(to: time)
+    }
+
+    /// Handles the next thing due at or before `limit` (a load or answer, a keep-alive expiry, a
+    /// pre-warm load); false when there is none.
+    mutating func step(until limit: Double) -> Bool {
+        var when = pending.min?.time ?? .infinity
+        var expiring: Int?
+        var prewarming: Int?
+        if keepAlives {
+            if let (time, model) = nextExpiry(), time < when { (when, expiring) = (time, model) }
+            if let next = scheduledLoads.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }), next.value < when {
+                (when, expiring, prewarming) = (next.value, nil, next.key)
             }
         }
-        integrate(to: time)
+        guard when <= limit, when.isFinite else { return false }
+        integrate(to: when)
+        if let expiring {
+            evict(expiring, reason: .ttl)
+        } else if let prewarming {
+            scheduledLoads[prewarming] = nil
+            if phase[prewarming] == .cold, tryLoad(prewarming, sent: nil, at: when) {
+                expiries[prewarming] = nil
+            }
+        } else {
+            let event = pending.removeMin()
+            if event.isAnswer { answered(event) } else { loaded(event.model, at: event.time) }
+        }
+        return true
     }
 
     mutating func integrate(to time: Double) {
@@ -151,104 +207,220 @@ private struct State {
         clock = time
     }
 
-    func nextExpiry() -> (time: Double, name: String)? {
-        var best: (time: Double, name: String)?
-        for (name, model) in residents where !model.pinned {
+    func nextExpiry() -> (time: Double, model: Int)? {
+        var best: (time: Double, model: Int)?
+        for model in names.indices where phase[model] == .warm && residents[model].inFlight == 0 && !residents[model].pinned {
             let expiry: Double?
-            if case .prewarm = mode { expiry = expiries[name] } else { expiry = rules.expiry(model) }
-            if let expiry, best == nil || (expiry, name) < (best!.time, best!.name) { best = (expiry, name) }
+            if case .prewarm = mode { expiry = expiries[model] } else { expiry = rules.expiry(residents[model]) }
+            if let expiry, best == nil || expiry < best!.time { best = (expiry, model) }
         }
         return best
     }
 
+    mutating func push(_ event: Pending) {
+        var event = event
+        pendingSequence += 1
+        event.sequence = pendingSequence
+        pending.insert(event)
+    }
+
+    // MARK: Requests
+
+    mutating func send(_ request: Int, at time: Double) {
+        let model = eventModel[request]
+        result.requests += 1
+        breakdown[model].requests += 1
+        bytesRequested += Double(costs[model].bytes)
+        inFlightRequests += 1
+        if case .oracle = mode { modelNextUse[names[model]] = nextUse[request] }
+        switch phase[model] {
+        case .warm:
+            residents[model].inFlight += 1
+            compute(model, sent: time, cold: false, at: time)
+        case .loading:
+            waiters[model].append(time)
+        case .cold:
+            if !tryLoad(model, sent: time, at: time) { roomWaiting.append((model, time)) }
+        }
+    }
+
+    /// Makes room as the daemon does and starts the load. False only when the request must wait for
+    /// room; a request that can never get room is refused (and true returned). A pre-warm load
+    /// (`sent == nil`) that finds no room is skipped.
+    mutating func tryLoad(_ model: Int, sent: Double?, at time: Double) -> Bool {
+        let size = costs[model].bytes
+        let victimPolicy: any EvictionPolicy
+        switch mode {
+        case .lifecycle: victimPolicy = policy
+        case .oracle: victimPolicy = FarthestNextUsePolicy(nextUse: modelNextUse)
+        case .prewarm: victimPolicy = LRUPolicy()
+        }
+        let warm = names.indices.filter { phase[$0] == .warm }.map { residents[$0] }
+        let decision = roomMaker.decide(for: names[model], need: RoomMaker.Need(bytes: size, certainBytes: size, certainIsCharge: true),
+                                        usedBytes: used, residents: warm, policy: victimPolicy, now: time)
+        switch decision {
+        case .load(let victims):
+            for victim in victims { evict(index(victim), reason: .budget) }
+            startLoad(model, sent: sent, at: time)
+            return true
+        case .neverFits, .noRoomManual:
+            if sent != nil { refuse() }
+            return true
+        case .blocked(let victims):
+            for victim in victims { evict(index(victim), reason: .budget) }
+            let waitable = names.indices.contains { phase[$0] == .loading || (phase[$0] == .warm && residents[$0].inFlight > 0) }
+            if sent != nil, !waitable { refuse() }
+            return sent == nil || !waitable
+        }
+    }
+
+    mutating func refuse() {
+        result.refused += 1
+        inFlightRequests -= 1
+    }
+
+    func index(_ name: String) -> Int { names.firstIndex(of: name)! }
+
+    mutating func startLoad(_ model: Int, sent: Double?, at time: Double) {
+        phase[model] = .loading
+        used += costs[model].bytes
+        if !instant {
+            let start = max(time, loaderFree)
+            loaderFree = start + costs[model].loadMilliseconds / 1000
+            push(Pending(time: loaderFree, sequence: 0, model: model, sent: 0, isAnswer: false, cold: false))
+        }
+        if let sent {
+            waiters[model] = [sent]
+            result.loads += 1
+            breakdown[model].loads += 1
+            breakdown[model].loadSecondsPaid += costs[model].loadMilliseconds / 1000
+            result.loadMillisecondsPaid += costs[model].loadMilliseconds
+            bytesLoaded += Double(costs[model].bytes)
+        } else {
+            result.prewarmLoads += 1
+            result.backgroundLoadMilliseconds += costs[model].loadMilliseconds
+        }
+        if instant { loaded(model, at: time) }
+    }
+
+    mutating func loaded(_ model: Int, at time: Double) {
+        phase[model] = .warm
+        residents[model].loadedAt = time
+        residents[model].lastUsed = time
+        residents[model].lastAccess = nextAccess()
+        residents[model].inFlight = waiters[model].count
+        for sent in waiters[model] { compute(model, sent: sent, cold: true, at: time) }
+        waiters[model] = []
+        if case .prewarm = mode, let keepAlive = pendingKeepAlive.removeValue(forKey: model) {
+            expiries[model] = time + keepAlive
+        }
+        retryRoom(at: time)
+    }
+
+    mutating func compute(_ model: Int, sent: Double, cold: Bool, at time: Double) {
+        if instant {
+            let latency = (cold ? costs[model].loadMilliseconds : 0) + costs[model].computeMilliseconds
+            answered(Pending(time: time, sequence: 0, model: model, sent: sent, isAnswer: true, cold: cold, latency: latency))
+            return
+        }
+        var server = 0
+        for index in servers.indices where servers[index] < servers[server] { server = index }
+        let end = max(time, servers[server]) + costs[model].computeMilliseconds / 1000
+        servers[server] = end
+        push(Pending(time: end, sequence: 0, model: model, sent: sent, isAnswer: true, cold: cold))
+    }
+
+    mutating func answered(_ event: Pending) {
+        let model = event.model
+        inFlightRequests -= 1
+        latency.record(event.latency ?? (event.time - event.sent) * 1000)
+        if event.cold {
+            result.coldAnswers += 1
+            breakdown[model].coldAnswers += 1
+        } else {
+            result.warmAnswers += 1
+            breakdown[model].warmAnswers += 1
+        }
+        residents[model].inFlight -= 1
+        residents[model].lastUsed = event.time
+        residents[model].lastAccess = nextAccess()
+        policy.recordAccess(rules.candidate(residents[model]), now: event.time)
+        if case .prewarm(let settings) = mode {
+            schedulePrewarm(model, at: event.time, settings: settings)
+        } else if residents[model].inFlight == 0, !residents[model].pinned, rules.keepAlive(residents[model].keepAlive) == 0 {
+            evict(model, reason: .ttl)
+        }
+        retryRoom(at: event.time)
+    }
+
+    /// Requests waiting for room try again, in order; past the wait timeout they are refused.
+    mutating func retryRoom(at time: Double) {
+        guard !roomWaiting.isEmpty else { return }
+        var still: [(model: Int, sent: Double)] = []
+        for waiting in roomWaiting {
+            switch phase[waiting.model] {
+            case .warm:
+                residents[waiting.model].inFlight += 1
+                compute(waiting.model, sent: waiting.sent, cold: true, at: time)
+            case .loading:
+                waiters[waiting.model].append(waiting.sent)
+            case .cold:
+                if time - waiting.sent > configuration.roomWaitTimeout {
+                    refuse()
+                } else if !tryLoad(waiting.model, sent: waiting.sent, at: time) {
+                    still.append(waiting)
+                }
+            }
+        }
+        roomWaiting = still
+    }
+
+    mutating func nextAccess() -> UInt64 {
+        accessSequence += 1
+        return accessSequence
+    }
+
     // MARK: Residency
 
-    mutating func load(_ name: String, at time: Double, pinned: Bool) {
-        let costs = profile.models[name]!
-        residents[name] = ResidentState(name: name, bytes: costs.bytes, loadCost: costs.loadMilliseconds, pinned: pinned,
-                                        lastUsed: time, loadedAt: time, keepAlive: configuration.keepAlive[name])
-        used += costs.bytes
-    }
-
-    mutating func evict(_ name: String, reason: EvictionReason) {
-        guard let model = residents.removeValue(forKey: name) else { return }
-        used -= model.bytes
-        expiries[name] = nil
-        residentNextUse[name] = nil
+    mutating func evict(_ model: Int, reason: EvictionReason) {
+        guard phase[model] == .warm, residents[model].inFlight == 0 else { return }
+        phase[model] = .cold
+        used -= costs[model].bytes
+        expiries[model] = nil
         result.evictions[reason.rawValue, default: 0] += 1
-        policy.recordEviction(name, now: clock)
-    }
-
-    /// Evicts until `bytes` fit. Where only models inside the churn guard stand in the way, this
-    /// request waits (as in the daemon) until the first of them ages out: its `start` moves forward,
-    /// while the clock stays at the trace time so other requests are not held up behind it.
-    mutating func makeRoom(for name: String, bytes: Int64, at start: inout Double, index: Int?) -> Bool {
-        let budget = configuration.budget.bytes
-        guard bytes <= budget else { return false }
-        while used + bytes > budget {
-            if let victim = pickVictim(excluding: name, now: start) {
-                evict(victim, reason: .budget)
-                continue
-            }
-            guard policy.evictsAutomatically, case .lifecycle = mode else { return false }
-            let guarded = residents.values.filter { !$0.pinned }.map { $0.loadedAt + configuration.minimumResidency }
-            // Like the daemon, give up (507) when room does not come within the wait timeout.
-            guard let ready = guarded.filter({ $0 > start }).min(), ready - clock <= configuration.roomWaitTimeout else {
-                return false
-            }
-            start = ready
-        }
-        return true
-    }
-
-    func pickVictim(excluding name: String, now: Double) -> String? {
-        switch mode {
-        case .lifecycle:
-            guard policy.evictsAutomatically else { return nil }
-            return rules.victims(Array(residents.values), reason: .budget, classes: [.cached, .recent],
-                                 excluding: name, policy: policy, now: now).first
-        case .oracle:
-            return residents.values.filter { !$0.pinned && $0.name != name }
-                .max { (residentNextUse[$0.name] ?? .max, $1.name) < (residentNextUse[$1.name] ?? .max, $0.name) }?.name
-        case .prewarm:
-            return residents.values.filter { !$0.pinned && $0.name != name }
-                .min { ($0.lastUsed, $0.name) < ($1.lastUsed, $1.name) }?.name
-        }
+        policy.recordEviction(names[model], now: clock)
     }
 
     // MARK: Pre-warm
 
-    mutating func schedulePrewarm(_ name: String, at time: Double, settings: PrewarmSettings) {
-        if let last = lastRequest[name] {
-            histograms[name, default: GapHistogram(settings: settings)].add(time - last)
+    mutating func schedulePrewarm(_ model: Int, at time: Double, settings: PrewarmSettings) {
+        if let last = lastRequest[model] {
+            histograms[model, default: GapHistogram(settings: settings)].add(time - last)
         }
-        lastRequest[name] = time
-        scheduledLoads[name] = nil
-        guard let windows = histograms[name]?.windows(), !residents[name]!.pinned else {
-            expiries[name] = time + settings.fallbackKeepAlive
+        lastRequest[model] = time
+        scheduledLoads[model] = nil
+        guard let windows = histograms[model]?.windows(), !residents[model].pinned else {
+            expiries[model] = time + settings.fallbackKeepAlive
             return
         }
-        if windows.prewarm > 0 {
+        if windows.prewarm > 0, residents[model].inFlight == 0 {
             // Unloaded until just before the next request is expected, then kept for the keep-alive window.
-            evict(name, reason: .ttl)
-            scheduledLoads[name] = time + windows.prewarm
-            expiries[name] = nil
-            pendingKeepAlive[name] = windows.keepAlive
+            evict(model, reason: .ttl)
+            scheduledLoads[model] = time + windows.prewarm
+            pendingKeepAlive[model] = windows.keepAlive
         } else {
-            expiries[name] = time + windows.keepAlive
+            expiries[model] = time + windows.keepAlive
         }
     }
 
-    var pendingKeepAlive: [String: Double] = [:]
-
     // MARK: Oracle
 
-    static func nextUses(_ trace: Trace) -> [Int] {
-        var next = [Int](repeating: .max, count: trace.events.count)
-        var seen: [String: Int] = [:]
-        for index in trace.events.indices.reversed() {
-            next[index] = seen[trace.events[index].model] ?? .max
-            seen[trace.events[index].model] = index
+    static func nextUses(_ models: [Int], models count: Int) -> [Int] {
+        var next = [Int](repeating: .max, count: models.count)
+        var seen = [Int](repeating: .max, count: count)
+        for index in models.indices.reversed() {
+            next[index] = seen[models[index]]
+            seen[models[index]] = index
         }
         return next
     }

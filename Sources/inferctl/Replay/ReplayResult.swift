@@ -25,13 +25,15 @@ struct ReplayResult: Codable {
     var errors: Int
     /// Error messages by count (first 20 distinct).
     var errorMessages: [String: Int]
-    /// Answers with `cold == false`.
-    var hits: Int
-    var coldStarts: Int
+    /// Answers that found their model warm (`cold == false`).
+    var warmAnswers: Int
+    /// Answers that waited on a load, their own or one another request started (`cold == true`).
+    var coldAnswers: Int
+    /// warm answers / requests.
     var hitRatio: Double
     /// Evictions during the replay, by reason (from the daemon's counters).
     var evictions: [String: Int]
-    /// Loads the daemon did during the replay.
+    /// Loads the daemon did during the replay (its counter): with `simulate`'s loads, the number to compare.
     var loads: Int
     /// Client end-to-end latency, ms.
     var latency: LatencySummary
@@ -42,9 +44,10 @@ struct ReplayResult: Codable {
     var memory: [MemorySample]
 
     enum CodingKeys: String, CodingKey {
-        case trace, speed, concurrency, requests, completed, errors, hits, evictions, loads, latency, lateness, memory
+        case trace, speed, concurrency, requests, completed, errors, evictions, loads, latency, lateness, memory
         case errorMessages = "error_messages"
-        case coldStarts = "cold_starts"
+        case warmAnswers = "warm_answers"
+        case coldAnswers = "cold_answers"
         case hitRatio = "hit_ratio"
         case elapsedSeconds = "elapsed_s"
         case maxUsedBytes = "max_used_bytes"

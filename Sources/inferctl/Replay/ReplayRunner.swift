@@ -15,8 +15,15 @@ struct ReplayRunner {
     let images: [String: [UInt8]]
     let sampleInterval: Double
     let progress: ProgressLine?
+    /// Where to write one CSV line per request, if anywhere.
+    var logPath: String? = nil
 
     private struct Outcome: Sendable {
+        var index: Int
+        var model: String
+        /// Seconds from the start when it was due and when it was sent.
+        var due: Double
+        var sent: Double
         var cold: Bool?
         var latency: Double
         var lateness: Double
@@ -41,7 +48,7 @@ struct ReplayRunner {
         outcomes.reserveCapacity(trace.events.count)
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             var running = 0
-            for event in trace.events {
+            for (index, event) in trace.events.enumerated() {
                 let due = event.time / speed * 1000
                 let wait = due - watch.elapsedMilliseconds
                 if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait.rounded(.up)))) }
@@ -51,15 +58,18 @@ struct ReplayRunner {
                     progress?.update(done: outcomes.count, total: trace.events.count)
                 }
                 let image = event.image.flatMap { images[$0] } ?? defaultImage
-                let lateness = max(0, watch.elapsedMilliseconds - due)
+                let sent = watch.elapsedMilliseconds
+                let lateness = max(0, sent - due)
                 running += 1
                 group.addTask { [client] in
                     let start = Stopwatch()
                     do {
                         let result = try await client.classify(model: event.model, image: image, top: 1)
-                        return Outcome(cold: result.response.cold, latency: result.client.endToEnd, lateness: lateness)
+                        return Outcome(index: index, model: event.model, due: due / 1000, sent: sent / 1000, cold: result.response.cold,
+                                       latency: result.client.endToEnd, lateness: lateness)
                     } catch {
-                        return Outcome(cold: nil, latency: start.elapsedMilliseconds, lateness: lateness, error: error.message)
+                        return Outcome(index: index, model: event.model, due: due / 1000, sent: sent / 1000, cold: nil,
+                                       latency: start.elapsedMilliseconds, lateness: lateness, error: error.message)
                     }
                 }
             }
@@ -72,6 +82,7 @@ struct ReplayRunner {
         _ = await sampler.result
         progress?.finish()
         let after = try await client.status()
+        if let logPath { try Self.writeLog(outcomes, to: logPath) }
         let memory = samples.withLock { $0 }
         let answered = outcomes.filter { $0.cold != nil }
         let hits = answered.filter { $0.cold == false }.count
@@ -88,11 +99,28 @@ struct ReplayRunner {
         return ReplayResult(
             trace: traceName, speed: speed, concurrency: concurrency, requests: trace.events.count,
             completed: answered.count, errors: outcomes.count - answered.count, errorMessages: errorMessages,
-            hits: hits, coldStarts: answered.count - hits,
-            hitRatio: answered.isEmpty ? 0 : Double(hits) / Double(answered.count), evictions: evictions,
+            warmAnswers: hits, coldAnswers: answered.count - hits,
+            hitRatio: Double(hits) / Double(max(1, outcomes.count)), evictions: evictions,
             loads: after.counters.loads - before.counters.loads, latency: LatencySummary(answered.map(\.latency)),
             lateness: LatencySummary(outcomes.map(\.lateness)), elapsedSeconds: watch.elapsedMilliseconds / 1000,
             maxUsedBytes: memory.map(\.usedBytes).max() ?? after.usedBytes, memory: memory)
+    }
+}
+
+extension ReplayRunner {
+    /// The per-request log: `index,model,due_s,sent_s,latency_ms,answer,error` in trace order, `answer`
+    /// being `warm`, `cold` or `error`.
+    private static func writeLog(_ outcomes: [Outcome], to path: String) throws {
+        var text = "index,model,due_s,sent_s,latency_ms,answer,error\n"
+        for outcome in outcomes.sorted(by: { $0.index < $1.index }) {
+            let answer = outcome.cold.map { $0 ? "cold" : "warm" } ?? "error"
+            let error = (outcome.error ?? "").replacingOccurrences(of: "\"", with: "\"\"")
+            text += "\(outcome.index),\(outcome.model),\(String(format: "%.6f", outcome.due)),\(String(format: "%.6f", outcome.sent)),"
+                + "\(String(format: "%.3f", outcome.latency)),\(answer),\(error.isEmpty ? "" : "\"\(error)\"")\n"
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+            throw TraceError("cannot write the replay log \(path)")
+        }
     }
 }
 

@@ -11,14 +11,24 @@ public struct EvictionCandidate: Sendable, Equatable {
     public var loadedAt: Double
     /// When its keep-alive expires (clock seconds), `nil` when it has none.
     public var expiresAt: Double?
+    /// Sequence number of its last access (request or load), increasing across the manager: the
+    /// tie-break that keeps recency true when clock readings are equal (whole-second trace times).
+    public var lastAccess: UInt64
 
-    public init(name: String, bytes: Int64, loadCost: Double, lastUsed: Double, loadedAt: Double, expiresAt: Double? = nil) {
+    public init(name: String, bytes: Int64, loadCost: Double, lastUsed: Double, loadedAt: Double, expiresAt: Double? = nil,
+                lastAccess: UInt64 = 0) {
         self.name = name
         self.bytes = bytes
         self.loadCost = loadCost
         self.lastUsed = lastUsed
         self.loadedAt = loadedAt
         self.expiresAt = expiresAt
+        self.lastAccess = lastAccess
+    }
+
+    /// Recency order: the earlier last access first (clock time, then sequence number; never the name).
+    public func usedBefore(_ other: EvictionCandidate) -> Bool {
+        (lastUsed, lastAccess) < (other.lastUsed, other.lastAccess)
     }
 }
 

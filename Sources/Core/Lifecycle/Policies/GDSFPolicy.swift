@@ -29,7 +29,7 @@ public struct GDSFPolicy: EvictionPolicy {
         candidates.sorted {
             let a = priority[$0.name] ?? inflation + Self.value(count: 1, candidate: $0)
             let b = priority[$1.name] ?? inflation + Self.value(count: 1, candidate: $1)
-            return (a, $0.lastUsed, $0.name) < (b, $1.lastUsed, $1.name)
+            return a != b ? a < b : $0.usedBefore($1)
         }
     }
 

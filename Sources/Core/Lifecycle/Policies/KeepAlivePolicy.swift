@@ -10,7 +10,8 @@ public struct KeepAlivePolicy: EvictionPolicy {
 
     public func order(_ candidates: [EvictionCandidate], now: Double) -> [EvictionCandidate] {
         candidates.sorted {
-            ($0.expiresAt ?? .infinity, $0.lastUsed, $0.name) < ($1.expiresAt ?? .infinity, $1.lastUsed, $1.name)
+            let (a, b) = ($0.expiresAt ?? .infinity, $1.expiresAt ?? .infinity)
+            return a != b ? a < b : $0.usedBefore($1)
         }
     }
 }

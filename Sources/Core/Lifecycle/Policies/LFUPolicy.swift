@@ -12,7 +12,8 @@ public struct LFUPolicy: EvictionPolicy {
 
     public func order(_ candidates: [EvictionCandidate], now: Double) -> [EvictionCandidate] {
         candidates.sorted {
-            (frequency[$0.name] ?? 0, $0.lastUsed, $0.name) < (frequency[$1.name] ?? 0, $1.lastUsed, $1.name)
+            let (a, b) = (frequency[$0.name] ?? 0, frequency[$1.name] ?? 0)
+            return a != b ? a < b : $0.usedBefore($1)
         }
     }
 }
