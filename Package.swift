@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C bridges (system libraries found through pkg-config).
@@ -45,6 +46,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // Latency percentiles for `inferctl bench` (and later `simulate`, `replay`).
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                // SHA-256 of model files (BoringSSL's, with SHA-NI where the CPU has it).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // HTTP/1.1 over a Unix socket (and TCP), mapping requests onto Core.

@@ -31,7 +31,7 @@ import Testing
         let model = try Fixtures.loaded("efficientnet-lite0", precision: .auto)
         let decoded = try Fixtures.decode("coffee.jpg", options: model.decodeOptions(maxPixels: DecodeOptions.defaultMaxPixels))
         var timings = StepTimings()
-        let top = try model.classify(decoded.pixels, top: 5, timings: &timings)
+        let top = try model.classifyBlocking(decoded.pixels, top: 5, timings: &timings)
         print("efficientnet-lite0 at \(model.loadReport.precision): \(top.map { "\($0.label) \($0.probability)" })")
         #expect(top.first?.label == "espresso", "\(top)")
     }

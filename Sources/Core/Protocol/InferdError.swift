@@ -20,6 +20,8 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
         case insufficientMemory
         /// The daemon is draining for shutdown (503).
         case shuttingDown
+        /// Too much work queued (a model's inference queue is full): try again after `Retry-After` (503).
+        case overloaded
         /// The caller may not do this (403).
         case forbidden
         /// No such route (404) or method (405).
@@ -30,10 +32,13 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public let code: Code
     public let message: String
+    /// Seconds the client should wait before retrying: the answer's `Retry-After` header (503s).
+    public let retryAfterSeconds: Int?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { message }
@@ -47,7 +52,7 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
         case .unsupportedMediaType: 415
         case .loadFailed, .inferenceFailed: 500
         case .insufficientMemory: 507
-        case .shuttingDown: 503
+        case .shuttingDown, .overloaded: 503
         case .forbidden: 403
         case .methodNotAllowed: 405
         case .conflict: 409

@@ -25,9 +25,12 @@ public struct HTTPResponse: Sendable {
         }
     }
 
-    /// The JSON ``ErrorBody`` for `error`, with its HTTP status.
+    /// The JSON ``ErrorBody`` for `error`, with its HTTP status and, when the error says when to
+    /// retry, `Retry-After` (the one place that header is set).
     public static func error(_ error: InferdError) -> HTTPResponse {
-        json(ErrorBody(error: error.message, code: error.code), status: HTTPResponseStatus(statusCode: error.httpStatus))
+        var response = json(ErrorBody(error: error.message, code: error.code), status: HTTPResponseStatus(statusCode: error.httpStatus))
+        if let seconds = error.retryAfterSeconds { response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds)) }
+        return response
     }
 }
 
