@@ -78,8 +78,9 @@ extension ModelLoader {
 }
 
 extension InferRequestPool {
-    /// Infer requests for a compiled model whose `OPTIMAL_NUMBER_OF_INFER_REQUESTS` is `optimal`: that
-    /// number, and at least two, so the next inference is already queued inside OpenVINO when the
-    /// current one finishes (with the latency hint OpenVINO reports one).
-    public static func capacity(optimal: Int) -> Int { max(2, optimal) }
+    /// Infer requests for a compiled model whose `OPTIMAL_NUMBER_OF_INFER_REQUESTS` is `optimal`: one
+    /// more, so the next inference is already queued inside OpenVINO when one finishes and no stream
+    /// idles while a completion travels back through Swift (with the latency hint OpenVINO reports
+    /// one: inferd keeps two).
+    public static func capacity(optimal: Int) -> Int { max(1, optimal) + 1 }
 }
