@@ -1,5 +1,7 @@
-@testable import Core
+import Core
 import Foundation
+@testable import InferdRuntime
+import InferdWire
 import Testing
 
 /// The compiled-model cache: a second cold load imports the exported blob instead of reading and

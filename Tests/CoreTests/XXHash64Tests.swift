@@ -1,4 +1,4 @@
-import Core
+import InferdRuntime
 import Testing
 
 /// XXH64 against the reference implementation's published values, and its sensitivity to any byte.

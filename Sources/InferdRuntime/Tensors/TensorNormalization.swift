@@ -1,0 +1,42 @@
+import Core
+
+/// How 0…255 pixel values become the floats of an `FP32` input: `(value - mean[c]) / scale[c]` per
+/// channel `c` (in R, G, B order), the same convention as a bundle manifest's `normalize`.
+///
+/// `UINT8` inputs ignore it: their pixels are sent as they are.
+public struct TensorNormalization: Sendable, Equatable {
+    /// Per-channel offset, in 0…255 units.
+    public var mean: [Float]
+    /// Per-channel divisor, in 0…255 units.
+    public var scale: [Float]
+
+    /// - Precondition: three positive scales and three means.
+    public init(mean: [Float], scale: [Float]) {
+        precondition(mean.count == 3 && scale.count == 3 && scale.allSatisfy { $0 > 0 }, "normalisation needs 3 means and 3 positive scales")
+        self.mean = mean
+        self.scale = scale
+    }
+
+    /// 0…255 to 0…1: the default when nothing says otherwise.
+    public static let unitRange = TensorNormalization(mean: [0, 0, 0], scale: [255, 255, 255])
+    /// ImageNet's mean and standard deviation (0.485, 0.456, 0.406 / 0.229, 0.224, 0.225) on 0…1 values.
+    public static let imageNet = TensorNormalization(mean: [123.675, 116.28, 103.53], scale: [58.395, 57.12, 57.375])
+    /// The pixel values as floats, unchanged (0…255).
+    public static let identity = TensorNormalization(mean: [0, 0, 0], scale: [1, 1, 1])
+
+    /// A bundle manifest's normalisation (same convention).
+    public init(_ manifest: ModelManifest.Normalize) {
+        self.init(mean: manifest.mean, scale: manifest.scale)
+    }
+
+    /// The normalisation a metadata `normalize` parameter names: `unit` (0…1), `imagenet`, or `none`
+    /// (0…255 as floats); nil for anything else.
+    public init?(named name: String) {
+        switch name.lowercased() {
+        case "unit", "0-1", "0..1": self = .unitRange
+        case "imagenet": self = .imageNet
+        case "none", "identity", "0-255": self = .identity
+        default: return nil
+        }
+    }
+}
