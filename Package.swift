@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C bridges (system libraries found through pkg-config).
@@ -55,7 +56,11 @@ let package = Package(
         // What touches the machine: OpenVINO, TurboJPEG/libpng, tensors, model loading, PSI and cgroups.
         .target(
             name: "InferdRuntime",
-            dependencies: ["Core", "InferdWire", "COpenVINO", "CTurboJPEG", "CPNG"]
+            dependencies: [
+                "Core", "InferdWire", "COpenVINO", "CTurboJPEG", "CPNG",
+                // SHA-256 of model files (BoringSSL's, with SHA-NI where the CPU has it).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Code only inferctl uses: the lifecycle simulator and its traces, SVG/HTML reports, latency
         // histograms. The daemon does not link it.

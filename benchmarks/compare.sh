@@ -2,7 +2,8 @@
 # inferd against the runtime it wraps and a peer, side by side in one run, with the targets:
 #   inferd warm end to end through the socket  vs  raw OpenVINO compute in process (no IPC)
 #   inferd cold load                            vs  raw read + compile
-#   cold load with the compiled-model cache     vs  without
+#   cold load with the compiled-model cache     vs  without, and vs OpenVINO's own cache path
+#                                                   (CACHE_DIR, compile_model(path) in a fresh Core)
 #   onnxruntime (Python) on the same ONNX files, same input shape and thread count
 #   decode + rescale of a 2160x3840 JPEG with DCT scaling vs a full decode + resize
 #
@@ -55,6 +56,10 @@ stop_daemon
 echo "== raw OpenVINO in process" >&2
 "$BIN/inferctl" bench --raw-runtime --models "$MODELS" --groups 2160x3840 --repeat "$REPEAT" \
   --threads "$THREADS" --precision "$PRECISION" --json >"$OUT/raw.json"
+
+echo "== OpenVINO's own cache path (CACHE_DIR + compile_model(path) + first inference, fresh processes)" >&2
+PYTHONPATH="$ROOT/.deps/openvino:$INFERD_PYTHONPATH" python3 benchmarks/compare.py ovcache models "$THREADS" "$PRECISION" "$REPEAT" \
+  >"$OUT/ovcache.json"
 
 echo "== onnxruntime" >&2
 PYTHONPATH="$INFERD_PYTHONPATH" python3 benchmarks/compare.py ort models "$ORT_THREADS" "$ORT_RUNS" >"$OUT/ort.json"

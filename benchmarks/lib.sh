@@ -1,7 +1,7 @@
 # Shared by the benchmark scripts (sourced): a release build, a work directory removed at exit with
 # every process started through it, and waiting for a daemon to answer.
-#   source benchmarks/lib.sh NAME      # sets BIN, WORK, PIDS; defines wait_ready
-#   BIN=/other/checkout/.build/debug    # use binaries built elsewhere (for before/after runs)
+#   source benchmarks/lib.sh NAME      # sets BIN (unless given), WORK, PIDS; defines wait_ready
+# BIN=<dir with inferd and inferctl> uses those binaries instead of building.
 if [ -z "${BIN:-}" ]; then
   swift build -c release >&2
   BIN="$(swift build -c release --show-bin-path)"

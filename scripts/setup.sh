@@ -4,6 +4,7 @@
 #
 #   scripts/setup.sh            # all steps
 #   scripts/setup.sh deps       # system packages + OpenVINO runtime + Python tools only
+#   scripts/setup.sh perf       # Triton's perf_analyzer for benchmarks/throughput.sh (not needed by the tests)
 #
 # Layout (all git-ignored):
 #   .deps/openvino/   the pinned `openvino` wheel (headers + shared libraries), pip --target
@@ -15,6 +16,7 @@
 #   .deps/python-policy/ libcachesim and cachetools: references for the policy cross-check test
 #   models/           prepared model bundles (manifest.json + model.onnx + labels.txt)
 #   samples/          sample photos and the paper's three resolution groups
+#   .deps/perf/       Triton's perf_analyzer (tritonclient[all], only with `setup.sh perf`)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -130,7 +132,63 @@ prepare_models() {
   touch "models/.prepared-$sum" "samples/.prepared-$sum"
 }
 
+# Triton's perf_analyzer, for benchmarks/throughput.sh only: the wheel of tritonclient[all] 2.50.0 (the
+# newest whose binary runs on Debian 12's glibc 2.36), its libb64 from Debian and libcudart.so.12 from
+# PyPI (the binary links it even for HTTP against a CPU server). `.deps/perf/bin/perf_analyzer` wraps it
+# with the library path it needs.
+install_perf_analyzer() {
+  local stamp=".deps/perf/.installed-2.50.0"
+  if [ ! -f "$stamp" ]; then
+    log "installing perf_analyzer (tritonclient[all]==2.50.0) into .deps/perf"
+    apt_packages=(libb64-0d)
+    install_apt
+    rm -rf .deps/perf
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .deps/perf/python \
+      "tritonclient[all]==2.50.0" nvidia-cuda-runtime-cu12
+    mkdir -p .deps/perf/bin
+    local cudart
+    cudart="$(dirname "$(find "$ROOT/.deps/perf/python/nvidia" -name 'libcudart.so.12*' | head -1)")"
+    cat > .deps/perf/bin/perf_analyzer <<WRAP
+#!/usr/bin/env bash
+export LD_LIBRARY_PATH="$cudart\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
+exec "$ROOT/.deps/perf/python/bin/perf_analyzer" "\$@"
+WRAP
+    chmod +x .deps/perf/bin/perf_analyzer
+    .deps/perf/bin/perf_analyzer --help >/dev/null 2>&1 || .deps/perf/bin/perf_analyzer --version >/dev/null
+    touch "$stamp"
+  fi
+}
+
+# Each prepared bundle's manifest records the SHA-256 of its model file (`sha256`), which the daemon
+# checks whenever it reads the file. Only manifests without one are touched.
+write_model_checksums() {
+  local manifest
+  for manifest in models/*/manifest.json; do
+    [ -f "$manifest" ] || continue
+    grep -q '"sha256"' "$manifest" && continue
+    python3 - "$manifest" <<'PY'
+import hashlib, json, os, sys
+path = sys.argv[1]
+manifest = json.load(open(path))
+digest = hashlib.sha256()
+with open(os.path.join(os.path.dirname(path), manifest["file"]), "rb") as model:
+    for block in iter(lambda: model.read(1 << 20), b""):
+        digest.update(block)
+manifest["sha256"] = digest.hexdigest()
+with open(path + ".tmp", "w") as out:
+    json.dump(manifest, out, indent=2)
+    out.write("\n")
+os.replace(path + ".tmp", path)
+PY
+    log "recorded the sha256 of $(dirname "$manifest")'s model file"
+  done
+}
+
 main() {
+  if [ "${1:-all}" = "perf" ]; then
+    install_perf_analyzer
+    return
+  fi
   install_apt
   install_openvino
   install_python_tools
@@ -140,6 +198,7 @@ main() {
   install_policy_references
   [ "${1:-all}" = "deps" ] && return
   prepare_models
+  write_model_checksums
 }
 
 main "$@"

@@ -37,16 +37,16 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Seconds the client should wait before trying again: sent as `Retry-After` (with 503).
     public var retryAfter: Int?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, retryAfter: Int? = nil) {
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 
-    /// A 503 the client may retry after `retryAfter` seconds: the one way the daemon says "not now".
+    /// A 503 the client may retry after `retryAfter` seconds: the one way the daemon says "not now"
+    /// (too much request data in flight, a model's inference queue full, no answer before the deadline).
     public static func overloaded(_ message: String, retryAfter: Int) -> InferdError {
-        var error = InferdError(.overloaded, message)
-        error.retryAfter = max(1, retryAfter)
-        return error
+        InferdError(.overloaded, message, retryAfter: max(1, retryAfter))
     }
 
     public var description: String { message }

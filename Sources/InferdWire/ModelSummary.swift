@@ -58,6 +58,11 @@ public struct ModelSummary: Codable, Sendable, Equatable {
     /// The manifest's description and whether its weights are synthetic.
     public var description: String?
     public var syntheticWeights: Bool
+    /// While warm: the precision inference runs in, why (what `precision auto` measured, when it
+    /// chose), and the model's infer requests and queue.
+    public var precision: String?
+    public var precisionChoice: String?
+    public var inference: InferenceQueueStatus?
 
     public init(name: String, state: State, priorityClass: PriorityClass?, pinned: Bool, bytes: Int64,
                 bytesEstimated: Bool, fileBytes: Int64, lastUsed: Double?, expiresAt: Double?, requests: Int,
@@ -94,6 +99,8 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         case inFlight = "in_flight"
         case lastLoadMilliseconds = "last_load_ms"
         case syntheticWeights = "synthetic_weights"
+        case precision, inference
+        case precisionChoice = "precision_choice"
     }
 }
 

@@ -58,7 +58,7 @@ final class InProcessClassifier {
         }
         timings.decode = decodeMs
         var steps = StepTimings()
-        let labels = try loaded.classify(decoded.pixels, top: top, timings: &steps)
+        let labels = try loaded.classifyBlocking(decoded.pixels, top: top, timings: &steps)
         timings.preprocess = steps.preprocess
         timings.compute = steps.compute
         timings.postprocess = steps.postprocess

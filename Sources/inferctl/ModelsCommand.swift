@@ -13,7 +13,10 @@ struct ModelsCommand: AsyncParsableCommand {
         (pinned, foreground, recent, cached; victims come from cached first); SIZE, the measured resident \
         cost while warm, or an estimate marked ~ (from the file size) otherwise; LAST USED; UNTIL, when a \
         keep-alive will unload it ("forever" when pinned, "-" when no keep-alive applies); REQUESTS and \
-        COLD STARTS since the daemon started. A failed model's reason follows the table.
+        COLD STARTS since the daemon started; for a warm model PRECISION (what inference runs in) and \
+        INFER, its infer requests as busy/capacity with the most that ran at once (peak) and the callers \
+        refused because its queue was full. A failed model's reason follows the table, and so does what \
+        precision auto measured, when it chose.
 
         --json prints the daemon's model list as it sent it (GET /v1/models).
         """
@@ -34,8 +37,9 @@ struct ModelsCommand: AsyncParsableCommand {
 
     /// The table, and a line per failed model with its reason.
     static func render(_ list: ModelList, now: Double) -> String {
-        var table = TextTable(headers: ["NAME", "STATE", "CLASS", "SIZE", "LAST USED", "UNTIL", "REQUESTS", "COLD STARTS"],
-                              alignments: [.left, .left, .left, .right, .left, .left, .right, .right])
+        var table = TextTable(headers: ["NAME", "STATE", "CLASS", "SIZE", "LAST USED", "UNTIL", "REQUESTS", "COLD STARTS",
+                                        "PRECISION", "INFER"],
+                              alignments: [.left, .left, .left, .right, .left, .left, .right, .right, .left, .left])
         for model in list.models {
             let size = (model.bytesEstimated ? "~" : "") + HumanFormat.bytes(model.bytes)
             let until: String
@@ -47,12 +51,21 @@ struct ModelsCommand: AsyncParsableCommand {
                 until = "-"
             }
             table.append([model.name, model.state.rawValue, model.priorityClass?.rawValue ?? "-", size,
-                          HumanFormat.ago(model.lastUsed, now: now), until, "\(model.requests)", "\(model.coldStarts)"])
+                          HumanFormat.ago(model.lastUsed, now: now), until, "\(model.requests)", "\(model.coldStarts)",
+                          model.precision ?? "-", model.inference.map(Self.infer) ?? "-"])
         }
         var text = list.models.isEmpty ? "no models (is the daemon's models directory empty?)" : table.render()
         for model in list.models where model.state == .failed {
             text += "\n\(model.name) failed: \(model.failure ?? "no reason given")"
         }
+        for model in list.models {
+            if let choice = model.precisionChoice { text += "\n\(model.name) precision auto: \(choice)" }
+        }
         return text
+    }
+
+    /// `busy/capacity peak N` and, when any were refused, `refused N`.
+    static func infer(_ queue: InferenceQueueStatus) -> String {
+        "\(queue.inFlight)/\(queue.capacity) peak \(queue.peakInFlight)" + (queue.rejected > 0 ? " refused \(queue.rejected)" : "")
     }
 }

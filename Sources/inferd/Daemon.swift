@@ -61,7 +61,9 @@ struct Daemon {
         }
 
         let options = configuration.engine
-        let loader = ModelLoader(engine: engine, options: options)
+        let loader = ModelLoader(engine: engine, options: options, queueLimit: configuration.queueLimit,
+                                 calibrationImages: CalibrationImages.read(configuration.calibrationDirectory, logger: logger),
+                                 logger: Logger(label: "inferd.engine"))
         do {
             let warmUpMs = try await BlockingWork.run { try loader.warmUpEngine() }
             logger.debug("engine warm-up took \(String(format: "%.0f", warmUpMs)) ms")

@@ -111,6 +111,12 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Compiled-model cache directory (\"\" disables).", valueName: "dir"))
     var cacheDir: String?
 
+    @Option(help: ArgumentHelp("Requests that may wait per model for a free infer request; more get 503 with Retry-After (default 64).", valueName: "n"))
+    var queueLimit: String?
+
+    @Option(help: ArgumentHelp("Photos (JPEG/PNG) precision auto compares f32 and bf16/f16 on (default: synthetic patterns).", valueName: "dir"))
+    var calibrationDir: String?
+
     @Option(help: ArgumentHelp("Largest request body: bytes or 512K, 64M, 1G (default 64M).", valueName: "size"))
     var maxBodyBytes: String?
 
@@ -163,6 +169,7 @@ struct InferdCommand: AsyncParsableCommand {
         let strings: [(String, String?)] = [
             ("socket", socket), ("models", models), ("engine.threads", threads), ("engine.precision", precision),
             ("engine.performance_hint", performanceHint), ("engine.cache_dir", cacheDir),
+            ("engine.queue_limit", queueLimit), ("engine.calibration_dir", calibrationDir),
             ("limits.max_body_bytes", maxBodyBytes), ("limits.max_image_pixels", maxImagePixels),
             ("limits.max_top_k", maxTopK), ("lifecycle.memory_budget", memoryBudget), ("limits.max_in_flight_bytes", maxInFlightBytes), ("lifecycle.policy", policy),
             ("lifecycle.keep_alive", keepAlive), ("lifecycle.recent_window", recentWindow),

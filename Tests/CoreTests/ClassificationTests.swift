@@ -8,7 +8,7 @@ import Testing
         let model = try Fixtures.loaded(name)
         let decoded = try ImageDecoder.decode(try Fixtures.bytes(Fixtures.sample(file)), options: model.decodeOptions(maxPixels: DecodeOptions.defaultMaxPixels))
         var timings = StepTimings()
-        return try model.classify(decoded.pixels, top: top, timings: &timings)
+        return try model.classifyBlocking(decoded.pixels, top: top, timings: &timings)
     }
 
     @Test func chelseaIsACat() throws {

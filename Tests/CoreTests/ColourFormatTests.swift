@@ -82,7 +82,7 @@ import Testing
         let model = try Fixtures.loaded("efficientnet-lite0")
         let decoded = try Fixtures.decode(file, options: model.decodeOptions(maxPixels: DecodeOptions.defaultMaxPixels))
         var timings = StepTimings()
-        let top = try model.classify(decoded.pixels, top: 5, timings: &timings)
+        let top = try model.classifyBlocking(decoded.pixels, top: 5, timings: &timings)
         #expect(top.contains { $0.label == "espresso" }, "\(file): \(top.map(\.label))")
     }
 }

@@ -52,7 +52,7 @@ import Testing
         #expect(pixels.byteCount * 64 <= decoded.originalWidth * decoded.originalHeight * 3)
         // And it is still the photo: the model sees espresso.
         var timings = StepTimings()
-        #expect(try model.classify(pixels, top: 1, timings: &timings).first?.label == "espresso")
+        #expect(try model.classifyBlocking(pixels, top: 1, timings: &timings).first?.label == "espresso")
     }
 
     /// A squash model needs both sides at the input size (227 for SqueezeNet); every group lands on 480x270

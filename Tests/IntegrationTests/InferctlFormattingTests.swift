@@ -47,8 +47,16 @@ import Testing
                          lastUsed: lastUsed, expiresAt: expiresAt, requests: 2, coldStarts: 1, inFlight: 0, loads: 1,
                          evictions: 0, lastLoadMilliseconds: 350, failure: failure, description: nil, syntheticWeights: false)
         }
+        var warm = model("efficientnet-lite0", .warm, estimated: false, lastUsed: 997, expiresAt: 1300)
+        warm.precision = "f32"
+        warm.precisionChoice = "f32: no lower precision was at least 5% faster"
+        var queue = InferenceQueueStatus()
+        queue.capacity = 2
+        queue.peakInFlight = 2
+        queue.rejected = 3
+        warm.inference = queue
         let list = ModelList(models: [
-            model("efficientnet-lite0", .warm, estimated: false, lastUsed: 997, expiresAt: 1300),
+            warm,
             model("alexnet", .cold, estimated: true),
             model("squeezenet", .warm, estimated: false, pinned: true, lastUsed: 880),
             model("nin", .failed, estimated: true, failure: "corrupt model file"),
@@ -56,8 +64,10 @@ import Testing
         let lines = ModelsCommand.render(list, now: 1000).split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("NAME"))
         #expect(lines[1].contains("warm") && lines[1].contains("3 s ago") && lines[1].contains("in 5 min") && lines[1].contains(" 27 MiB"))
+        #expect(lines[1].contains("f32") && lines[1].contains("0/2 peak 2 refused 3"))
         #expect(lines[2].contains("~27 MiB") && lines[2].contains("never"))
         #expect(lines[3].contains("pinned") && lines[3].contains("forever") && lines[3].contains("2 min ago"))
-        #expect(lines.last == "nin failed: corrupt model file")
+        #expect(lines.contains("nin failed: corrupt model file"))
+        #expect(lines.last == "efficientnet-lite0 precision auto: f32: no lower precision was at least 5% faster")
     }
 }

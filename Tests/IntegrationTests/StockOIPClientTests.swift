@@ -70,11 +70,16 @@ extension DaemonTests {
 
             // The client decoded the photo itself (Pillow); every variant gets inferd's own top-1.
             #expect(summary.image_shape.count == 4 && summary.image_shape[3] == 3)
-            let own = try await API.classified(daemon, model: model, sample: sample, top: 1)
+            // classify answers for the centre crop, /infer for the whole photo (docs/API.md): between
+            // close classes (tiger cat, Egyptian cat) their top-1 may differ with the precision, so
+            // every variant must agree with the others and be among classify's top 5.
+            let own = try await API.classified(daemon, model: model, sample: sample, top: 5)
             #expect(API.isCat(own.labels[0].label))
+            let ownTop5 = Set(own.labels.map(\.index))
+            let first = summary.variants[Self.variants[0]]?.top1
             for variant in Self.variants {
                 let answer = try #require(summary.variants[variant], "\(variant): \(summary.errors[variant] ?? "missing")")
-                #expect(answer.top1 == own.labels[0].index, "\(variant): \(summary.top1)")
+                #expect(answer.top1 == first && ownTop5.contains(answer.top1 ?? -1), "\(variant): \(summary.top1)")
                 #expect(answer.shape == [1, 1000] && answer.dtype == "float32", "\(variant)")
                 #expect(abs((answer.sum ?? 0) - 1) < 0.01, "\(variant): probabilities sum to \(answer.sum ?? 0)")
                 #expect(answer.id == variant && answer.model_name == model, "\(variant): id \(answer.id ?? "nil")")
@@ -83,13 +88,14 @@ extension DaemonTests {
             // "probability:index:label" strings, best first, as JSON and as binary BYTES.
             for variant in ["classification_output_json", "classification_output_binary"] {
                 let answer = try #require(summary.variants[variant], "\(variant): \(summary.errors[variant] ?? "missing")")
-                #expect(answer.top1 == own.labels[0].index, "\(variant): \(answer.strings ?? [])")
-                #expect(answer.strings?.count == 3 && answer.strings?.first?.hasSuffix(":" + own.labels[0].label) == true,
+                #expect(answer.top1 == first, "\(variant): \(answer.strings ?? [])")
+                let label = own.labels.first { $0.index == answer.top1 }?.label ?? "?"
+                #expect(answer.strings?.count == 3 && answer.strings?.first?.hasSuffix(":" + label) == true,
                         "\(variant): \(answer.strings ?? [])")
             }
             // The client's compression options: an answer is sent uncompressed (the client copes);
             // a compressed request is refused clearly, not misread as bad JSON.
-            #expect(summary.compression["response_gzip"]?.top1 == own.labels[0].index, "\(summary.compression)")
+            #expect(summary.compression["response_gzip"]?.top1 == first, "\(summary.compression)")
             #expect(summary.compression["request_gzip"]?.status == "415", "\(summary.compression)")
             #expect(try await daemon.stop() == 0)
         }

@@ -29,6 +29,9 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var syntheticWeights: Bool
     /// Number of trainable parameters, when the bundle's author recorded it.
     public var parameters: Int?
+    /// SHA-256 of the model file (hex), when the bundle's author recorded it: checked whenever the file
+    /// is read, and a mismatch fails the load (see ``ModelChecksum``).
+    public var sha256: String?
 
     public struct Input: Codable, Sendable, Equatable {
         public var width: Int
@@ -79,7 +82,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public enum OutputKind: String, Codable, Sendable { case logits, probabilities }
 
     public init(name: String, file: String, description: String?, input: Input, normalize: Normalize, resize: Resize,
-                output: OutputKind, labels: String?, syntheticWeights: Bool, parameters: Int?) {
+                output: OutputKind, labels: String?, syntheticWeights: Bool, parameters: Int?, sha256: String? = nil) {
         self.name = name
         self.file = file
         self.description = description
@@ -90,10 +93,11 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         self.labels = labels
         self.syntheticWeights = syntheticWeights
         self.parameters = parameters
+        self.sha256 = sha256
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, file, description, input, normalize, resize, output, labels, parameters
+        case name, file, description, input, normalize, resize, output, labels, parameters, sha256
         case syntheticWeights = "synthetic_weights"
     }
 }

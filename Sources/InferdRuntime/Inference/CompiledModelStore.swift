@@ -1,92 +1,245 @@
 import Core
+import Dispatch
 import Foundation
 import InferdWire
+import Logging
 
 /// Keeps exported compiled models (with their built-in preprocessing) in the cache directory, so a
 /// later cold load of the same bundle imports the blob instead of reading the model file and compiling.
 ///
-/// OpenVINO's own `CACHE_DIR` only skips compilation: the ONNX file is still read and preprocessing
-/// rebuilt. A blob is keyed by everything that shapes the compiled model — the model file's path, size
-/// and modification time, the manifest, the engine options and the OpenVINO version — so a changed
-/// file or option simply misses. A blob that fails to import is ignored and replaced.
-struct CompiledModelStore {
-    let directory: String
+/// A blob is keyed by everything that shapes the compiled model — the model file's identity (path,
+/// device, inode, size, modification and change times; the `.bin` too for IR), the manifest, the
+/// engine options and the OpenVINO version — so a changed file or option simply misses.
+///
+/// A blob is never trusted: it is imported straight from its memory mapping only when it and its
+/// sidecar are owned by this user (or root) and writable by no one else, its size and a sampled hash
+/// match (cheap, before the importer sees it: OpenVINO's importer does not survive every corrupt
+/// blob), and — checked on another core while the import runs, before the model serves — the
+/// XXH64 of every byte matches. Any mismatch discards the blob (logged) and the model is rebuilt.
+/// Blobs are written to a temporary name, flushed (`fsync`) and renamed; failures are logged.
+public struct CompiledModelStore: Sendable {
+    public let directory: String
+    let logger: Logger
 
-    /// What is stored beside the blob: the network's own input and output descriptions, which the
-    /// imported model no longer knows (it only has the preprocessed input).
+    public init(directory: String, logger: Logger = Logger(label: "inferd.cache")) {
+        self.directory = directory
+        self.logger = logger
+    }
+
+    /// What is stored beside the blob: the network's own input and output descriptions (which the
+    /// imported model no longer knows: it only has the preprocessed input) and the blob's checksums.
     struct Sidecar: Codable {
         var inputs: [TensorDescription]
         var outputs: [TensorDescription]
-        /// Size and a sampled FNV-1a of the blob (64 slices of 4 KiB, spread over it): OpenVINO's importer
-        /// does not survive every corrupt blob (seen here: a crash in the CPU plugin), so a truncated or
-        /// overwritten blob is never imported. Sampling keeps the check cheap for a 244 MB AlexNet blob.
-        var checksum: String?
+        /// Blob size, bytes.
         var bytes: Int?
+        /// XXH64 of 64 slices of 4 KiB spread over the blob (checked before import).
+        var sampled: String?
+        /// XXH64 of the whole blob (checked, in parallel with the import, before the model serves).
+        var xxh64: String?
+    }
+
+    /// A blob that passed the cheap checks, being imported while its full hash is computed.
+    struct Candidate {
+        let blob: MappedFile
+        let sidecar: Sidecar
+        let path: String
+        private let verdict: FullHash
+
+        init(blob: MappedFile, sidecar: Sidecar, path: String) {
+            self.blob = blob
+            self.sidecar = sidecar
+            self.path = path
+            verdict = FullHash(blob)
+        }
+
+        /// Waits for the full hash; true when it matches the sidecar's.
+        func verified() -> Bool { verdict.wait() == sidecar.xxh64 }
+    }
+
+    /// The key of `bundle` under `options`: a hash of everything that shapes the compiled model.
+    func key(for bundle: ModelBundle, options: EngineOptions, openVINOVersion: String = Engine.version) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let manifest = (try? encoder.encode(bundle.manifest)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        var engine = options
+        engine.cacheDirectory = nil
+        let engineKey = (try? encoder.encode(engine)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        var files = [bundle.modelPath]
+        if bundle.modelPath.hasSuffix(".xml") { files.append((bundle.modelPath as NSString).deletingPathExtension + ".bin") }
+        let identity = files.map(Self.fileIdentity).joined(separator: ";")
+        return XXHash64.hex(of: "\(identity)|\(manifest)|\(engineKey)|\(openVINOVersion)")
     }
 
     /// The blob path for `bundle` under `options`.
     func blobPath(for bundle: ModelBundle, options: EngineOptions) -> String {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: bundle.modelPath)
-        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let manifest = (try? encoder.encode(bundle.manifest)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let engine = (try? encoder.encode(options)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let key = "\(bundle.modelPath)|\(bundle.fileBytes)|\(modified)|\(manifest)|\(engine)|\(Engine.version)"
-        return (directory as NSString).appendingPathComponent("inferd-\(bundle.name)-\(Self.fnv1a(key)).blob")
+        (directory as NSString).appendingPathComponent("inferd-\(bundle.name)-\(key(for: bundle, options: options)).blob")
     }
 
-    func load(_ path: String) -> (blob: [UInt8], sidecar: Sidecar)? {
-        guard let blob = FileManager.default.contents(atPath: path), !blob.isEmpty,
-              let json = FileManager.default.contents(atPath: path + ".json"),
-              let sidecar = try? JSONDecoder().decode(Sidecar.self, from: json),
-              sidecar.bytes == blob.count, sidecar.checksum == Self.sampledChecksum(blob) else { return nil }
-        return ([UInt8](blob), sidecar)
+    /// `path|device|inode|size|mtime|ctime` (nanoseconds): any write, replace or `touch` changes it,
+    /// and the change time cannot be set back by a user.
+    static func fileIdentity(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "\(path)|missing" }
+        return "\(path)|\(info.st_dev)|\(info.st_ino)|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)|\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
     }
 
-    /// Exports `compiled` and its sidecar atomically (temporary names, then rename); failures are
-    /// ignored: the cache is an optimisation.
+    /// Opens the blob at `path` when it passes the cheap checks (ownership, permissions, size, sampled
+    /// hash), starting its full hash on another thread. A blob that fails them is discarded and logged;
+    /// a missing blob is a quiet miss.
+    func open(_ path: String) -> Candidate? {
+        guard let blob = MappedFile(path: path) else { return nil }
+        guard let json = MappedFile(path: path + ".json") else {
+            discard(path, reason: "no readable sidecar")
+            return nil
+        }
+        guard blob.writableOnlyByOwner, json.writableOnlyByOwner else {
+            // Never import what another user could have written; never delete it either (not ours).
+            logger.warning("compiled-model cache: refusing a blob another user can write", metadata: [
+                "event": "cache-refused", "path": "\(path)", "owner": "\(blob.owner)", "mode": "\(String(blob.mode & 0o7777, radix: 8))",
+            ])
+            return nil
+        }
+        guard let sidecar = try? JSONDecoder().decode(Sidecar.self, from: Data(json.bytes)) else {
+            discard(path, reason: "unreadable sidecar")
+            return nil
+        }
+        guard sidecar.bytes == blob.bytes.count, sidecar.xxh64 != nil, sidecar.sampled == Self.sampledHash(blob.bytes) else {
+            discard(path, reason: "size or sampled hash mismatch")
+            return nil
+        }
+        return Candidate(blob: blob, sidecar: sidecar, path: path)
+    }
+
+    /// Deletes a blob (and its sidecar) that failed a check, saying why in the log.
+    func discard(_ path: String, reason: String) {
+        logger.warning("compiled-model cache: discarding a blob, the model is rebuilt", metadata: [
+            "event": "cache-discard", "path": "\(path)", "reason": "\(reason)",
+        ])
+        unlink(path)
+        unlink(path + ".json")
+    }
+
+    /// Exports `compiled` and its sidecar: temporary names, `fsync`, rename, `fsync` of the directory.
+    /// Failures are logged and leave no file behind: the cache is an optimisation.
     func save(_ compiled: CompiledModel, sidecar: Sidecar, to path: String) {
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = path + ".\(getpid()).tmp"
-        var sidecar = sidecar
-        guard (try? compiled.export(to: temporary)) != nil, let blob = FileManager.default.contents(atPath: temporary) else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            return
+        let temporary = path + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            try compiled.export(to: temporary)
+            guard chmod(temporary, 0o600) == 0, let written = MappedFile(path: temporary) else {
+                throw CacheWriteError("cannot reopen the exported blob \(temporary)")
+            }
+            var sidecar = sidecar
+            sidecar.bytes = written.bytes.count
+            sidecar.sampled = Self.sampledHash(written.bytes)
+            sidecar.xxh64 = XXHash64.hex(written.bytes)
+            try Self.writeDurably(try JSONEncoder().encode(sidecar), to: temporary + ".json")
+            try Self.flush(temporary)
+            guard rename(temporary + ".json", path + ".json") == 0, rename(temporary, path) == 0 else {
+                throw CacheWriteError("cannot rename into \(path): \(String(cString: strerror(errno)))")
+            }
+            try Self.flush(directory)
+        } catch {
+            unlink(temporary)
+            unlink(temporary + ".json")
+            logger.warning("compiled-model cache: cannot write a blob (the next cold load compiles again)", metadata: [
+                "event": "cache-write-failed", "path": "\(path)", "error": "\(error)",
+            ])
         }
-        sidecar.checksum = Self.sampledChecksum(blob)
-        sidecar.bytes = blob.count
-        guard let json = try? JSONEncoder().encode(sidecar),
-              FileManager.default.createFile(atPath: temporary + ".json", contents: json) else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            return
-        }
-        _ = rename(temporary + ".json", path + ".json")
-        _ = rename(temporary, path)
     }
 
-    /// 64-bit FNV-1a, as hex: a stable file-name key and corruption check (not a security boundary).
-    static func fnv1a(_ text: String) -> String { fnv1a(bytes: Data(text.utf8)) }
-
-    /// FNV-1a over 64 slices of 4 KiB spread evenly over `data` (all of it when smaller).
-    static func sampledChecksum(_ data: Data) -> String {
+    /// XXH64 of 64 slices of 4 KiB spread evenly over `bytes` (all of it when smaller).
+    static func sampledHash(_ bytes: UnsafeRawBufferPointer) -> String {
         let slice = 4096, slices = 64
-        guard data.count > slice * slices else { return fnv1a(bytes: data) }
-        var sample = Data(capacity: slice * slices)
-        let step = (data.count - slice) / (slices - 1)
+        guard bytes.count > slice * slices else { return XXHash64.hex(bytes) }
+        var sample = [UInt8]()
+        sample.reserveCapacity(slice * slices)
+        let step = (bytes.count - slice) / (slices - 1)
         for index in 0..<slices {
-            let start = data.startIndex + index * step
-            sample.append(data[start..<(start + slice)])
+            sample.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[(index * step)..<(index * step + slice)]))
         }
-        return fnv1a(bytes: sample)
+        return sample.withUnsafeBytes { XXHash64.hex($0) }
     }
 
-    static func fnv1a(bytes: Data) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01B3
+    static func writeDurably(_ data: Data, to path: String) throws {
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw CacheWriteError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == data.count, fsync(descriptor) == 0 else { throw CacheWriteError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    private static func flush(_ path: String) throws {
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw CacheWriteError("cannot open \(path) to flush it") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw CacheWriteError("cannot flush \(path): \(String(cString: strerror(errno)))") }
+    }
+}
+
+/// Writing a blob to the cache failed (logged; the load goes on).
+struct CacheWriteError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The XXH64 of a mapped blob, computed on a Dispatch worker (the other core while this one imports).
+private final class FullHash: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: String?
+
+    init(_ blob: MappedFile) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            value = XXHash64.hex(blob.bytes)
+            done.signal()
         }
-        return String(hash, radix: 16)
+    }
+
+    /// Blocks until the hash is known.
+    func wait() -> String? {
+        done.wait()
+        done.signal()
+        return value
+    }
+}
+
+extension XXHash64 {
+    /// The hash of a string's UTF-8 bytes, as hex.
+    static func hex(of text: String) -> String {
+        var text = text
+        return text.withUTF8 { hex(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+extension CompiledModelStore {
+    /// Where `precision auto`'s decision for `bundle` under `options` (precision `auto`) is kept: keyed
+    /// like a blob, so a changed model file, manifest, option or OpenVINO version measures again.
+    func choicePath(for bundle: ModelBundle, options: EngineOptions) -> String {
+        (directory as NSString).appendingPathComponent("inferd-\(bundle.name)-\(key(for: bundle, options: options)).precision.json")
+    }
+
+    /// The decision recorded for `bundle`, if any (and only from a file no other user can write).
+    func recordedChoice(for bundle: ModelBundle, options: EngineOptions) -> PrecisionChoice? {
+        guard let file = MappedFile(path: choicePath(for: bundle, options: options)), file.writableOnlyByOwner else { return nil }
+        return try? JSONDecoder().decode(PrecisionChoice.self, from: Data(file.bytes))
+    }
+
+    /// Records `choice` durably (temporary name, `fsync`, rename); failures are logged.
+    func record(_ choice: PrecisionChoice, for bundle: ModelBundle, options: EngineOptions) {
+        let path = choicePath(for: bundle, options: options)
+        let temporary = path + ".\(getpid()).tmp"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            try Self.writeDurably(try JSONEncoder().encode(choice), to: temporary)
+            guard rename(temporary, path) == 0 else { throw CacheWriteError("cannot rename into \(path)") }
+        } catch {
+            unlink(temporary)
+            logger.warning("compiled-model cache: cannot record the precision decision", metadata: [
+                "event": "cache-write-failed", "path": "\(path)", "error": "\(error)",
+            ])
+        }
     }
 }

@@ -1,19 +1,169 @@
+import InferdWire
 import Synchronization
 
-/// Hands out a compiled model's infer requests, one caller at a time each, creating them on demand.
+/// A compiled model's infer requests and the bounded queue of callers waiting for one.
 ///
-/// Requests are kept for reuse (creating one allocates its input and output buffers). Concurrent
-/// callers each get their own request, so inferences on one warm model run in parallel.
+/// The pool holds at most ``capacity`` requests (OpenVINO's `OPTIMAL_NUMBER_OF_INFER_REQUESTS` for
+/// the compiled model, at least two: see ``InferenceQueue``), created on first use and reused
+/// (creating one allocates its input and output buffers). A caller that finds them all busy waits in
+/// FIFO order; at most ``queueLimit`` callers wait, and the next one is refused at once with
+/// ``InferQueueError`` (the API answers 503 with `Retry-After`) rather than queueing without bound.
 public final class InferRequestPool: Sendable {
+    /// Requests this pool may hold (and so inferences in flight on the model at once).
+    public let capacity: Int
+    /// Callers that may wait for a request; one more is refused.
+    public let queueLimit: Int
     private let model: CompiledModel
-    private let idle = Mutex<[InferRequest]>([])
+    private let state: Mutex<State>
 
-    public init(model: CompiledModel) { self.model = model }
+    private struct State {
+        var idle: [InferRequest] = []
+        var created = 0
+        var waiters: [(id: UInt64, continuation: CheckedContinuation<InferRequest?, Never>)] = []
+        var nextWaiter: UInt64 = 0
+        var counters = InferenceQueueStatus()
+    }
 
-    /// Runs `body` with an infer request no one else is using, then returns it to the pool.
-    public func withRequest<T>(_ body: (InferRequest) throws -> T) throws -> T {
-        let request = try idle.withLock { $0.popLast() } ?? model.makeInferRequest()
-        defer { idle.withLock { $0.append(request) } }
+    /// - Parameters:
+    ///   - capacity: infer requests to hold (at least 1).
+    ///   - queueLimit: callers that may wait when all are busy (0: none wait).
+    public init(model: CompiledModel, capacity: Int, queueLimit: Int) {
+        self.model = model
+        self.capacity = max(1, capacity)
+        self.queueLimit = max(0, queueLimit)
+        state = Mutex(State())
+    }
+
+    /// How busy the pool is and has been.
+    public var status: InferenceQueueStatus {
+        state.withLock { state in
+            var status = state.counters
+            status.requests = state.created
+            status.capacity = capacity
+            status.queueLimit = queueLimit
+            status.waiting = state.waiters.count
+            return status
+        }
+    }
+
+    /// Runs `body` with an infer request no one else is using, waiting for one when all are busy,
+    /// then returns it to the pool (or hands it straight to the next waiter).
+    ///
+    /// - Throws: ``InferQueueError`` when ``queueLimit`` callers already wait; `CancellationError`
+    ///   when the task is cancelled while waiting; whatever `body` throws.
+    public func withRequest<T>(_ body: (InferRequest) async throws -> T) async throws -> T {
+        let request = try await acquire()
+        defer { release(request) }
+        return try await body(request)
+    }
+
+    /// Runs `body` synchronously with an idle request, or a new one when none is idle (never waits,
+    /// never refuses): for tools, tests and the load's own measurements, not for serving.
+    public func withIdleRequest<T>(_ body: (InferRequest) throws -> T) throws -> T {
+        let idle = state.withLock { state -> InferRequest? in
+            state.counters.started()
+            if let request = state.idle.popLast() { return request }
+            guard state.created < capacity else { return nil }
+            state.created += 1
+            return try? model.makeInferRequest()
+        }
+        let request = try idle ?? model.makeInferRequest()
+        defer {
+            if idle != nil { release(request) } else { state.withLock { $0.counters.finished() } }
+        }
         return try body(request)
     }
+
+    private enum Grant {
+        case ready(InferRequest)
+        case create
+        case wait(UInt64)
+        case refused(InferQueueError)
+    }
+
+    private func acquire() async throws -> InferRequest {
+        let grant: Grant = state.withLock { state in
+            if let request = state.idle.popLast() {
+                state.counters.started(); return .ready(request)
+            }
+            if state.created < capacity {
+                state.created += 1
+                state.counters.started(); return .create
+            }
+            guard state.waiters.count < queueLimit else {
+                state.counters.rejected += 1
+                return .refused(InferQueueError(
+                    .full, "all \(capacity) infer requests are busy and \(queueLimit) callers already wait: try again shortly",
+                    retryAfterSeconds: 1))
+            }
+            state.nextWaiter += 1
+            return .wait(state.nextWaiter)
+        }
+        switch grant {
+        case .ready(let request):
+            return request
+        case .create:
+            do {
+                return try model.makeInferRequest()
+            } catch {
+                state.withLock { state in
+                    state.created -= 1
+                    state.counters.finished()
+                }
+                throw error
+            }
+        case .refused(let error):
+            throw error
+        case .wait(let id):
+            let handed = await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<InferRequest?, Never>) in
+                    let cancelled = state.withLock { state in
+                        if Task.isCancelled { return true }
+                        state.waiters.append((id, continuation))
+                        state.counters.peakWaiting = max(state.counters.peakWaiting, state.waiters.count)
+                        return false
+                    }
+                    if cancelled { continuation.resume(returning: nil) }
+                }
+            } onCancel: {
+                let removed = state.withLock { state -> CheckedContinuation<InferRequest?, Never>? in
+                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                    return state.waiters.remove(at: index).continuation
+                }
+                removed?.resume(returning: nil)
+            }
+            guard let handed else { throw CancellationError() }
+            return handed
+        }
+    }
+
+    private func release(_ request: InferRequest) {
+        let next = state.withLock { state -> CheckedContinuation<InferRequest?, Never>? in
+            state.counters.finished()
+            guard !state.waiters.isEmpty else {
+                state.idle.append(request)
+                return nil
+            }
+            state.counters.started()
+            return state.waiters.removeFirst().continuation
+        }
+        next?.resume(returning: request)
+    }
+}
+
+/// A model's inference queue is full: the caller should try again after ``retryAfterSeconds``.
+public struct InferQueueError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Code: String, Sendable { case full }
+    public let code: Code
+    public let message: String
+    /// What the API puts in `Retry-After`.
+    public let retryAfterSeconds: Int
+
+    public init(_ code: Code, _ message: String, retryAfterSeconds: Int) {
+        self.code = code
+        self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    public var description: String { message }
 }

@@ -13,6 +13,8 @@ public struct LoadReport: Codable, Sendable, Equatable {
     /// True when the compiled model came from the cache directory (read = reading the blob, compile =
     /// importing it).
     public var cacheHit: Bool
+    /// What `precision auto` measured and kept (`nil` when the precision was set explicitly).
+    public var precisionChoice: PrecisionChoice?
 
     /// Read plus compile plus warm-up, ms: what a cold start costs before the request's own inference.
     public var totalMilliseconds: Double { readMilliseconds + compileMilliseconds + (warmupMilliseconds ?? 0) }

@@ -26,23 +26,50 @@ extension LoadedModel {
     /// to the network's input) and returns the class probabilities, softmax applied when the network
     /// ends in logits.
     ///
-    /// Fills `timings.preprocess` (wrapping the pixels as a tensor), `compute` and `postprocess`.
-    /// Blocks the calling thread during inference; call it through ``BlockingWork``.
+    /// Fills `timings.preprocess` (wrapping the pixels as a tensor), `compute` (from the moment an infer
+    /// request is free) and `postprocess`. Suspends while the inference runs (no thread waits for
+    /// OpenVINO) and while all of the model's infer requests are busy.
     ///
-    /// - Throws: ``OpenVINOError`` when inference fails.
-    public func probabilities(of pixels: PixelBuffer, timings: inout StepTimings) throws -> [Float] {
-        let (tensor, preprocessMs) = try Stopwatch.time { () throws(OpenVINOError) -> Tensor in
-            try Tensor.wrappingBytes(pixels.bytes, shape: [1, Int64(pixels.height), Int64(pixels.width), 3], owner: pixels)
+    /// - Throws: ``OpenVINOError`` when inference fails; ``InferQueueError`` when the model's queue is
+    ///   full; `CancellationError` when cancelled while queued.
+    public func probabilities(of pixels: PixelBuffer, timings: inout StepTimings) async throws -> [Float] {
+        let tensor = try inputTensor(pixels, timings: &timings)
+        var computeMs = 0.0
+        let scores = try await requests.withRequest { request in
+            let watch = Stopwatch()
+            defer { computeMs = watch.elapsedMilliseconds }
+            try request.setInput(tensor)
+            try await request.run()
+            return try request.output(0).floats()
         }
-        timings.preprocess = preprocessMs
+        timings.compute = computeMs
+        return finish(scores, timings: &timings)
+    }
+
+    /// ``probabilities(of:timings:)`` blocking the calling thread (tools, tests and the load's own
+    /// measurements): takes an idle infer request, or makes one, without queueing.
+    public func probabilitiesBlocking(of pixels: PixelBuffer, timings: inout StepTimings) throws -> [Float] {
+        let tensor = try inputTensor(pixels, timings: &timings)
         let (scores, computeMs) = try Stopwatch.time { () throws -> [Float] in
-            try requests.withRequest { request in
+            try requests.withIdleRequest { request in
                 try request.setInput(tensor)
                 try request.infer()
                 return try request.output(0).floats()
             }
         }
         timings.compute = computeMs
+        return finish(scores, timings: &timings)
+    }
+
+    private func inputTensor(_ pixels: PixelBuffer, timings: inout StepTimings) throws(OpenVINOError) -> Tensor {
+        let (tensor, preprocessMs) = try Stopwatch.time { () throws(OpenVINOError) -> Tensor in
+            try Tensor.wrappingBytes(pixels.bytes, shape: [1, Int64(pixels.height), Int64(pixels.width), 3], owner: pixels)
+        }
+        timings.preprocess = preprocessMs
+        return tensor
+    }
+
+    private func finish(_ scores: [Float], timings: inout StepTimings) -> [Float] {
         let (probabilities, postMs) = Stopwatch.time { () -> [Float] in
             bundle.manifest.output == .logits ? Postprocess.softmax(scores) : scores
         }

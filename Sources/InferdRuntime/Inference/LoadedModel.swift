@@ -12,17 +12,18 @@ public final class LoadedModel: Sendable {
     /// Input and output descriptions of the original network (before preprocessing).
     public let networkInputs: [TensorDescription]
     public let networkOutputs: [TensorDescription]
-    let requests: InferRequestPool
+    /// The model's infer requests and the bounded queue of callers waiting for one.
+    public let requests: InferRequestPool
     let geometry: InputGeometry
 
     init(bundle: ModelBundle, compiled: CompiledModel, loadReport: LoadReport,
-         networkInputs: [TensorDescription], networkOutputs: [TensorDescription], requests: InferRequestPool? = nil) {
+         networkInputs: [TensorDescription], networkOutputs: [TensorDescription], requests: InferRequestPool) {
         self.bundle = bundle
         self.compiled = compiled
         self.loadReport = loadReport
         self.networkInputs = networkInputs
         self.networkOutputs = networkOutputs
-        self.requests = requests ?? InferRequestPool(model: compiled)
+        self.requests = requests
         geometry = InputGeometry(manifest: bundle.manifest)
     }
 
@@ -40,14 +41,35 @@ public final class LoadedModel: Sendable {
     /// Classifies an already decoded image: centre crop (per the manifest), inference with the
     /// in-model resize and normalisation, softmax when the network gives logits, top-`k`.
     ///
-    /// Blocks the calling thread during inference; call it through ``BlockingWork``.
-    public func classify(_ pixels: PixelBuffer, top k: Int, timings: inout StepTimings) throws -> [ClassLabel] {
+    /// Suspends (no thread waits) during inference. Throws ``InferQueueError`` when the model's
+    /// queue is full, ``OpenVINOError`` when inference fails.
+    public func classify(_ pixels: PixelBuffer, top k: Int, timings: inout StepTimings) async throws -> [ClassLabel] {
+        let input = crop(pixels, timings: &timings)
+        let cropMs = timings.preprocess
+        let probabilities = try await probabilities(of: input, timings: &timings)
+        timings.preprocess += cropMs
+        return rank(probabilities, top: k, timings: &timings)
+    }
+
+    /// ``classify(_:top:timings:)`` blocking the calling thread, for tools and tests.
+    public func classifyBlocking(_ pixels: PixelBuffer, top k: Int, timings: inout StepTimings) throws -> [ClassLabel] {
+        let input = crop(pixels, timings: &timings)
+        let cropMs = timings.preprocess
+        let probabilities = try probabilitiesBlocking(of: input, timings: &timings)
+        timings.preprocess += cropMs
+        return rank(probabilities, top: k, timings: &timings)
+    }
+
+    private func crop(_ pixels: PixelBuffer, timings: inout StepTimings) -> PixelBuffer {
         let (input, cropMs) = Stopwatch.time { () -> PixelBuffer in
             let region = geometry.cropRegion(width: pixels.width, height: pixels.height)
             return pixels.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
         }
-        let probabilities = try probabilities(of: input, timings: &timings)
-        timings.preprocess += cropMs
+        timings.preprocess = cropMs
+        return input
+    }
+
+    private func rank(_ probabilities: [Float], top k: Int, timings: inout StepTimings) -> [ClassLabel] {
         let (labels, rankMs) = Stopwatch.time { () -> [ClassLabel] in
             Postprocess.topK(probabilities, k: k).map { entry in
                 let name = entry.index < bundle.labels.count ? bundle.labels[entry.index] : "class \(entry.index)"

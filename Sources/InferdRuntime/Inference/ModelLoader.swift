@@ -1,82 +1,144 @@
 import Core
+import Foundation
 import InferdWire
+import Logging
 
-/// Loads model bundles: read, add preprocessing, compile, and measure what it cost.
+/// Loads model bundles: read, add preprocessing, compile (or import a verified cached blob), choose
+/// the precision when it is `auto`, and measure what it cost.
 ///
-/// Blocking; call through ``BlockingWork``. The daemon serialises loads so that the resident-memory
-/// figure of each is clean.
+/// Blocking; call through ``BlockingWork``.
 public struct ModelLoader: Sendable {
     public let engine: Engine
     public let options: EngineOptions
+    /// Callers that may wait for one of a model's infer requests before the next is refused (503).
+    public var queueLimit: Int
+    /// Decoded photos `precision auto` compares f32 and lower precisions on; synthetic patterns when empty.
+    public var calibrationImages: [PixelBuffer]
+    let logger: Logger
 
-    public init(engine: Engine, options: EngineOptions) {
+    /// The default ``queueLimit``: room for perf_analyzer's concurrency 16 and more on one model.
+    public static let defaultQueueLimit = 64
+
+    public init(engine: Engine, options: EngineOptions, queueLimit: Int = ModelLoader.defaultQueueLimit,
+                calibrationImages: [PixelBuffer] = [], logger: Logger = Logger(label: "inferd.loader")) {
         self.engine = engine
         self.options = options
+        self.queueLimit = queueLimit
+        self.calibrationImages = calibrationImages
+        self.logger = logger
+    }
+
+    /// A compiled model with what is known of it.
+    struct Built {
+        var compiled: CompiledModel
+        var inputs: [TensorDescription]
+        var outputs: [TensorDescription]
+        var readMilliseconds = 0.0
+        var compileMilliseconds = 0.0
+        var cacheHit = false
+        /// Bytes of a blob the model reads from its mapping (resident once touched, but not anonymous memory).
+        var mappedBytes = 0
     }
 
     /// Loads `bundle` and, when `warmUp` is set, runs one inference on a blank image.
     ///
-    /// - Throws: ``OpenVINOError`` with OpenVINO's reason (corrupt file, unsupported operator, …).
+    /// - Throws: ``OpenVINOError`` with OpenVINO's reason (corrupt file, unsupported operator, …);
+    ///   ``ModelChecksumError`` when the bundle names a checksum its model file does not have.
     public func load(_ bundle: ModelBundle, warmUp: Bool = false) throws -> LoadedModel {
         // Trim the heap on both sides so freed-but-cached arena pages do not count for or against the model.
         MemoryRelease.trimHeap()
         let before = ProcessMemory.anonymousBytes()
-        let store = options.cacheDirectory.map(CompiledModelStore.init(directory:))
-        let blobPath = store?.blobPath(for: bundle, options: options)
-        var compiled: CompiledModel?
-        var inputs: [TensorDescription] = []
-        var outputs: [TensorDescription] = []
-        var readMs = 0.0, compileMs = 0.0
-        var cacheHit = false
-        // A cached blob: read it (the "read" step) and import it (the "compile" step).
-        if let store, let blobPath {
-            let (cached, loadMs) = Stopwatch.time { store.load(blobPath) }
-            if let cached, let (imported, importMs) = try? Stopwatch.time({ () throws(OpenVINOError) -> CompiledModel in
-                try engine.importCompiledModel(cached.blob, options: options)
-            }) {
-                compiled = imported
-                (inputs, outputs) = (cached.sidecar.inputs, cached.sidecar.outputs)
-                (readMs, compileMs, cacheHit) = (loadMs, importMs, true)
+        let store = options.cacheDirectory.map { CompiledModelStore(directory: $0, logger: logger) }
+        var effective = options
+        var choice: PrecisionChoice?
+        var measured: Built?
+        if options.precision == .auto {
+            let lower = engine.lowerPrecisions(device: options.device)
+            if let recorded = store?.recordedChoice(for: bundle, options: options), lower.contains(recorded.chosen) || recorded.chosen == .f32 {
+                choice = recorded
+            } else if lower.isEmpty {
+                choice = PrecisionChoice.decide([], images: 0, photos: false)
+                choice?.reason = "f32: the CPU offers no bf16 or f16"
+            } else {
+                let (decided, built) = try measurePrecision(bundle, candidates: lower, store: store)
+                choice = decided
+                measured = built
+                store?.record(decided, for: bundle, options: options)
+                logger.info("precision auto: \(decided.reason)", metadata: ["model": "\(bundle.name)", "event": "precision-auto"])
             }
+            effective.precision = choice?.chosen ?? .f32
         }
-        if compiled == nil {
-            let (graph, graphMs) = try Stopwatch.time { () throws(OpenVINOError) -> ModelGraph in
-                try engine.readModel(at: bundle.modelPath)
-            }
-            inputs = try (0..<graph.inputCount).map { (i) throws(OpenVINOError) in try graph.input(i) }
-            outputs = try (0..<graph.outputCount).map { (i) throws(OpenVINOError) in try graph.output(i) }
-            guard inputs.count == 1 else {
-                throw OpenVINOError(operation: "load \(bundle.name)", status: -1,
-                                    message: "the model has \(inputs.count) inputs; image models need exactly one")
-            }
-            let (fresh, freshMs) = try Stopwatch.time { () throws(OpenVINOError) -> CompiledModel in
-                let prepared = try ImagePreprocessing.apply(to: graph, manifest: bundle.manifest)
-                // With the blob store, OpenVINO's own CACHE_DIR stays off: a model it serves from that
-                // cache exports a blob that cannot be imported without the original graph.
-                var compileOptions = options
-                if store != nil { compileOptions.cacheDirectory = nil }
-                return try engine.compile(prepared, options: compileOptions)
-            }
-            if let store, let blobPath {
-                store.save(fresh, sidecar: .init(inputs: inputs, outputs: outputs), to: blobPath)
-            }
-            (compiled, readMs, compileMs) = (fresh, graphMs, freshMs)
+        let blobPath = store?.blobPath(for: bundle, options: effective)
+        var found = measured
+        if found == nil, let store, let blobPath { found = importCached(store: store, path: blobPath, options: effective) }
+        let built = try found ?? compileFresh(bundle, options: effective, store: store)
+        if !built.cacheHit, let store, let blobPath {
+            store.save(built.compiled, sidecar: .init(inputs: built.inputs, outputs: built.outputs), to: blobPath)
         }
-        guard let compiled else { throw OpenVINOError(operation: "load \(bundle.name)", status: -1, message: "no compiled model") }
-        let precision = (try? compiled.property("INFERENCE_PRECISION_HINT")) ?? "unknown"
-        var report = LoadReport(readMilliseconds: readMs, compileMilliseconds: compileMs,
-                                residentBytes: 0, precision: precision.lowercased(), cacheHit: cacheHit)
-        let model = LoadedModel(bundle: bundle, compiled: compiled, loadReport: report,
-                                networkInputs: inputs, networkOutputs: outputs)
+        let precision = (try? built.compiled.property("INFERENCE_PRECISION_HINT")) ?? "unknown"
+        var report = LoadReport(readMilliseconds: built.readMilliseconds, compileMilliseconds: built.compileMilliseconds,
+                                residentBytes: 0, precision: precision.lowercased(), cacheHit: built.cacheHit)
+        report.precisionChoice = choice
+        let optimal = Int((try? built.compiled.property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")) ?? "") ?? 1
+        let pool = InferRequestPool(model: built.compiled, capacity: InferRequestPool.capacity(optimal: optimal), queueLimit: queueLimit)
+        let model = LoadedModel(bundle: bundle, compiled: built.compiled, loadReport: report,
+                                networkInputs: built.inputs, networkOutputs: built.outputs, requests: pool)
         if warmUp {
             let blank = PixelBuffer(width: bundle.manifest.input.width, height: bundle.manifest.input.height)
             blank.bytes.initializeMemory(as: UInt8.self, repeating: 128, count: blank.byteCount)
             var timings = StepTimings()
-            let (_, warmMs) = try Stopwatch.time { try model.classify(blank, top: 1, timings: &timings) }
+            let (_, warmMs) = try Stopwatch.time { try model.classifyBlocking(blank, top: 1, timings: &timings) }
             report.warmupMilliseconds = warmMs
         }
         MemoryRelease.trimHeap()
-        report.residentBytes = max(0, ProcessMemory.anonymousBytes() - before)
+        report.residentBytes = max(0, ProcessMemory.anonymousBytes() - before) + Int64(built.mappedBytes)
         return model.withLoadReport(report)
+    }
+
+    /// Imports the cached blob at `path` when it passes every check; the full-content hash runs on
+    /// another core during the import and a mismatch discards the imported model before it serves.
+    private func importCached(store: CompiledModelStore, path: String, options: EngineOptions) -> Built? {
+        let (opened, openMs) = Stopwatch.time { store.open(path) }
+        guard let candidate = opened else { return nil }
+        let watch = Stopwatch()
+        let imported: CompiledModel
+        do {
+            imported = try engine.importCompiledModel(candidate.blob, options: options)
+        } catch {
+            _ = candidate.verified()
+            store.discard(path, reason: "OpenVINO could not import it: \(error)")
+            return nil
+        }
+        guard candidate.verified() else {
+            store.discard(path, reason: "the XXH64 of its bytes does not match the one recorded when it was written")
+            return nil
+        }
+        return Built(compiled: imported, inputs: candidate.sidecar.inputs, outputs: candidate.sidecar.outputs,
+                     readMilliseconds: openMs, compileMilliseconds: watch.elapsedMilliseconds, cacheHit: true,
+                     mappedBytes: candidate.blob.bytes.count)
+    }
+
+    /// Reads the model file (checking the bundle's checksum, if it has one), adds the preprocessing
+    /// and compiles it.
+    func compileFresh(_ bundle: ModelBundle, options: EngineOptions, store: CompiledModelStore?) throws -> Built {
+        let (graph, readMs) = try Stopwatch.time { () throws -> ModelGraph in
+            try ModelChecksum.verify(bundle)
+            return try engine.readModel(at: bundle.modelPath)
+        }
+        let inputs = try (0..<graph.inputCount).map { (i) throws(OpenVINOError) in try graph.input(i) }
+        let outputs = try (0..<graph.outputCount).map { (i) throws(OpenVINOError) in try graph.output(i) }
+        guard inputs.count == 1 else {
+            throw OpenVINOError(operation: "load \(bundle.name)", status: -1,
+                                message: "the model has \(inputs.count) inputs; image models need exactly one")
+        }
+        let (compiled, compileMs) = try Stopwatch.time { () throws(OpenVINOError) -> CompiledModel in
+            let prepared = try ImagePreprocessing.apply(to: graph, manifest: bundle.manifest)
+            // With the blob store, OpenVINO's own CACHE_DIR stays off: a model it serves from that
+            // cache exports a blob that cannot be imported without the original graph.
+            var compileOptions = options
+            if store != nil { compileOptions.cacheDirectory = nil }
+            return try engine.compile(prepared, options: compileOptions)
+        }
+        return Built(compiled: compiled, inputs: inputs, outputs: outputs, readMilliseconds: readMs, compileMilliseconds: compileMs)
     }
 }

@@ -1,4 +1,7 @@
 import COpenVINO
+#if canImport(Glibc)
+import Glibc
+#endif
 import InferdWire
 
 /// The OpenVINO runtime: reads model files and compiles them for a device.
@@ -59,6 +62,16 @@ public final class Engine: @unchecked Sendable {
         return value.map { String(cString: $0) } ?? device
     }
 
+    /// The precisions below f32 that `device` can infer in (`bf16`, `f16`), from its
+    /// `OPTIMIZATION_CAPABILITIES`; empty when it offers none or cannot say.
+    public func lowerPrecisions(device: String) -> [EngineOptions.Precision] {
+        var value: UnsafeMutablePointer<CChar>?
+        guard ov_core_get_property(handle, device, "OPTIMIZATION_CAPABILITIES", &value) == OK, let value else { return [] }
+        defer { ov_free(value) }
+        let capabilities = Set(String(cString: value).split(separator: " ").map(String.init))
+        return [("BF16", EngineOptions.Precision.bf16), ("FP16", .f16)].filter { capabilities.contains($0.0) }.map(\.1)
+    }
+
     /// Reads a model file (ONNX, OpenVINO IR, TFLite, PaddlePaddle or TensorFlow) from disk.
     ///
     /// - Throws: ``OpenVINOError`` with the frontend's reason when the file is missing, truncated or
@@ -79,26 +92,24 @@ public final class Engine: @unchecked Sendable {
         return ModelGraph(handle: model!)
     }
 
-    /// Imports a compiled model that ``CompiledModel/export(to:)`` wrote (no read, no compile).
-    ///
-    /// OpenVINO keeps pointing into the blob's memory (its weights are not copied), so the blob is
-    /// copied into a buffer the returned model owns.
+    /// Imports a compiled model that ``CompiledModel/export(to:)`` wrote (no read, no compile), straight
+    /// from the blob's mapping: OpenVINO keeps pointing into it (its weights are not copied), so the
+    /// returned model keeps `blob` alive.
     ///
     /// - Throws: ``OpenVINOError`` when the blob is from another OpenVINO version or device, or corrupt
-    ///   (callers should checksum blobs first: not every corrupt blob is detected).
-    public func importCompiledModel(_ blob: [UInt8], options: EngineOptions) throws(OpenVINOError) -> CompiledModel {
+    ///   (callers checksum blobs: not every corrupt blob is detected).
+    public func importCompiledModel(_ blob: MappedFile, options: EngineOptions) throws(OpenVINOError) -> CompiledModel {
         // The C API's import takes no properties: the device's defaults apply to the imported model, so
         // set them to these options first (otherwise a blob compiled at f32 runs at the CPU's bf16).
         let status = withPropertyArray(explicitProperties(options).filter { $0.0 != "CACHE_DIR" }) { array in
             ov_core_set_properties(handle, options.device, array.count, array.baseAddress)
         }
         try ovCheck(status, "set \(options.device) properties for import")
-        let device = options.device
-        let storage = BlobStorage(blob)
         var compiled: OpaquePointer?
-        let imported = ov_core_import_model(handle, storage.bytes, storage.count, device, &compiled)
-        try ovCheck(imported, "import compiled model (\(blob.count) bytes)")
-        return CompiledModel(handle: compiled!, keepAlive: storage)
+        let start = blob.bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+        let imported = ov_core_import_model(handle, start, blob.bytes.count, options.device, &compiled)
+        try ovCheck(imported, "import compiled model (\(blob.bytes.count) bytes)")
+        return CompiledModel(handle: compiled!, keepAlive: blob)
     }
 
     /// Compiles `model` for the device named in `options`, with its threads, precision and cache hints.
@@ -123,20 +134,3 @@ func withPropertyArray<R>(_ properties: [(String, String)], _ body: (UnsafeBuffe
     return array.withUnsafeBufferPointer(body)
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A heap copy of a compiled-model blob that lives as long as the model imported from it.
-final class BlobStorage {
-    let bytes: UnsafeMutablePointer<CChar>
-    let count: Int
-
-    init(_ blob: [UInt8]) {
-        count = blob.count
-        bytes = .allocate(capacity: max(1, blob.count))
-        blob.withUnsafeBytes { UnsafeMutableRawPointer(bytes).copyMemory(from: $0.baseAddress!, byteCount: blob.count) }
-    }
-
-    deinit { bytes.deallocate() }
-}

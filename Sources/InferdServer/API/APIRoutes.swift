@@ -17,6 +17,8 @@ public enum APIRoutes {
         router.add(.GET, "/v2", v2.serverMetadata)
         router.add(.GET, "/v2/models/{name}", v2.modelMetadata)
         router.add(.GET, "/v2/models/{name}/versions/{version}", v2.modelMetadata)
+        router.add(.GET, "/v2/models/{name}/config", v2.modelConfig)
+        router.add(.GET, "/v2/models/{name}/versions/{version}/config", v2.modelConfig)
         router.add(.GET, "/v2/models/{name}/ready", v2.modelReady)
         router.add(.GET, "/v2/models/{name}/versions/{version}/ready", v2.modelReady)
         router.add(.POST, "/v2/models/{name}/infer", v2.infer)

@@ -37,6 +37,13 @@ struct OpenInferenceHandlers: Sendable {
         return .json(try await service.metadata(model: name))
     }
 
+    /// `GET /v2/models/{name}[/versions/{version}]/config`: Triton's model configuration, so
+    /// `perf_analyzer` and Triton's clients work against inferd directly.
+    func modelConfig(_ request: HTTPRequest) async throws(InferdError) -> HTTPResponse {
+        let name = try Self.modelName(request)
+        return .json(try await service.tritonConfig(model: name))
+    }
+
     /// `GET /v2/models/{name}/ready`: 200 when warm; 400 when a request would pay a cold start or the
     /// model failed (the body says which), 404 for an unknown model.
     func modelReady(_ request: HTTPRequest) async throws(InferdError) -> HTTPResponse {

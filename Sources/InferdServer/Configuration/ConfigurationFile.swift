@@ -13,6 +13,8 @@ import TOMLKit
 /// precision = "auto"           # auto | f32 | bf16 | f16
 /// performance_hint = "latency" # latency | throughput
 /// cache_dir = "/var/cache/inferd"
+/// queue_limit = 64             # requests waiting per model before 503 + Retry-After
+/// calibration_dir = ""         # photos precision auto measures on ("" = synthetic patterns)
 ///
 /// [limits]
 /// max_body_bytes = "64M"

@@ -61,6 +61,15 @@ public struct ConfigurationKey: Sendable {
             let text = try v.string("engine.cache_dir")
             c.engine.cacheDirectory = text.isEmpty ? nil : text
         },
+        ConfigurationKey("engine.queue_limit", env: "QUEUE_LIMIT", "requests that may wait per model for an infer request (64); more get 503") { c, v throws(ConfigurationError) in
+            let limit = try v.integer("engine.queue_limit")
+            guard limit >= 0 else { throw ConfigurationError(.invalidValue, "engine.queue_limit must be >= 0, not \(limit)") }
+            c.queueLimit = limit
+        },
+        ConfigurationKey("engine.calibration_dir", env: "CALIBRATION_DIR", "photos precision auto compares f32 and bf16/f16 on, \"\" = synthetic") { c, v throws(ConfigurationError) in
+            let text = try v.string("engine.calibration_dir")
+            c.calibrationDirectory = text.isEmpty ? nil : text
+        },
         ConfigurationKey("limits.max_body_bytes", env: "MAX_BODY_BYTES", "largest request body (64M)") { c, v throws(ConfigurationError) in
             c.limits.maxBodyBytes = try v.bytes("limits.max_body_bytes")
         },

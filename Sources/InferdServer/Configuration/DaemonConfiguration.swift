@@ -20,6 +20,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Threads, precision, performance hint and compiled-model cache (`[engine]`). Defaults: all
     /// cores, `auto` precision, `LATENCY`, cache `$CACHE_DIRECTORY` when systemd sets it, else none.
     public var engine = EngineOptions()
+    /// Requests that may wait for one of a model's infer requests before the next gets 503 (`engine.queue_limit`).
+    public var queueLimit = ModelLoader.defaultQueueLimit
+    /// JPEG/PNG photos `precision auto` measures on (`engine.calibration_dir`); synthetic patterns when unset.
+    public var calibrationDirectory: String?
     /// Body, image and top-K limits (`[limits]`). Defaults: 64 MiB, 100 Mpx, 1000, top 5.
     public var limits = RequestLimits()
     /// Memory budget for warm models (`[lifecycle] memory_budget`): bytes, `512M`/`2G` (binary), or a

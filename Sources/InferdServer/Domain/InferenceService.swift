@@ -103,7 +103,7 @@ public final class InferenceService: Sendable {
 
         let (lease, labels, steps) = try await withLease(name) { lease in
             var steps = StepTimings()
-            let labels = try lease.model.classify(decoded.pixels, top: top, timings: &steps)
+            let labels = try await lease.model.classify(decoded.pixels, top: top, timings: &steps)
             return (lease, labels, steps)
         }
         var timings = steps
@@ -135,7 +135,7 @@ public final class InferenceService: Sendable {
         let pixels = tensor.pixels
         let (lease, probabilities, steps) = try await withLease(name) { lease in
             var steps = StepTimings()
-            let probabilities = try lease.model.probabilities(of: pixels, timings: &steps)
+            let probabilities = try await lease.model.probabilities(of: pixels, timings: &steps)
             return (lease, probabilities, steps)
         }
         var timings = steps
@@ -156,15 +156,21 @@ public final class InferenceService: Sendable {
         }
     }
 
-    /// Leases `name`, records its ports, runs `body` on a Dispatch thread, releases the lease.
-    private func withLease<T: Sendable>(_ name: String, _ body: @escaping @Sendable (ModelLease<LoadedModel>) throws -> T) async throws(InferdError) -> T {
+    /// Leases `name`, records its ports, runs `body` (which awaits the model's asynchronous
+    /// inference: no thread waits for OpenVINO), releases the lease. A full inference queue is a 503
+    /// with `Retry-After`.
+    private func withLease<T: Sendable>(_ name: String, _ body: @escaping @Sendable (ModelLease<LoadedModel>) async throws -> T) async throws(InferdError) -> T {
         do {
             return try await manager.withModel(name) { lease in
                 if self.ports.withLock({ $0[name] == nil }) { self.remember(ModelPorts(lease.model), for: name) }
-                return try await BlockingWork.run { try body(lease) }
+                return try await body(lease)
             }
         } catch let error as InferdError {
             throw error
+        } catch let error as InferQueueError {
+            throw InferdError.overloaded("\(name): \(error.message)", retryAfter: error.retryAfterSeconds)
+        } catch let error as ModelChecksumError {
+            throw InferdError(.loadFailed, error.message)
         } catch {
             logger.error("inference failed", metadata: ["model": "\(name)", "error": "\(error)"])
             throw InferdError(.inferenceFailed, "inference on \(name) failed: \(error)")
@@ -205,6 +211,23 @@ public final class InferenceService: Sendable {
                                            networkInputs: ports.networkInputs, parameters: parameters)
     }
 
+    /// Triton's model configuration for `name`, from the same facts as ``metadata(model:)``: the
+    /// `/infer` input and output, no batching, and as many instances as the warm model has infer
+    /// requests (the optimal number OpenVINO would give, when cold).
+    ///
+    /// - Throws: ``InferdError`` `.unknownModel`, or `.loadFailed` when the model file cannot be read.
+    public func tritonConfig(model name: String) async throws(InferdError) -> TritonModelConfig {
+        let bundle = try bundle(name)
+        let ports = try await ports(of: bundle)
+        let instances = await manager.residentModel(name)?.requests.capacity ?? InferRequestPool.capacity(optimal: 1)
+        func tensor(_ description: TensorDescription, format: String?) -> TritonModelConfig.Tensor {
+            .init(name: description.name, dataType: TritonModelConfig.dataType(description.datatype), format: format, dims: description.shape)
+        }
+        return TritonModelConfig(name: name, platform: Self.platform(of: bundle),
+                                 input: [tensor(ports.image, format: "FORMAT_NHWC")], output: [tensor(ports.output, format: nil)],
+                                 instanceGroup: [.init(name: name, count: instances)])
+    }
+
     /// `openvino_onnx`, `openvino_ir`, `openvino_tflite`, … from the model file's extension.
     static func platform(of bundle: ModelBundle) -> String {
         switch (bundle.modelPath as NSString).pathExtension.lowercased() {
@@ -242,10 +265,26 @@ public final class InferenceService: Sendable {
     // MARK: Management
 
     /// Every model with its life-cycle facts.
-    public func models() async -> ModelList { ModelList(models: await manager.summaries()) }
+    public func models() async -> ModelList {
+        var summaries: [ModelSummary] = []
+        for summary in await manager.summaries() { summaries.append(await withEngineFacts(summary)) }
+        return ModelList(models: summaries)
+    }
 
     /// One model. Throws `.unknownModel`.
-    public func model(_ name: String) async throws(InferdError) -> ModelSummary { try await manager.summary(name) }
+    public func model(_ name: String) async throws(InferdError) -> ModelSummary {
+        await withEngineFacts(try await manager.summary(name))
+    }
+
+    /// `summary` with the warm model's precision (and why) and its inference queue.
+    private func withEngineFacts(_ summary: ModelSummary) async -> ModelSummary {
+        guard let model = await manager.residentModel(summary.name) else { return summary }
+        var summary = summary
+        summary.precision = model.loadReport.precision
+        summary.precisionChoice = model.loadReport.precisionChoice?.reason
+        summary.inference = model.requests.status
+        return summary
+    }
 
     /// Loads `name` now (answers when warm). Throws `.unknownModel`, `.loadFailed`, `.insufficientMemory`.
     public func load(_ name: String) async throws(InferdError) -> ModelSummary { try await manager.load(name) }

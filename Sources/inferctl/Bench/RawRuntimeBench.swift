@@ -98,7 +98,7 @@ struct RawRuntimeBench: Sendable {
         for offset in 0..<native.byteCount { native.bytes.storeBytes(of: UInt8(truncatingIfNeeded: offset * 7), toByteOffset: offset, as: UInt8.self) }
         func classifyTime(_ pixels: PixelBuffer) throws -> Double {
             var steps = StepTimings()
-            _ = try loaded.classify(pixels, top: settings.top, timings: &steps)
+            _ = try loaded.classifyBlocking(pixels, top: settings.top, timings: &steps)
             return steps.preprocess + steps.compute + steps.postprocess
         }
         let modelCompute = try timed { try classifyTime(native) }
