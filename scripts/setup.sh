@@ -10,6 +10,7 @@
 #   .deps/pkgconfig/  inferd-openvino.pc generated for it
 #   .deps/python/     Python packages used to prepare models and samples (and the parity test)
 #   .deps/python-tests/  Python packages only the tests use (the stock Triton HTTP client)
+#   .deps/python-schemathesis/  schemathesis, for the API contract tests (docs/openapi.yaml)
 #   models/           prepared model bundles (manifest.json + model.onnx + labels.txt)
 #   samples/          sample photos and the paper's three resolution groups
 set -euo pipefail
@@ -96,6 +97,18 @@ install_test_python_tools() {
   fi
 }
 
+install_contract_test_tools() {
+  # Its own folder: schemathesis's dependencies must not move the other folders' pins.
+  local req="$ROOT/scripts/requirements-schemathesis.txt"
+  local stamp=".deps/python-schemathesis/.installed-$(sha256sum "$req" | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    log "installing schemathesis into .deps/python-schemathesis"
+    rm -rf .deps/python-schemathesis
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .deps/python-schemathesis -r "$req"
+    touch "$stamp"
+  fi
+}
+
 prepare_models() {
   # Re-run only when the preparation scripts changed or an output is missing.
   local sum
@@ -114,6 +127,7 @@ main() {
   install_openvino
   install_python_tools
   install_test_python_tools
+  install_contract_test_tools
   [ "${1:-all}" = "deps" ] && return
   prepare_models
 }

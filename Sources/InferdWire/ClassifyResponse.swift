@@ -22,6 +22,9 @@ public struct ClassifyResponse: Codable, Sendable, Equatable {
     /// Where the request ran and why (local or offloaded to a remote); nil from a daemon without
     /// offloading configured, which always runs locally.
     public var placement: Placement?
+    /// True when the model's weights are random (a demo bundle): its labels mean nothing. Nil when the
+    /// server that answered does not say.
+    public var syntheticWeights: Bool?
 
     public struct ImageInfo: Codable, Sendable, Equatable {
         /// Width and height as the image declares them (before any decode-time scaling).
@@ -41,16 +44,19 @@ public struct ClassifyResponse: Codable, Sendable, Equatable {
             self.decodedHeight = decodedHeight
         }
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case width, height, bytes
             case decodedWidth = "decoded_width"
             case decodedHeight = "decoded_height"
         }
+
+        public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
     }
 
     public init(model: String, cold: Bool, labels: [ClassLabel], timings: StepTimings, image: ImageInfo, precision: String?,
-                placement: Placement? = nil) {
+                placement: Placement? = nil, syntheticWeights: Bool? = nil) {
         self.placement = placement
+        self.syntheticWeights = syntheticWeights
         self.model = model
         self.cold = cold
         self.labels = labels
@@ -59,8 +65,11 @@ public struct ClassifyResponse: Codable, Sendable, Equatable {
         self.precision = precision
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case model, cold, labels, image, precision, placement
         case timings = "timings_ms"
+        case syntheticWeights = "synthetic_weights"
     }
+
+    public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
 }

@@ -39,4 +39,12 @@ public struct EngineOptions: Sendable, Equatable, Codable {
         self.cacheDirectory = cacheDirectory
         self.device = device
     }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case threads, precision, device
+        case performanceHint = "performance_hint"
+        case cacheDirectory = "cache_dir"
+    }
+
+    public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
 }

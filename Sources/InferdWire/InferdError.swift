@@ -64,4 +64,10 @@ public struct ErrorBody: Codable, Sendable, Equatable {
         self.error = error
         self.code = code
     }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case error, code
+    }
+
+    public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
 }

@@ -83,7 +83,7 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         self.syntheticWeights = syntheticWeights
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, state, pinned, bytes, requests, loads, evictions, failure, description
         case priorityClass = "class"
         case bytesEstimated = "bytes_estimated"
@@ -95,6 +95,8 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         case lastLoadMilliseconds = "last_load_ms"
         case syntheticWeights = "synthetic_weights"
     }
+
+    public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
 }
 
 /// `GET /v1/models`.

@@ -39,7 +39,7 @@ public struct OffloadStatus: Codable, Sendable, Equatable {
             self.megabytesPerSecond = megabytesPerSecond
         }
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case url, models, requests, failures
             case protocolName = "protocol"
             case lastError = "last_error"
@@ -47,6 +47,8 @@ public struct OffloadStatus: Codable, Sendable, Equatable {
             case roundTripMs = "round_trip_ms"
             case megabytesPerSecond = "megabytes_per_s"
         }
+
+        public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
     }
 
     public init(mode: String, local: Int, remote: Int, fallback: Int, remotes: [Remote]) {

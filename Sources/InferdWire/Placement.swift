@@ -56,12 +56,14 @@ public struct Placement: Codable, Sendable, Equatable {
         self.network = network
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case mode, remote, reason, fallback, network
         case side = "where"
         case remoteError = "remote_error"
         case predicted = "predicted_ms"
     }
+
+    public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
 }
 
 /// How one exchange with a remote server spent its time, ms, seen from the caller: the phases follow
@@ -98,10 +100,12 @@ public struct RemoteTimings: Codable, Sendable, Equatable {
     /// The exchange's wall time.
     public var total: Double { connect + upload + server + download }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case connect, upload, server, download
         case remoteReported = "remote_reported"
         case bytesSent = "bytes_sent"
         case bytesReceived = "bytes_received"
     }
+
+    public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
 }

@@ -73,7 +73,7 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         self.engine = engine
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case version, pid, policy, pressure, counters, engine, listeners, offload
         case openvinoVersion = "openvino_version"
         case uptimeSeconds = "uptime_s"
@@ -87,4 +87,6 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         case modelsTotal = "models_total"
         case catalogProblems = "catalog_problems"
     }
+
+    public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
 }

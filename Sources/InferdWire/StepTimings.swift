@@ -21,4 +21,10 @@ public struct StepTimings: Codable, Sendable, Equatable {
     public var total: Double = 0
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case queue, load, read, compile, decode, preprocess, compute, postprocess, total
+    }
+
+    public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
 }

@@ -160,6 +160,8 @@ struct ClassifyRecord: Encodable {
     var remote: Remote?
     /// Where the daemon says the request ran and why, when it says.
     var placement: Placement?
+    /// True when the model has random weights (its labels mean nothing); nil when the server does not say.
+    var syntheticWeights: Bool? = nil
 
     enum CodingKeys: String, CodingKey {
         case image, run, mode, resize, model, cold, precision, labels, width, height, bytes, remote, placement
@@ -167,6 +169,7 @@ struct ClassifyRecord: Encodable {
         case decodedHeight = "decoded_height"
         case bytesSent = "bytes_sent"
         case timings = "timings_ms"
+        case syntheticWeights = "synthetic_weights"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -188,6 +191,7 @@ struct ClassifyRecord: Encodable {
         try c.encode(timings, forKey: .timings)
         try c.encode(remote, forKey: .remote)
         try c.encode(placement, forKey: .placement)
+        try c.encode(syntheticWeights, forKey: .syntheticWeights)
     }
 }
 

@@ -3,17 +3,28 @@ import Foundation
 import InferdClient
 import InferdWire
 
-/// `inferctl models`: every model the daemon knows, like `ollama ps`.
-struct ModelsCommand: AsyncParsableCommand {
+/// `inferctl models [list|add]`: the daemon's models (the default), or add a model file as a bundle.
+struct ModelsGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
+        abstract: "List the daemon's models (default), or add a model file as a bundle (models add).",
+        subcommands: [ModelsCommand.self, ModelsAddCommand.self],
+        defaultSubcommand: ModelsCommand.self
+    )
+}
+
+/// `inferctl models [list]`: every model the daemon knows, like `ollama ps`.
+struct ModelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List the daemon's models: state, class, size, last use, keep-alive, requests.",
         discussion: """
         Columns: NAME; STATE (cold, loading, warm, evicting, failed); CLASS, the eviction priority class \
         (pinned, foreground, recent, cached; victims come from cached first); SIZE, the measured resident \
         cost while warm, or an estimate marked ~ (from the file size) otherwise; LAST USED; UNTIL, when a \
         keep-alive will unload it ("forever" when pinned, "-" when no keep-alive applies); REQUESTS and \
-        COLD STARTS since the daemon started. A failed model's reason follows the table.
+        COLD STARTS since the daemon started; WEIGHTS, "real" or "synthetic" (random weights: a bundle for \
+        load and memory studies whose labels mean nothing). A failed model's reason follows the table.
 
         --json prints the daemon's model list as it sent it (GET /v1/models).
         """
@@ -34,8 +45,8 @@ struct ModelsCommand: AsyncParsableCommand {
 
     /// The table, and a line per failed model with its reason.
     static func render(_ list: ModelList, now: Double) -> String {
-        var table = TextTable(headers: ["NAME", "STATE", "CLASS", "SIZE", "LAST USED", "UNTIL", "REQUESTS", "COLD STARTS"],
-                              alignments: [.left, .left, .left, .right, .left, .left, .right, .right])
+        var table = TextTable(headers: ["NAME", "STATE", "CLASS", "SIZE", "LAST USED", "UNTIL", "REQUESTS", "COLD STARTS", "WEIGHTS"],
+                              alignments: [.left, .left, .left, .right, .left, .left, .right, .right, .left])
         for model in list.models {
             let size = (model.bytesEstimated ? "~" : "") + HumanFormat.bytes(model.bytes)
             let until: String
@@ -47,7 +58,8 @@ struct ModelsCommand: AsyncParsableCommand {
                 until = "-"
             }
             table.append([model.name, model.state.rawValue, model.priorityClass?.rawValue ?? "-", size,
-                          HumanFormat.ago(model.lastUsed, now: now), until, "\(model.requests)", "\(model.coldStarts)"])
+                          HumanFormat.ago(model.lastUsed, now: now), until, "\(model.requests)", "\(model.coldStarts)",
+                          model.syntheticWeights ? "synthetic" : "real"])
         }
         var text = list.models.isEmpty ? "no models (is the daemon's models directory empty?)" : table.render()
         for model in list.models where model.state == .failed {

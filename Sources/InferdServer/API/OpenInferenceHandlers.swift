@@ -66,7 +66,7 @@ struct OpenInferenceHandlers: Sendable {
         } map: { $0 }
         let result = try await service.infer(model: name, tensor: ImageTensor(name: input.name, shape: input.shape,
                                                                             datatype: input.datatype, bytes: bytes))
-        return try Self.answer(result, to: parsed, labels: labels)
+        return try Self.answer(result, to: parsed, labels: labels).placed(.local)
     }
 
     /// `POST /v2/repository/index` with an optional `{"ready": true}` body.
