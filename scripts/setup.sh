@@ -86,27 +86,26 @@ install_python_tools() {
   fi
 }
 
-install_test_python_tools() {
-  local req="$ROOT/scripts/requirements-tests.txt"
-  local stamp=".deps/python-tests/.installed-$(sha256sum "$req" | cut -c1-16)"
+# pip-installs requirements file $1 into .deps/$2 (its own folder: each set keeps its own pins),
+# again only when the file changed (the stamp holds its hash).
+install_requirements_into() {
+  local req="$ROOT/scripts/$1" folder=".deps/$2"
+  local stamp="$folder/.installed-$(sha256sum "$req" | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
-    log "installing the tests' Python packages into .deps/python-tests"
-    rm -rf .deps/python-tests
-    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .deps/python-tests -r "$req"
+    log "installing scripts/$1 into $folder"
+    rm -rf "$folder"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$folder" -r "$req"
     touch "$stamp"
   fi
 }
 
+install_test_python_tools() {
+  install_requirements_into requirements-tests.txt python-tests
+}
+
 install_contract_test_tools() {
-  # Its own folder: schemathesis's dependencies must not move the other folders' pins.
-  local req="$ROOT/scripts/requirements-schemathesis.txt"
-  local stamp=".deps/python-schemathesis/.installed-$(sha256sum "$req" | cut -c1-16)"
-  if [ ! -f "$stamp" ]; then
-    log "installing schemathesis into .deps/python-schemathesis"
-    rm -rf .deps/python-schemathesis
-    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .deps/python-schemathesis -r "$req"
-    touch "$stamp"
-  fi
+  # schemathesis's dependencies must not move the other folders' pins.
+  install_requirements_into requirements-schemathesis.txt python-schemathesis
 }
 
 prepare_models() {

@@ -44,13 +44,21 @@ public struct ClassifyResponse: Codable, Sendable, Equatable {
             self.decodedHeight = decodedHeight
         }
 
-        enum CodingKeys: String, CodingKey, CaseIterable {
+        enum CodingKeys: String, CodingKey {
             case width, height, bytes
             case decodedWidth = "decoded_width"
             case decodedHeight = "decoded_height"
         }
 
-        public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
+        /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(width, forKey: .width)
+            try c.encode(height, forKey: .height)
+            try c.encode(bytes, forKey: .bytes)
+            try c.encode(decodedWidth, forKey: .decodedWidth)
+            try c.encode(decodedHeight, forKey: .decodedHeight)
+        }
     }
 
     public init(model: String, cold: Bool, labels: [ClassLabel], timings: StepTimings, image: ImageInfo, precision: String?,
@@ -65,11 +73,22 @@ public struct ClassifyResponse: Codable, Sendable, Equatable {
         self.precision = precision
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    enum CodingKeys: String, CodingKey {
         case model, cold, labels, image, precision, placement
         case timings = "timings_ms"
         case syntheticWeights = "synthetic_weights"
     }
 
-    public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
+    /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(model, forKey: .model)
+        try c.encode(cold, forKey: .cold)
+        try c.encode(labels, forKey: .labels)
+        try c.encode(timings, forKey: .timings)
+        try c.encode(image, forKey: .image)
+        try c.encode(precision, forKey: .precision)
+        try c.encode(placement, forKey: .placement)
+        try c.encode(syntheticWeights, forKey: .syntheticWeights)
+    }
 }

@@ -56,14 +56,25 @@ public struct Placement: Codable, Sendable, Equatable {
         self.network = network
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    enum CodingKeys: String, CodingKey {
         case mode, remote, reason, fallback, network
         case side = "where"
         case remoteError = "remote_error"
         case predicted = "predicted_ms"
     }
 
-    public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
+    /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(side, forKey: .side)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(remote, forKey: .remote)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(fallback, forKey: .fallback)
+        try c.encode(remoteError, forKey: .remoteError)
+        try c.encode(predicted, forKey: .predicted)
+        try c.encode(network, forKey: .network)
+    }
 }
 
 /// How one exchange with a remote server spent its time, ms, seen from the caller: the phases follow
@@ -100,12 +111,22 @@ public struct RemoteTimings: Codable, Sendable, Equatable {
     /// The exchange's wall time.
     public var total: Double { connect + upload + server + download }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    enum CodingKeys: String, CodingKey {
         case connect, upload, server, download
         case remoteReported = "remote_reported"
         case bytesSent = "bytes_sent"
         case bytesReceived = "bytes_received"
     }
 
-    public func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder, keys: CodingKeys.self) }
+    /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(connect, forKey: .connect)
+        try c.encode(upload, forKey: .upload)
+        try c.encode(server, forKey: .server)
+        try c.encode(download, forKey: .download)
+        try c.encode(remoteReported, forKey: .remoteReported)
+        try c.encode(bytesSent, forKey: .bytesSent)
+        try c.encode(bytesReceived, forKey: .bytesReceived)
+    }
 }

@@ -75,27 +75,31 @@ public enum SocketActivation {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         guard status == 0 else { return nil }
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         switch Int32(storage.ss_family) {
         case AF_INET:
             return withUnsafePointer(to: &storage) {
                 $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
                     var ip = address.pointee.sin_addr
-                    inet_ntop(AF_INET, &ip, &text, socklen_t(text.count))
-                    return "tcp://\(String(cString: text)):\(UInt16(bigEndian: address.pointee.sin_port))"
+                    return "tcp://\(text(AF_INET, &ip)):\(UInt16(bigEndian: address.pointee.sin_port))"
                 }
             }
         case AF_INET6:
             return withUnsafePointer(to: &storage) {
                 $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
                     var ip = address.pointee.sin6_addr
-                    inet_ntop(AF_INET6, &ip, &text, socklen_t(text.count))
-                    return "tcp://[\(String(cString: text))]:\(UInt16(bigEndian: address.pointee.sin6_port))"
+                    return "tcp://[\(text(AF_INET6, &ip))]:\(UInt16(bigEndian: address.pointee.sin6_port))"
                 }
             }
         default:
             return nil
         }
+    }
+
+    /// `inet_ntop` of the address at `address` in `family`.
+    private static func text(_ family: Int32, _ address: UnsafeRawPointer) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        inet_ntop(family, address, &buffer, socklen_t(buffer.count))
+        return String(cString: buffer)
     }
 
     /// The path a Unix socket is bound to, nil for other sockets.
