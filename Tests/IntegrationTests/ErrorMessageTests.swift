@@ -31,7 +31,7 @@ import Testing
 
     @Test func aMissingImageExits1AsTheHelpSays() async throws {
         let help = try await InferctlProcess.run(["--help"])
-        #expect(help.stdout.contains("1  a request failed (the daemon's message is printed), or an image or model could not be read"))
+        #expect(help.stdout.contains("1  a request failed (the daemon's message is printed), or an image or model"))
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let missing = try await InferctlProcess.run(["classify", "--socket", directory + "/none.sock", directory + "/missing.jpg"])
