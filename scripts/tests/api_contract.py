@@ -88,6 +88,9 @@ def validate(base, sample):
     with open(sample, "rb") as f:
         jpeg = f.read()
     model = "squeezenet"
+    _, _, body = call(base, "GET", f"/v2/models/{model}")
+    metadata = json.loads(body)
+    image_input, output = metadata["inputs"][0]["name"], metadata["outputs"][0]["name"]
     calls = [
         ("GET", "/v1/status", "/v1/status", None, None),
         ("GET", "/v1/models", "/v1/models", None, None),
@@ -105,8 +108,11 @@ def validate(base, sample):
         ("GET", "/v2/models/{name}", f"/v2/models/{model}", None, None),
         ("GET", "/v2/models/{name}/ready", f"/v2/models/{model}/ready", None, None),
         ("POST", "/v2/models/{name}/infer", f"/v2/models/{model}/infer",
-         json.dumps({"inputs": [{"name": "image", "shape": [1, 2, 2, 3], "datatype": "UINT8", "data": list(range(12))}],
-                     "outputs": [{"name": "probabilities", "parameters": {"classification": 2}}]}).encode(), "application/json"),
+         json.dumps({"inputs": [{"name": image_input, "shape": [1, 2, 2, 3], "datatype": "UINT8", "data": list(range(12))}],
+                     "outputs": [{"name": output, "parameters": {"classification": 2}}]}).encode(), "application/json"),
+        ("POST", "/v2/models/{name}/infer", f"/v2/models/{model}/infer",
+         json.dumps({"inputs": [{"name": image_input, "shape": [1, 2, 2, 3], "datatype": "UINT8", "data": list(range(12))}]}).encode(),
+         "application/json"),
         ("POST", "/v2/repository/index", "/v2/repository/index", b"{}", "application/json"),
         ("GET", "/metrics", "/metrics", None, None),
     ]
@@ -129,9 +135,12 @@ def fuzz(base, max_examples):
                            "response_schema_conformance",
                "--max-examples", str(max_examples), "--phases", "examples,coverage,fuzzing",
                "--request-timeout", "120", "--seed", "14", "--no-color", "--suppress-health-check", "all"]
-    # In a scratch folder: schemathesis keeps a cache (.schemathesis/) in its working directory.
+    # In a scratch folder: schemathesis keeps a cache (.schemathesis/) in its working directory; so
+    # PYTHONPATH must not be relative.
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p)
     with tempfile.TemporaryDirectory(prefix="inferd-schemathesis-") as scratch:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=scratch)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=scratch, env=env)
     sys.stdout.write(result.stdout[-20000:])
     sys.stderr.write(result.stderr[-5000:])
     return result.returncode
