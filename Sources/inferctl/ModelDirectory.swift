@@ -26,7 +26,7 @@ enum ModelDirectory {
         do {
             catalog = try ModelCatalog.scan(directory)
         } catch {
-            throw ValidationError("\(why) needs the model's bundle, but \(error.reason) — pass --models DIR or set \(environmentVariable)")
+            throw ValidationError("\(why) needs the model's bundle, but \(error) — pass --models DIR or set \(environmentVariable)")
         }
         guard let bundle = catalog[name] else {
             let problem = catalog.problems.first { ($0.bundle as NSString).lastPathComponent == name }.map { " (\($0.reason))" } ?? ""

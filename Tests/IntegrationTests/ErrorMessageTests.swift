@@ -94,4 +94,19 @@ import Testing
         }
         #expect(bad.stdout.contains("4 problem(s)"))
     }
+
+    /// From a folder with no ./models: --in-process finds the bundles through INFERD_MODELS, and
+    /// without it (and no installed /var/lib/inferd/models) says which flag to pass.
+    @Test func fromAnotherFolderInProcessNamesTheFlagOrUsesTheEnvironment() async throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let binary = try InferctlProcess.binaryPath
+        let command = "cd '\(directory)' && exec '\(binary)' classify --in-process -m squeezenet '\(DaemonProcess.sample("chelsea.jpg"))'"
+        let found = try await Command.run(["/bin/sh", "-c", command], environment: ["INFERD_MODELS": DaemonProcess.modelsDirectory])
+        #expect(found.status == 0, "\(found.stderr)")
+        guard !FileManager.default.fileExists(atPath: "/var/lib/inferd/models") else { return }  // an installed inferd's models
+        let missing = try await Command.run(["/bin/sh", "-c", command], environment: ["INFERD_MODELS": ""])
+        #expect(missing.status == 2, "\(missing.stderr)")
+        #expect(missing.stderr.contains("pass --models DIR") && missing.stderr.contains("\(directory)/models"), "\(missing.stderr)")
+    }
 }
