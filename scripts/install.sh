@@ -165,12 +165,14 @@ Per user instead:  systemctl --user daemon-reload && systemctl --user enable --n
 EOF
 }
 
-# swift-argument-parser's generate-manual tool (a product of the package's dependency), built once.
+# swift-argument-parser's generate-manual tool (a product of the package's dependency), built once in
+# a scratch folder of its own: `swift test` holds .build's lock while the install tests run this.
 manual_generator() {
+  local scratch="$ROOT/.build-tools"
   # shellcheck source=scripts/env.sh
   source "$ROOT/scripts/env.sh"
-  (cd "$ROOT" && swift build --product generate-manual >&2)
-  printf '%s/generate-manual\n' "$(cd "$ROOT" && swift build --show-bin-path)"
+  (cd "$ROOT" && swift build --scratch-path "$scratch" --product generate-manual >&2)
+  printf '%s/generate-manual\n' "$(cd "$ROOT" && swift build --scratch-path "$scratch" --show-bin-path)"
 }
 
 # Man pages (inferd(1), inferctl(1) and one page per inferctl subcommand, gzipped) and bash, zsh and

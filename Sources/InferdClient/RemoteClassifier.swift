@@ -45,8 +45,9 @@ public final class RemoteClassifier: Sendable {
     public let client: InferdClient
     /// The protocol asked for (``RemoteProtocol/auto`` learns).
     public let requestedProtocol: RemoteProtocol
-    /// Local model bundles: labels, crop rule and normalisation of models known here.
-    public let catalog: ModelCatalog?
+    /// Local model bundles: labels, crop rule and normalisation of models known here, read through
+    /// the store on each request (the daemon's store follows SIGHUP rescans).
+    public let catalog: CatalogStore?
     /// Normalisation and crop stated for this remote, overriding what the metadata or the manifest says.
     public let preprocessing: PreprocessingSettings
     /// The remote's model metadata.
@@ -77,7 +78,7 @@ public final class RemoteClassifier: Sendable {
     /// - Parameters:
     ///   - metadataMaxAge: seconds a model's metadata is trusted before it is fetched again.
     ///   - clock: seconds on a monotonic clock, for the metadata's age (injected for tests).
-    public init(client: InferdClient, protocol requested: RemoteProtocol = .auto, catalog: ModelCatalog? = nil,
+    public init(client: InferdClient, protocol requested: RemoteProtocol = .auto, catalog: CatalogStore? = nil,
                 preprocessing: PreprocessingSettings = PreprocessingSettings(), resize: ResizeSide = .server,
                 remoteOffload: OffloadMode? = nil, metadataMaxAge: Double = RemoteMetadataCache.defaultMaxAge,
                 onMetadataChange: (@Sendable (RemoteMetadataChange) -> Void)? = nil,

@@ -181,7 +181,7 @@ struct ClassifyCommand: AsyncParsableCommand {
         if usesRemoteClassifier {
             // Labels, crop and normalisation of models known here; the remote does without them.
             let catalog = try? ModelCatalog.scan(ModelDirectory.resolve(modelsDirectory))
-            remote = RemoteClassifier(client: connection.client(), protocol: remoteProtocol, catalog: catalog,
+            remote = RemoteClassifier(client: connection.client(), protocol: remoteProtocol, catalog: catalog.map(CatalogStore.init),
                                       preprocessing: try preprocessingSettings(), resize: resize == .client ? .client : .server)
         } else if inProcess || resize == .client {
             let bundle = try ModelDirectory.bundle(named: model, in: ModelDirectory.resolve(modelsDirectory),

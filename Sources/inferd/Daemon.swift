@@ -92,7 +92,7 @@ struct Daemon {
         let state = DaemonState(startup: startup, socketActivated: inherited != nil,
                                 startupOffsetMilliseconds: startupOffsetMilliseconds)
         let service = InferenceService(manager: manager, catalog: catalog, engine: engine, engineOptions: options,
-                                       limits: configuration.limits, state: state, logger: Logger(label: "inferd.api"),
+                                       limits: configuration.effectiveLimits, state: state, logger: Logger(label: "inferd.api"),
                                        metrics: metrics)
         let token: AdminToken?
         do {
@@ -116,7 +116,7 @@ struct Daemon {
         let servers = targets.map { target in
             HTTPServer(configuration: HTTPServerConfiguration(target: target, maxBodyBytes: maxBody, shutdownGrace: grace,
                                                               idleTimeout: idle, maxConnections: configuration.maxConnections),
-                       router: router, logger: Logger(label: "inferd.http"))
+                       router: router, logger: Logger(label: "inferd.http"), inFlight: service.inFlight)
         }
 
         let preparation: UnixSocketFile.Preparation
@@ -140,7 +140,7 @@ struct Daemon {
             (\(catalog.problems.count) problem(s)); engine \(engineText) on \(deviceName); OpenVINO \(Engine.version); \
             budget \(formatBytes(lifecycle.budget.bytes)) (\(lifecycle.budget.source)), policy \(lifecycle.policy.rawValue)\
             \((lifecycle.pinned + lifecycle.preload).isEmpty ? "" : ", preload " + (lifecycle.pinned + lifecycle.preload).joined(separator: ", ")); \
-            max body \(configuration.limits.maxBodyBytes) bytes; admin group \(configuration.adminGroup)\
+            max body \(formatBytes(Int64(configuration.limits.maxBodyBytes))), in flight \(formatBytes(Int64(configuration.limits.maxInFlightBytes))); admin group \(configuration.adminGroup)\
             \(AdminAccess.groupID(configuration.adminGroup) == nil ? " (no such group: only root and uid \(geteuid()) may manage models)" : "")
             """)
         for listener in activated {

@@ -48,7 +48,7 @@ public final class OffloadingClassifier: Sendable {
             let client = InferdClient(endpoint: endpoint, token: tokens[remote.url],
                                       timeout: .milliseconds(Int64(configuration.timeoutMilliseconds)))
             // `never`: the remote runs what it is sent, so two daemons offloading to each other cannot bounce it.
-            classifiers[remote.url] = RemoteClassifier(client: client, protocol: remote.wireProtocol, catalog: service.catalog,
+            classifiers[remote.url] = RemoteClassifier(client: client, protocol: remote.wireProtocol, catalog: service.catalogs,
                                                        preprocessing: try PreprocessingSettings(remote: remote), remoteOffload: .never,
                                                        metadataMaxAge: configuration.metadataMaxAge,
                                                        onMetadataChange: Self.metadataChangeLog(remote: remote.url, logger: logger))

@@ -34,9 +34,12 @@ public struct HTTPResponse: Sendable {
         return response
     }
 
-    /// The JSON ``ErrorBody`` for `error`, with its HTTP status.
+    /// The JSON ``ErrorBody`` for `error`, with its HTTP status, and `Retry-After` when the error
+    /// says when to try again (``InferdError/retryAfter``: the 503s of an overloaded daemon).
     public static func error(_ error: InferdError) -> HTTPResponse {
-        json(ErrorBody(error: error.message, code: error.code), status: HTTPResponseStatus(statusCode: error.httpStatus))
+        var response = json(ErrorBody(error: error.message, code: error.code), status: HTTPResponseStatus(statusCode: error.httpStatus))
+        if let seconds = error.retryAfter { response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds)) }
+        return response
     }
 }
 

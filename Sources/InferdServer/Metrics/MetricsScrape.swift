@@ -42,8 +42,8 @@ public enum MetricsScrape {
         out.family("inferd_in_flight_requests", .gauge, "Requests holding a model now.", samples: [([], Double(lifecycle.inFlight))])
         out.family("inferd_queue_depth", .gauge, "Requests waiting for admission now (0 without an admission queue).",
                    samples: [([], Double(service.metrics.admission.queueDepth))])
-        out.family("inferd_in_flight_bytes", .gauge, "Bytes of request bodies and images held by admitted requests.",
-                   samples: [([], Double(service.metrics.admission.inFlightBytes))])
+        out.family("inferd_in_flight_bytes", .gauge, "Bytes of request bodies, decoded images and tensors held by requests in flight (the in-flight cap's count).",
+                   samples: [([], Double(service.inFlight.heldBytes + service.metrics.admission.inFlightBytes))])
         let counters = lifecycle.counters
         out.family("inferd_evictions_total", .counter, "Models evicted, by reason.",
                    samples: EvictionReason.allCases.map { ([("reason", $0.rawValue)], Double(counters.evictions[$0.rawValue] ?? 0)) })
