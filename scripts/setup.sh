@@ -14,6 +14,7 @@
 #   .deps/python-kserve/ the stock KServe model server, a foreign offload remote of the tests
 #   .deps/python-mlserver/ Seldon's MLServer, another foreign offload remote of the tests
 #   .deps/python-policy/ libcachesim and cachetools: references for the policy cross-check test
+#   .deps/python-schemathesis/ schemathesis, for the API contract tests (docs/openapi.yaml)
 #   models/           prepared model bundles (manifest.json + model.onnx + labels.txt)
 #   samples/          sample photos and the paper's three resolution groups
 #   .deps/perf/       Triton's perf_analyzer (tritonclient[all], only with `setup.sh perf`)
@@ -119,6 +120,11 @@ install_policy_references() {
   pip_install_stamped .deps/python-policy "$ROOT/scripts/requirements-policy.txt" "the policy references (libcachesim, cachetools)"
 }
 
+# The API contract tests (docs/openapi.yaml) need it: a failed install fails set-up.
+install_contract_test_tools() {
+  pip_install_stamped .deps/python-schemathesis "$ROOT/scripts/requirements-schemathesis.txt" "schemathesis (API contract tests)"
+}
+
 prepare_models() {
   # Re-run only when the preparation scripts changed or an output is missing.
   local sum
@@ -196,6 +202,7 @@ main() {
   install_kserve
   install_mlserver
   install_policy_references
+  install_contract_test_tools
   [ "${1:-all}" = "deps" ] && return
   prepare_models
   write_model_checksums

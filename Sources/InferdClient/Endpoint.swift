@@ -2,7 +2,7 @@
 /// address.
 ///
 /// Written as `unix:/run/inferd/inferd.sock`, a bare path (`/tmp/inferd.sock`, `./inferd.sock`), or
-/// `http://host:port` (with an optional trailing `/`; IPv6 literals in brackets: `http://[::1]:8080`).
+/// `http://host:port` (or just `host:port`) (with an optional trailing `/`; IPv6 literals in brackets: `http://[::1]:8080`).
 /// `https` is refused: the client speaks no TLS, so put a TLS-terminating proxy next to it (stunnel,
 /// nginx) and point the client at the proxy's plain side.
 public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
@@ -22,7 +22,15 @@ public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
         init(_ message: String) { self.message = message }
     }
 
-    /// Parses `text` as described on ``Endpoint``.
+    /// True for `HOST:PORT` without a slash (a socket path has one, or is a plain file name without
+    /// a colon-and-digits ending).
+    static func looksLikeHostAndPort(_ text: String) -> Bool {
+        guard !text.contains("/"), let colon = text.lastIndex(of: ":") else { return false }
+        let port = text[text.index(after: colon)...]
+        return colon > text.startIndex && !port.isEmpty && port.allSatisfy(\.isASCII) && port.allSatisfy(\.isNumber)
+    }
+
+    /// Parses `text` as described on ``Endpoint``; `HOST:PORT` without a scheme means `http://HOST:PORT`.
     ///
     /// - Throws: ``ParseError`` for an empty text, an `https://` or other non-HTTP URL, a URL with a
     ///   path other than `/`, a query, user info, or a port outside 1...65535.
@@ -38,6 +46,11 @@ public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
             return
         }
         guard let schemeEnd = trimmed.range(of: "://") else {
+            // `127.0.0.1:8080`, `box:8080`, `[::1]:8080`: a TCP address written without http://.
+            if Self.looksLikeHostAndPort(trimmed) {
+                try self.init(parsing: "http://" + trimmed)
+                return
+            }
             self = .unix(path: trimmed)
             return
         }

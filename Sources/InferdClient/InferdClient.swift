@@ -142,6 +142,11 @@ public struct InferdClient: Sendable {
         ActionResult(try await send("POST", "/v1/trim?level=\(level.rawValue)"))
     }
 
+    /// Rescans the daemon's models directory, as SIGHUP does (`POST /v1/reload`, admin); answers the new list.
+    public func reload() async throws(ClientError) -> ModelList {
+        try decode(try await send("POST", "/v1/reload"))
+    }
+
     // MARK: Raw exchange
 
     /// Sends any request and returns the answer. Unless `acceptingAnyStatus`, a non-2xx answer throws

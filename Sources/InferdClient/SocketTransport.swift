@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Core
+import InferdWire
 
 /// One HTTP/1.1 exchange over a Unix stream socket or a TCP connection, with blocking POSIX calls,
 /// timed phase by phase.
@@ -173,7 +174,14 @@ struct SocketTransport: Sendable {
             close(fd)
             switch error {
             case ENOENT: throw ClientError.notRunning(path, reason: "no socket there")
-            case ECONNREFUSED: throw ClientError.notRunning(path, reason: "connection refused: a stale socket file")
+            case ECONNREFUSED:
+                // Linux refuses a connection to any non-socket file the same way: say which it is.
+                if let kind = Self.nonSocketKind(path) {
+                    throw ClientError(.daemonUnreachable,
+                                      "\(path) is \(kind), not a socket: point --socket (or INFERD_SOCKET) at the socket inferd listens on (`inferctl status --socket PATH`; the default is \(SocketLocation.systemPath))",
+                                      socketPath: path)
+                }
+                throw ClientError.notRunning(path, reason: "connection refused: a stale socket file, nobody listens")
             case ENOTDIR: throw ClientError.notRunning(path, reason: "a parent of it is not a directory")
             case EACCES, EPERM:
                 throw ClientError(.daemonUnreachable,
@@ -184,6 +192,19 @@ struct SocketTransport: Sendable {
             }
         }
         return fd
+    }
+
+    /// `a directory`, `a regular file`, … when `path` exists and is not a socket; nil for a socket or
+    /// when it cannot be inspected.
+    static func nonSocketKind(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFSOCK: return nil
+        case S_IFDIR: return "a directory"
+        case S_IFREG: return "a regular file"
+        default: return "a special file"
+        }
     }
 
     /// Resolves `host` (IPv4 and IPv6) and connects to the first address that accepts.

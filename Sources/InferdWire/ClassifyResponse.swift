@@ -22,6 +22,9 @@ public struct ClassifyResponse: Codable, Sendable, Equatable {
     /// Where the request ran and why (local or offloaded to a remote); nil from a daemon without
     /// offloading configured, which always runs locally.
     public var placement: Placement?
+    /// True when the model's weights are random (a demo bundle): its labels mean nothing. Nil when the
+    /// server that answered does not say.
+    public var syntheticWeights: Bool?
 
     public struct ImageInfo: Codable, Sendable, Equatable {
         /// Width and height as the image declares them (before any decode-time scaling).
@@ -46,11 +49,22 @@ public struct ClassifyResponse: Codable, Sendable, Equatable {
             case decodedWidth = "decoded_width"
             case decodedHeight = "decoded_height"
         }
+
+        /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(width, forKey: .width)
+            try c.encode(height, forKey: .height)
+            try c.encode(bytes, forKey: .bytes)
+            try c.encode(decodedWidth, forKey: .decodedWidth)
+            try c.encode(decodedHeight, forKey: .decodedHeight)
+        }
     }
 
     public init(model: String, cold: Bool, labels: [ClassLabel], timings: StepTimings, image: ImageInfo, precision: String?,
-                placement: Placement? = nil) {
+                placement: Placement? = nil, syntheticWeights: Bool? = nil) {
         self.placement = placement
+        self.syntheticWeights = syntheticWeights
         self.model = model
         self.cold = cold
         self.labels = labels
@@ -62,5 +76,19 @@ public struct ClassifyResponse: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case model, cold, labels, image, precision, placement
         case timings = "timings_ms"
+        case syntheticWeights = "synthetic_weights"
+    }
+
+    /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(model, forKey: .model)
+        try c.encode(cold, forKey: .cold)
+        try c.encode(labels, forKey: .labels)
+        try c.encode(timings, forKey: .timings)
+        try c.encode(image, forKey: .image)
+        try c.encode(precision, forKey: .precision)
+        try c.encode(placement, forKey: .placement)
+        try c.encode(syntheticWeights, forKey: .syntheticWeights)
     }
 }

@@ -39,4 +39,20 @@ public struct EngineOptions: Sendable, Equatable, Codable {
         self.cacheDirectory = cacheDirectory
         self.device = device
     }
+
+    enum CodingKeys: String, CodingKey {
+        case threads, precision, device
+        case performanceHint = "performance_hint"
+        case cacheDirectory = "cache_dir"
+    }
+
+    /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(threads, forKey: .threads)
+        try c.encode(precision, forKey: .precision)
+        try c.encode(performanceHint, forKey: .performanceHint)
+        try c.encode(cacheDirectory, forKey: .cacheDirectory)
+        try c.encode(device, forKey: .device)
+    }
 }

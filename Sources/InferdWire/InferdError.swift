@@ -77,4 +77,15 @@ public struct ErrorBody: Codable, Sendable, Equatable {
         self.error = error
         self.code = code
     }
+
+    enum CodingKeys: String, CodingKey {
+        case error, code
+    }
+
+    /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(error, forKey: .error)
+        try c.encode(code, forKey: .code)
+    }
 }

@@ -102,6 +102,29 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         case precision, inference
         case precisionChoice = "precision_choice"
     }
+
+    /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(state, forKey: .state)
+        try c.encode(priorityClass, forKey: .priorityClass)
+        try c.encode(pinned, forKey: .pinned)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(bytesEstimated, forKey: .bytesEstimated)
+        try c.encode(fileBytes, forKey: .fileBytes)
+        try c.encode(lastUsed, forKey: .lastUsed)
+        try c.encode(expiresAt, forKey: .expiresAt)
+        try c.encode(requests, forKey: .requests)
+        try c.encode(coldStarts, forKey: .coldStarts)
+        try c.encode(inFlight, forKey: .inFlight)
+        try c.encode(loads, forKey: .loads)
+        try c.encode(evictions, forKey: .evictions)
+        try c.encode(lastLoadMilliseconds, forKey: .lastLoadMilliseconds)
+        try c.encode(failure, forKey: .failure)
+        try c.encode(description, forKey: .description)
+        try c.encode(syntheticWeights, forKey: .syntheticWeights)
+    }
 }
 
 /// `GET /v1/models`.

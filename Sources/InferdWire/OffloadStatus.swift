@@ -54,6 +54,20 @@ public struct OffloadStatus: Codable, Sendable, Equatable {
             case megabytesPerSecond = "megabytes_per_s"
             case remoteTimeSource = "remote_time_source"
         }
+
+        /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(url, forKey: .url)
+            try c.encode(models, forKey: .models)
+            try c.encode(protocolName, forKey: .protocolName)
+            try c.encode(requests, forKey: .requests)
+            try c.encode(failures, forKey: .failures)
+            try c.encode(lastError, forKey: .lastError)
+            try c.encode(backingOffSeconds, forKey: .backingOffSeconds)
+            try c.encode(roundTripMs, forKey: .roundTripMs)
+            try c.encode(megabytesPerSecond, forKey: .megabytesPerSecond)
+        }
     }
 
     public init(mode: String, local: Int, remote: Int, fallback: Int, remotes: [Remote]) {

@@ -68,6 +68,19 @@ public struct Placement: Codable, Sendable, Equatable {
         case remoteError = "remote_error"
         case predicted = "predicted_ms"
     }
+
+    /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(side, forKey: .side)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(remote, forKey: .remote)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(fallback, forKey: .fallback)
+        try c.encode(remoteError, forKey: .remoteError)
+        try c.encode(predicted, forKey: .predicted)
+        try c.encode(network, forKey: .network)
+    }
 }
 
 /// How one exchange with a remote server spent its time, ms, seen from the caller: the phases follow
@@ -136,6 +149,18 @@ public struct RemoteTimings: Codable, Sendable, Equatable {
         case remoteEstimated = "remote_estimated"
         case bytesSent = "bytes_sent"
         case bytesReceived = "bytes_received"
+    }
+
+    /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(connect, forKey: .connect)
+        try c.encode(upload, forKey: .upload)
+        try c.encode(server, forKey: .server)
+        try c.encode(download, forKey: .download)
+        try c.encode(remoteReported, forKey: .remoteReported)
+        try c.encode(bytesSent, forKey: .bytesSent)
+        try c.encode(bytesReceived, forKey: .bytesReceived)
     }
 }
 

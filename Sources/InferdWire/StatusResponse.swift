@@ -93,4 +93,28 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         case inFlightBytes = "in_flight_bytes"
         case inFlightLimitBytes = "in_flight_limit_bytes"
     }
+
+    /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(version, forKey: .version)
+        try c.encode(openvinoVersion, forKey: .openvinoVersion)
+        try c.encode(pid, forKey: .pid)
+        try c.encode(uptimeSeconds, forKey: .uptimeSeconds)
+        try c.encode(startupMilliseconds, forKey: .startupMilliseconds)
+        try c.encode(socketActivated, forKey: .socketActivated)
+        try c.encode(policy, forKey: .policy)
+        try c.encode(budgetBytes, forKey: .budgetBytes)
+        try c.encode(budgetSource, forKey: .budgetSource)
+        try c.encode(usedBytes, forKey: .usedBytes)
+        try c.encode(residentBytes, forKey: .residentBytes)
+        try c.encode(pressure, forKey: .pressure)
+        try c.encode(modelsWarm, forKey: .modelsWarm)
+        try c.encode(modelsTotal, forKey: .modelsTotal)
+        try c.encode(counters, forKey: .counters)
+        try c.encode(catalogProblems, forKey: .catalogProblems)
+        try c.encode(engine, forKey: .engine)
+        try c.encode(listeners, forKey: .listeners)
+        try c.encode(offload, forKey: .offload)
+    }
 }

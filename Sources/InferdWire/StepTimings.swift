@@ -21,4 +21,22 @@ public struct StepTimings: Codable, Sendable, Equatable {
     public var total: Double = 0
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case queue, load, read, compile, decode, preprocess, compute, postprocess, total
+    }
+
+    /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(queue, forKey: .queue)
+        try c.encode(load, forKey: .load)
+        try c.encode(read, forKey: .read)
+        try c.encode(compile, forKey: .compile)
+        try c.encode(decode, forKey: .decode)
+        try c.encode(preprocess, forKey: .preprocess)
+        try c.encode(compute, forKey: .compute)
+        try c.encode(postprocess, forKey: .postprocess)
+        try c.encode(total, forKey: .total)
+    }
 }

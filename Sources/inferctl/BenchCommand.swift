@@ -55,8 +55,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Image groups under --groups-dir, comma-separated.", valueName: "HxW,…"))
     var groups = "2160x3840,1080x1920,540x960"
 
-    @Option(name: .customLong("groups-dir"), help: ArgumentHelp("Where the image groups are.", valueName: "dir"))
-    var groupsDirectory = "samples/groups"
+    @Option(name: .customLong("groups-dir"), help: ArgumentHelp("Where the image groups are (default ./samples/groups, else the installed samples).", valueName: "dir"))
+    var groupsDirectory: String?
 
     @Option(name: .long, help: ArgumentHelp("Images to use instead of the groups, comma-separated (one group, \"custom\").", valueName: "files"))
     var images: String?
@@ -79,6 +79,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Classes per answer (1...1000).", valueName: "k"))
     var top = 5
 
+    // Here --models names the models to measure, so the bundles' folder keeps the name --models-dir.
     @Option(name: .customLong("models-dir"), help: ArgumentHelp("Model bundles (default $INFERD_MODELS, else ./models).", valueName: "dir"))
     var modelsDirectory: String?
 
@@ -169,7 +170,7 @@ struct BenchCommand: AsyncParsableCommand {
         let imageGroups: [BenchImageGroup]
         do {
             imageGroups = try images.map { [BenchImageGroup(name: "custom", paths: Self.list($0))] }
-                ?? BenchImageGroup.named(Self.list(groups), in: groupsDirectory)
+                ?? BenchImageGroup.named(Self.list(groups), in: groupsDirectory ?? DataPaths.samples() + "/groups")
         } catch let error as BenchError {
             throw ValidationError(error.description)
         }

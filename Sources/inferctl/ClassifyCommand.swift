@@ -27,7 +27,7 @@ struct ClassifyCommand: AsyncParsableCommand {
         --resize client decodes the image here with DCT scaling to the smallest size the model needs and \
         sends it re-encoded as JPEG (quality 90); the breakdown adds client_resize and the bytes sent. \
         --resize server (the default) sends the original. The model's manifest is read from \
-        --models-dir (default $INFERD_MODELS, else ./models).
+        --models (default $INFERD_MODELS, else ./models).
 
         --remote http://HOST:PORT (or $INFERD_REMOTE) classifies on a server over TCP. The breakdown \
         then shows the network: connect, upload, server (from the last byte sent to the first byte \
@@ -37,7 +37,7 @@ struct ClassifyCommand: AsyncParsableCommand {
         OpenVINO Model Server), decodes and preprocesses the image here from the model's /v2 \
         metadata and sends a tensor (protocol oip; the breakdown adds the local decode and \
         preprocess). --remote-protocol inferd|oip forces one; oip also works on the local socket. \
-        Labels of an OIP answer come from the local bundle (--models-dir) when it has the model, else \
+        Labels of an OIP answer come from the local bundle (--models) when it has the model, else \
         "class N". On OIP the tensor's layout, size and type come from the server's metadata; its \
         normalisation and centre crop from --input-normalize / --input-crop-short-side, else the \
         metadata's parameters (normalize, crop_short_side), else the local bundle; an FP32 input that \
@@ -94,8 +94,12 @@ struct ClassifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("in-process"), help: "Classify in this process, without the daemon (a cold start every invocation).")
     var inProcess = false
 
-    @Option(name: .customLong("models-dir"), help: ArgumentHelp("Model bundles, for --in-process and --resize client.", valueName: "dir"))
-    var modelsDirectory: String?
+    @Option(name: .customLong("models"), help: ArgumentHelp("Model bundles, for --in-process and --resize client.", valueName: "dir"))
+    var models: String?
+    /// The former name of `--models`, still accepted.
+    @Option(name: .customLong("models-dir"), help: .hidden)
+    var modelsDir: String?
+    var modelsDirectory: String? { models ?? modelsDir }
 
     @Option(name: .long, help: ArgumentHelp("Inference precision with --in-process.", valueName: EngineOptions.Precision.allCases.map(\.rawValue).joined(separator: "|")))
     var precision: EngineOptions.Precision?
@@ -119,9 +123,9 @@ struct ClassifyCommand: AsyncParsableCommand {
         for image in images {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: image, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                throw ValidationError("no image file at \(image)")
+                throw UnreadableInput(isDirectory.boolValue ? "\(image) is a directory, not an image file" : "no image file at \(image)")
             }
-            guard FileManager.default.isReadableFile(atPath: image) else { throw ValidationError("cannot read \(image)") }
+            guard FileManager.default.isReadableFile(atPath: image) else { throw UnreadableInput("cannot read \(image): permission denied") }
         }
         if inProcess, connection.remoteEndpoint != nil {
             throw ValidationError("--in-process classifies here; it cannot be combined with --remote")
@@ -255,7 +259,7 @@ struct ClassifyCommand: AsyncParsableCommand {
                               decodedWidth: answer.image.decodedWidth, decodedHeight: answer.image.decodedHeight,
                               bytes: original.count, bytesSent: body.count,
                               timings: ClassifyRecord.Timings(daemon: result, clientResize: resizeMs),
-                              placement: answer.placement)
+                              placement: answer.placement, syntheticWeights: answer.syntheticWeights)
     }
 
     private func classifyRemotely(_ remote: RemoteClassifier, path: String, run: Int, original: [UInt8]) async throws -> ClassifyRecord {
@@ -269,7 +273,7 @@ struct ClassifyCommand: AsyncParsableCommand {
                               remote: ClassifyRecord.Remote(endpoint: remote.client.endpoint.description, protocol: result.protocolUsed,
                                                             timings: result.network, tensorShape: result.tensorShape,
                                                             softmaxApplied: result.softmaxApplied, preprocessing: result.preprocessing?.summary),
-                              placement: result.placement)
+                              placement: result.placement, syntheticWeights: result.inferd?.response.syntheticWeights)
     }
 
     private func classifyInProcess(_ local: InProcessClassifier, path: String, run: Int, original: [UInt8],
@@ -281,6 +285,7 @@ struct ClassifyCommand: AsyncParsableCommand {
                               precision: result.precision, labels: result.labels,
                               width: originalSize?.width ?? result.originalWidth, height: originalSize?.height ?? result.originalHeight,
                               decodedWidth: result.decodedWidth, decodedHeight: result.decodedHeight,
-                              bytes: original.count, bytesSent: body.count, timings: result.timings)
+                              bytes: original.count, bytesSent: body.count, timings: result.timings,
+                              syntheticWeights: local.bundle.manifest.syntheticWeights)
     }
 }

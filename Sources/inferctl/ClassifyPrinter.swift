@@ -109,6 +109,9 @@ struct ClassifyPrinter {
         print(header)
         if let preprocessing = first.remote?.preprocessing { print("  tensor prepared here: \(preprocessing)") }
         if let placement = first.placement { print("  " + Self.describe(placement)) }
+        if first.syntheticWeights == true {
+            print("  (synthetic weights: \(first.model) has random weights for load and memory studies; these labels mean nothing)")
+        }
         let nameWidth = first.labels.map(\.label.count).max() ?? 0
         for (rank, label) in first.labels.enumerated() {
             let padding = String(repeating: " ", count: nameWidth - label.label.count)

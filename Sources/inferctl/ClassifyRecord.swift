@@ -170,6 +170,8 @@ struct ClassifyRecord: Encodable {
     var remote: Remote?
     /// Where the daemon says the request ran and why, when it says.
     var placement: Placement?
+    /// True when the model has random weights (its labels mean nothing); nil when the server does not say.
+    var syntheticWeights: Bool? = nil
 
     /// True when the daemon offloaded it over OIP: the answer's server steps (queue, load, compute,
     /// postprocess) are unknown, not zero.
@@ -181,6 +183,7 @@ struct ClassifyRecord: Encodable {
         case decodedHeight = "decoded_height"
         case bytesSent = "bytes_sent"
         case timings = "timings_ms"
+        case syntheticWeights = "synthetic_weights"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -202,6 +205,7 @@ struct ClassifyRecord: Encodable {
         try c.encode(timings, forKey: .timings)
         try c.encode(remote, forKey: .remote)
         try c.encode(placement, forKey: .placement)
+        try c.encode(syntheticWeights, forKey: .syntheticWeights)
     }
 }
 

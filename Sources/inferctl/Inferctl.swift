@@ -27,9 +27,9 @@ struct Inferctl: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
-            ClassifyCommand.self, ModelsCommand.self, StatusCommand.self,
+            ClassifyCommand.self, ModelsGroup.self, StatusCommand.self,
             LoadCommand.self, UnloadCommand.self, PinCommand.self, UnpinCommand.self,
-            KeepAliveCommand.self, TrimCommand.self, BenchCommand.self, TraceCommand.self, ReplayCommand.self,
+            KeepAliveCommand.self, TrimCommand.self, ReloadCommand.self, BenchCommand.self, TraceCommand.self, ReplayCommand.self,
             SimulateCommand.self,
         ]
     )

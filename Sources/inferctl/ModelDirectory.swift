@@ -3,7 +3,8 @@ import Core
 import Foundation
 
 /// Finds model bundles on disk for the commands that need a manifest locally (`classify --in-process`
-/// and `classify --resize client`): `--models-dir`, else `$INFERD_MODELS`, else `./models`.
+/// and `classify --resize client`): `--models`, else `$INFERD_MODELS`, else `./models`, else the
+/// installed daemon's `/var/lib/inferd/models` (see ``DataPaths``).
 enum ModelDirectory {
     /// The environment variable naming the models directory.
     static let environmentVariable = "INFERD_MODELS"
@@ -14,7 +15,7 @@ enum ModelDirectory {
         if let fromEnvironment = ProcessInfo.processInfo.environment[environmentVariable], !fromEnvironment.isEmpty {
             return fromEnvironment
         }
-        return "models"
+        return DataPaths.models()
     }
 
     /// The bundle called `name` in `directory`.
@@ -25,7 +26,7 @@ enum ModelDirectory {
         do {
             catalog = try ModelCatalog.scan(directory)
         } catch {
-            throw ValidationError("\(why) needs the model's bundle, but \(error.reason) — pass --models-dir DIR or set \(environmentVariable)")
+            throw ValidationError("\(why) needs the model's bundle, but \(error) — pass --models DIR or set \(environmentVariable)")
         }
         guard let bundle = catalog[name] else {
             let problem = catalog.problems.first { ($0.bundle as NSString).lastPathComponent == name }.map { " (\($0.reason))" } ?? ""

@@ -3,10 +3,20 @@ import Foundation
 import InferdClient
 import InferdWire
 
-/// `inferctl models`: every model the daemon knows, like `ollama ps`.
-struct ModelsCommand: AsyncParsableCommand {
+/// `inferctl models [list|add]`: the daemon's models (the default), or add a model file as a bundle.
+struct ModelsGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
+        abstract: "List the daemon's models (default), or add a model file as a bundle (models add).",
+        subcommands: [ModelsCommand.self, ModelsAddCommand.self],
+        defaultSubcommand: ModelsCommand.self
+    )
+}
+
+/// `inferctl models [list]`: every model the daemon knows, like `ollama ps`.
+struct ModelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List the daemon's models: state, class, size, last use, keep-alive, requests.",
         discussion: """
         Columns: NAME; STATE (cold, loading, warm, evicting, failed); CLASS, the eviction priority class \
@@ -15,8 +25,9 @@ struct ModelsCommand: AsyncParsableCommand {
         keep-alive will unload it ("forever" when pinned, "-" when no keep-alive applies); REQUESTS and \
         COLD STARTS since the daemon started; for a warm model PRECISION (what inference runs in) and \
         INFER, its infer requests as busy/capacity with the most that ran at once (peak) and the callers \
-        refused because its queue was full. A failed model's reason follows the table, and so does what \
-        precision auto measured, when it chose.
+        refused because its queue was full; WEIGHTS, "real" or "synthetic" (random weights: a bundle for \
+        load and memory studies whose labels mean nothing). A failed model's reason follows the table, and \
+        so does what precision auto measured, when it chose.
 
         --json prints the daemon's model list as it sent it (GET /v1/models).
         """
@@ -38,8 +49,8 @@ struct ModelsCommand: AsyncParsableCommand {
     /// The table, and a line per failed model with its reason.
     static func render(_ list: ModelList, now: Double) -> String {
         var table = TextTable(headers: ["NAME", "STATE", "CLASS", "SIZE", "LAST USED", "UNTIL", "REQUESTS", "COLD STARTS",
-                                        "PRECISION", "INFER"],
-                              alignments: [.left, .left, .left, .right, .left, .left, .right, .right, .left, .left])
+                                        "PRECISION", "INFER", "WEIGHTS"],
+                              alignments: [.left, .left, .left, .right, .left, .left, .right, .right, .left, .left, .left])
         for model in list.models {
             let size = (model.bytesEstimated ? "~" : "") + HumanFormat.bytes(model.bytes)
             let until: String
@@ -52,7 +63,8 @@ struct ModelsCommand: AsyncParsableCommand {
             }
             table.append([model.name, model.state.rawValue, model.priorityClass?.rawValue ?? "-", size,
                           HumanFormat.ago(model.lastUsed, now: now), until, "\(model.requests)", "\(model.coldStarts)",
-                          model.precision ?? "-", model.inference.map(Self.infer) ?? "-"])
+                          model.precision ?? "-", model.inference.map(Self.infer) ?? "-",
+                          model.syntheticWeights ? "synthetic" : "real"])
         }
         var text = list.models.isEmpty ? "no models (is the daemon's models directory empty?)" : table.render()
         for model in list.models where model.state == .failed {

@@ -30,8 +30,8 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Requests in flight at most.")
     var concurrency: Int = 4
 
-    @Option(help: ArgumentHelp("Image for requests that name none.", valueName: "path"))
-    var image: String = "samples/coffee.jpg"
+    @Option(help: ArgumentHelp("Image for requests that name none (default samples/coffee.jpg, in ./samples or the installed samples).", valueName: "path"))
+    var image: String?
 
     @Option(help: ArgumentHelp("Seconds between memory samples.", valueName: "seconds"))
     var sampleInterval: Double = 0.5
@@ -56,7 +56,7 @@ struct ReplayCommand: AsyncParsableCommand {
             images[path] = try Self.read(path)
         }
         let runner = ReplayRunner(client: connection.client(), trace: trace, speed: speed, concurrency: concurrency,
-                                  defaultImage: try Self.read(image), images: images, sampleInterval: sampleInterval,
+                                  defaultImage: try Self.read(image ?? DataPaths.samples() + "/coffee.jpg", flag: "--image"), images: images, sampleInterval: sampleInterval,
                                   progress: output.json ? nil : ProgressLine.forTerminal("replay"), logPath: log)
         let result = try await runner.run(traceName: self.trace)
         if output.json {
@@ -67,9 +67,9 @@ struct ReplayCommand: AsyncParsableCommand {
         if result.errors > 0 { throw ExitCode(ExitStatus.requestFailed.rawValue) }
     }
 
-    static func read(_ path: String) throws -> [UInt8] {
+    static func read(_ path: String, flag: String? = nil) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read image \(path)")
+            throw UnreadableInput("cannot read image \(path)" + (flag.map { "; pass \($0) PATH (the sample photos are in ./samples of a checkout, or \(DataPaths.installedSamples) when installed)" } ?? ""))
         }
         return [UInt8](data)
     }

@@ -21,12 +21,16 @@ struct Daemon {
 
     func run() async throws {
         let notifier = SystemdNotifier()
-        let inherited: SocketActivation.Listener?
+        /// Every passed socket, the primary one (the first Unix socket with a path, else the first) in front.
+        let activated: [SocketActivation.Listener]
         do {
-            inherited = try SocketActivation.inheritedListener()
+            let passed = try SocketActivation.inheritedListeners()
+            let primary = passed.firstIndex { $0.path != nil } ?? 0
+            activated = passed.isEmpty ? [] : [passed[primary]] + passed.enumerated().filter { $0.offset != primary }.map(\.element)
         } catch {
             throw fail(error.message, status: ExitStatus.listen)
         }
+        let inherited = activated.first
         let configuredSocket = configuration.socketPath ?? DefaultPaths.socket(environment: environment)
         /// The path clients use (the passed socket's own path when socket-activated), for logs and the watchdog.
         let socketPath = inherited.map { $0.path ?? "fd \($0.fd)" } ?? configuredSocket
@@ -70,16 +74,28 @@ struct Daemon {
         } catch {
             throw fail("OpenVINO cannot compile for \(options.device): \(error)", status: ExitStatus.runtime)
         }
+        let metrics = DaemonMetrics()
         let manager = ModelManager<LoadedModel>(
             catalog: catalog, configuration: lifecycle,
             // Every load ends with a warm-up inference: the infer request's buffers then count in the
             // model's measured size, and the request that paid the cold start computes at warm speed.
-            loader: { bundle, _ in try await BlockingWork.run { try loader.load(bundle, warmUp: true) } },
+            loader: { bundle, _ in
+                let watch = Stopwatch()
+                do {
+                    let model = try await BlockingWork.run { try loader.load(bundle, warmUp: true) }
+                    metrics.observeLoad(model: bundle.name, seconds: watch.elapsedMilliseconds / 1000, succeeded: true)
+                    return model
+                } catch {
+                    metrics.observeLoad(model: bundle.name, seconds: watch.elapsedMilliseconds / 1000, succeeded: false)
+                    throw error
+                }
+            },
             logger: Logger(label: "inferd.lifecycle"))
         let state = DaemonState(startup: startup, socketActivated: inherited != nil,
                                 startupOffsetMilliseconds: startupOffsetMilliseconds)
         let service = InferenceService(manager: manager, catalog: catalog, engine: engine, engineOptions: options,
-                                       limits: configuration.effectiveLimits, state: state, logger: Logger(label: "inferd.api"))
+                                       limits: configuration.effectiveLimits, state: state, logger: Logger(label: "inferd.api"),
+                                       metrics: metrics)
         let token: AdminToken?
         do {
             token = try configuration.adminTokenFile.map { (path) throws(ConfigurationError) in try AdminToken.read(from: path) }
@@ -98,7 +114,7 @@ struct Daemon {
         let maxBody = configuration.limits.maxBodyBytes
         let grace = Duration.milliseconds(Int64(configuration.shutdownGrace * 1000))
         let idle: Duration? = configuration.idleTimeout > 0 ? .milliseconds(Int64(configuration.idleTimeout * 1000)) : nil
-        let targets = [inherited.map { ListenTarget.inheritedFD($0.fd) } ?? .unixPath(configuredSocket)] + configuration.listen
+        let targets = (activated.isEmpty ? [.unixPath(configuredSocket)] : activated.map { ListenTarget.inheritedFD($0.fd) }) + configuration.listen
         let servers = targets.map { target in
             HTTPServer(configuration: HTTPServerConfiguration(target: target, maxBodyBytes: maxBody, shutdownGrace: grace,
                                                               idleTimeout: idle, maxConnections: configuration.maxConnections),
@@ -113,7 +129,8 @@ struct Daemon {
             throw fail(error.message, status: ExitStatus.listen)
         }
         let listeners = servers.enumerated().map { index, server in
-            guard index > 0 else { return inherited.map { $0.path.map { "unix:" + $0 } ?? "fd \($0.fd)" } ?? "unix:" + configuredSocket }
+            if index < activated.count { return activated[index].description }
+            guard index > 0 else { return "unix:" + configuredSocket }
             return server.boundAddress ?? "\(server.configuration.target)"
         }
         state.setListeners(listeners)
@@ -128,7 +145,10 @@ struct Daemon {
             max body \(formatBytes(Int64(configuration.limits.maxBodyBytes))), in flight \(formatBytes(Int64(configuration.limits.maxInFlightBytes))); admin group \(configuration.adminGroup)\
             \(AdminAccess.groupID(configuration.adminGroup) == nil ? " (no such group: only root and uid \(geteuid()) may manage models)" : "")
             """)
-        for (target, address) in zip(targets, listeners).dropFirst() {
+        for listener in activated {
+            logger.info("socket-activated: serving fd \(listener.fd)\(listener.name.map { " (FileDescriptorName=\($0))" } ?? "") on \(listener)\(listener.isNetworked ? (token == nil ? " (admin calls refused: no admin token)" : " (admin calls need the bearer token)") : "")")
+        }
+        for (target, address) in zip(targets, listeners).dropFirst(max(1, activated.count)) {
             logger.info("also listening on \(address)\(token == nil ? " (admin calls over TCP refused: no admin token)" : " (admin calls need the bearer token)")")
             if !target.isLoopback {
                 logger.notice("\(address) is reachable from other hosts: classification is open to them, unencrypted (no TLS); put a TLS proxy in front for untrusted networks")

@@ -99,6 +99,10 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Directory of model bundles.", valueName: "dir"))
     var models: String?
 
+    /// inferctl's former spelling, accepted so the two commands take the same flags.
+    @Option(name: .customLong("models-dir"), help: .hidden)
+    var modelsDir: String?
+
     @Option(help: ArgumentHelp("Inference threads per model (0 = all cores).", valueName: "n"))
     var threads: String?
 
@@ -163,11 +167,14 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String?
 
+    @Flag(help: "Check the configuration and every model bundle (OpenVINO reads each model), print every problem found, and exit: 0 when all is well, 2 otherwise. Serves nothing.")
+    var check = false
+
     /// The flags that were given, as settings keyed like the config file.
     var flagSettings: [String: ConfigValue] {
         var values: [String: ConfigValue] = [:]
         let strings: [(String, String?)] = [
-            ("socket", socket), ("models", models), ("engine.threads", threads), ("engine.precision", precision),
+            ("socket", socket), ("models", models ?? modelsDir), ("engine.threads", threads), ("engine.precision", precision),
             ("engine.performance_hint", performanceHint), ("engine.cache_dir", cacheDir),
             ("engine.queue_limit", queueLimit), ("engine.calibration_dir", calibrationDir),
             ("limits.max_body_bytes", maxBodyBytes), ("limits.max_image_pixels", maxImagePixels),
@@ -210,6 +217,12 @@ struct InferdCommand: AsyncParsableCommand {
         signal(SIGHUP, SIG_IGN)  // until the reloader takes it: a SIGHUP during start-up must not kill us
         signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
+        if check {
+            let config = self.config
+            let status = ConfigurationCheck(flags: flagSettings, configFile: { () throws(ConfigurationError) in try Self.configFile(config, environment: environment) },
+                                            environment: environment, fallbackModels: models ?? modelsDir).run()
+            throw ExitCode(status)
+        }
         let configuration: DaemonConfiguration
         do {
             configuration = try DaemonConfiguration.resolve(file: try Self.configFile(config, environment: environment),

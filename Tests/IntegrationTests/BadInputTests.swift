@@ -41,7 +41,7 @@ extension DaemonTests {
             #expect(try route.json(ErrorBody.self).code == .notFound)
             let method = try await RawHTTP.send(socket: daemon.socketPath, method: "DELETE", path: "/v1/models/squeezenet")
             #expect(method.status == 405)
-            #expect(method.header("allow") == "GET")
+            #expect(method.header("allow") == "GET, HEAD")
             let getClassify = try await RawHTTP.get(socket: daemon.socketPath, "/v1/models/squeezenet/classify")
             #expect(getClassify.status == 405)
 

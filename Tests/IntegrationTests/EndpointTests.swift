@@ -15,6 +15,12 @@ import Testing
         ("http://[::1]:9000", .tcp(host: "::1", port: 9000)),
         ("http://[fe80::1%eth0]:9000/", .tcp(host: "fe80::1%eth0", port: 9000)),
         ("  http://10.0.0.2:8080  ", .tcp(host: "10.0.0.2", port: 8080)),
+        // Without http://: a TCP address all the same (not a socket file called "127.0.0.1:8080").
+        ("127.0.0.1:8080", .tcp(host: "127.0.0.1", port: 8080)),
+        ("gpu-box:9000", .tcp(host: "gpu-box", port: 9000)),
+        ("[::1]:9000", .tcp(host: "::1", port: 9000)),
+        ("inferd.sock", .unix(path: "inferd.sock")),
+        ("./odd:8080", .unix(path: "./odd:8080")),
     ])
     func parses(_ text: String, _ expected: Endpoint) throws {
         #expect(try Endpoint(parsing: text) == expected)

@@ -43,4 +43,56 @@ import Testing
         // The socket belongs to whoever passed it: the daemon leaves the file alone.
         #expect(FileManager.default.fileExists(atPath: socket))
     }
+
+    /// A free TCP port on loopback (bound and released; systemd-socket-activate binds it again at once).
+    static func freePort() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound, "cannot bind a loopback port")
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// Two passed sockets (a Unix one and a TCP one, named with FileDescriptorName= as a .socket unit
+    /// would): both are served, each is logged with its name, and the TCP one is treated as network
+    /// (admin calls there need the token).
+    @Test func everyPassedSocketIsServedUnixAndTCPWithTheirNames() async throws {
+        let activate = try #require(Command.which("systemd-socket-activate"), "systemd-socket-activate is not installed (scripts/setup.sh installs systemd)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-activate-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socket = directory + "/inferd.sock"
+        let port = try Self.freePort()
+        // The TCP socket first: the daemon still makes the Unix one its primary (watchdog, log line).
+        let script = "\(activate) -l 127.0.0.1:\(port) -l \(socket) --fdname=web:local setpriv --pdeathsig KILL \"$@\"; exit $?"
+        let daemon = try await DaemonProcess.start(arguments: ["--socket", socket], launcher: ["/bin/sh", "-c", script, "sh"])
+        let children = try String(contentsOfFile: "/proc/\(daemon.pid)/task/\(daemon.pid)/children", encoding: .utf8)
+        let daemonPID = try #require(children.split(separator: " ").first.flatMap { Int32($0) }, "no daemon under the shell")
+
+        let status = try await RawHTTP.get(socket: socket, "/v1/status").object()
+        let listeners = try #require(status["listeners"] as? [String], "\(status)")
+        #expect(listeners == ["unix:" + socket, "tcp://127.0.0.1:\(port)"], "\(listeners)")
+        #expect(status["socket_activated"] as? Bool == true)
+
+        let tcp = "tcp://127.0.0.1:\(port)"
+        let overTCP = try await RawHTTP.get(socket: tcp, "/v1/models")
+        #expect(overTCP.status == 200, "\(overTCP.status) \(overTCP.text)")
+        let admin = try await RawHTTP.post(socket: tcp, "/v1/trim")
+        #expect(admin.status == 403 && admin.text.contains("token"), "a passed TCP socket is the network: \(admin.text)")
+        let classify = try await InferctlProcess.run(["classify", "--remote", "http://127.0.0.1:\(port)", "--model", "squeezenet",
+                                                     DaemonProcess.sample("chelsea.jpg")])
+        #expect(classify.status == 0, "\(classify.stderr)")
+
+        let log = daemon.stderrLog
+        #expect(log.contains("serving fd 3 (FileDescriptorName=web) on tcp://127.0.0.1:\(port)"), "\(log.suffix(3000))")
+        #expect(log.contains("serving fd 4 (FileDescriptorName=local) on unix:\(socket)"), "\(log.suffix(3000))")
+        kill(daemonPID, SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
 }

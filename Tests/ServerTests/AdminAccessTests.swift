@@ -38,6 +38,17 @@ import Testing
         #expect(access.authorize(.admin, request(PeerCredentials(pid: 7, uid: 0, gid: 0))) == nil)
     }
 
+    @Test func aRefusalSaysHowToGetRightsWhetherTheGroupExistsOrNot() throws {
+        let missing = AdminAccess(groupName: "inferd-admin-test-none", daemonUID: 0, logger: logger)
+        let nobody = request(PeerCredentials(pid: 7, uid: 65534, gid: 65534))
+        let noGroup = try #require(missing.authorize(.admin, nobody)).message
+        #expect(noGroup.contains("No group inferd-admin-test-none exists") && noGroup.contains("groupadd --system inferd-admin-test-none")
+                && noGroup.contains("admin_group"), "\(noGroup)")
+        let existing = AdminAccess(groupName: "daemon", daemonUID: 0, logger: logger)
+        let join = try #require(existing.authorize(.admin, nobody)).message
+        #expect(join.contains("usermod -aG daemon") && !join.contains("groupadd"), "\(join)")
+    }
+
     @Test func theRouterAsksBeforeRunningAnAdminHandler() async {
         var router = Router(authorize: { access, _ in access == .admin ? InferdError(.forbidden, "no") : nil })
         router.add(.POST, "/v1/trim", access: .admin) { _ in HTTPResponse() }

@@ -22,11 +22,21 @@ public struct ModelCatalog: Sendable {
     /// - Throws: ``CatalogError`` with code `.unreadableDirectory` when the directory itself cannot be read.
     public static func scan(_ directory: String) throws(CatalogError) -> ModelCatalog {
         let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
+            throw CatalogError(.unreadableDirectory, bundle: absolute,
+                               "the models directory does not exist; give the folder that holds one folder per model bundle")
+        }
+        guard isDirectory.boolValue else {
+            throw CatalogError(.unreadableDirectory, bundle: absolute,
+                               "this is a file, not a directory; give the folder that holds one folder per model bundle (its parent?)")
+        }
         let entries: [String]
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: absolute).sorted()
         } catch {
-            throw CatalogError(.unreadableDirectory, bundle: absolute, "cannot read the models directory (\(error.localizedDescription))")
+            let reason = access(absolute, R_OK | X_OK) == 0 ? "\(error)" : "permission denied"
+            throw CatalogError(.unreadableDirectory, bundle: absolute, "cannot read the models directory (\(reason))")
         }
         var catalog = ModelCatalog(bundles: [:], problems: [], directory: absolute)
         for entry in entries where !entry.hasPrefix(".") {

@@ -1,12 +1,13 @@
-/// Decodes an encoded image (JPEG or PNG, recognised by its signature) into RGB pixels.
+/// Decodes an encoded image (JPEG or PNG, recognised by its signature) into upright RGB pixels (a
+/// JPEG's EXIF orientation applied).
 public enum ImageDecoder {
     /// The decoded pixels, and the size the image declared before any decode-time scaling.
     public struct Result: Sendable {
         public var pixels: PixelBuffer
         public var format: ImageFormat
-        /// The image's own width (before DCT scaling).
+        /// The image's own width (before DCT scaling), upright.
         public var originalWidth: Int
-        /// The image's own height (before DCT scaling).
+        /// The image's own height (before DCT scaling), upright.
         public var originalHeight: Int
     }
 
@@ -18,8 +19,12 @@ public enum ImageDecoder {
         switch format {
         case .jpeg:
             let header = try JPEGDecoder.header(data)
-            let pixels = try JPEGDecoder.decode(data, options: options)
-            return Result(pixels: pixels, format: format, originalWidth: header.width, originalHeight: header.height)
+            // Phone photos: the EXIF orientation says how to turn the stored pixels upright.
+            let orientation = ExifOrientation.of(jpeg: data)
+            let pixels = try JPEGDecoder.decode(data, options: options).oriented(orientation)
+            return Result(pixels: pixels, format: format,
+                          originalWidth: orientation.swapsAxes ? header.height : header.width,
+                          originalHeight: orientation.swapsAxes ? header.width : header.height)
         case .png:
             let pixels = try PNGDecoder.decode(data, options: options)
             return Result(pixels: pixels, format: format, originalWidth: pixels.width, originalHeight: pixels.height)

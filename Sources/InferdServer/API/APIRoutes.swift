@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 
 /// The API's route table: the Open Inference Protocol (`/v2`), Triton's repository extension
@@ -7,7 +8,8 @@ public enum APIRoutes {
     /// Builds the router for `service`; `access` checks the admin routes (default: allow everyone);
     /// `offloader` classifies with hybrid offload when remotes are configured.
     public static func router(_ service: InferenceService, access: AdminAccess? = nil, offloader: OffloadingClassifier? = nil) -> Router {
-        var router = Router(authorize: { route, request in access?.authorize(route, request) })
+        var router = Router(authorize: { route, request in access?.authorize(route, request) },
+                            observe: { pattern, request, response in countRequest(service, pattern, request, response) })
         let v2 = OpenInferenceHandlers(service: service)
         let v1 = InferdHandlers(service: service, offloader: offloader)
 
@@ -41,6 +43,22 @@ public enum APIRoutes {
         router.add(.PUT, "/v1/models/{name}/keep-alive", access: .admin, v1.keepAlive)
         router.add(.POST, "/v1/trim", access: .admin, v1.trim)
         router.add(.POST, "/v1/reload", access: .admin, v1.reload)
+
+        // Prometheus.
+        router.add(.GET, "/metrics") { _ in
+            let text = await MetricsScrape.render(service)
+            return HTTPResponse(headers: ["Content-Type": PrometheusText.contentType], body: ByteBuffer(string: text))
+        }
         return router
+    }
+
+    /// Counts one answer in `inferd_requests_total`; label values stay bounded (route patterns,
+    /// catalog names).
+    private static func countRequest(_ service: InferenceService, _ pattern: String?, _ request: HTTPRequest, _ response: HTTPResponse) {
+        let name = request.parameters["name"] ?? ""
+        service.metrics.countRequest(.init(
+            method: "\(request.method == .HEAD ? .GET : request.method)", route: pattern ?? "unmatched",
+            model: service.catalog[name] != nil ? name : "", status: Int(response.status.code),
+            placement: response.placement ?? "none"))
     }
 }

@@ -52,7 +52,15 @@ public struct AdminAccess: Sendable {
         }
         logger.warning("refused \(route) for uid \(peer.uid) (pid \(peer.pid)): not root, not in group \(groupName)",
                        metadata: metadata.merging(["event": "access-denied"]) { $1 })
-        return InferdError(.forbidden, "\(route) needs root or membership of group \(groupName); uid \(peer.uid) is neither")
+        return InferdError(.forbidden, "\(route) needs root or membership of group \(groupName); uid \(peer.uid) is neither. \(groupAdvice)")
+    }
+
+    /// How to get admin rights: join the group, or create it first when this host has none by that name.
+    var groupAdvice: String {
+        if Self.groupID(groupName) == nil {
+            return "No group \(groupName) exists on this host: create it and join it (`sudo groupadd --system \(groupName) && sudo usermod -aG \(groupName) $USER`, then log in again), set admin_group in inferd.toml to a group you are in, or run the command as root (sudo)."
+        }
+        return "Join it (`sudo usermod -aG \(groupName) $USER`, then log in again) or run the command as root (sudo)."
     }
 
     /// An admin call over TCP: allowed with the right bearer token only.

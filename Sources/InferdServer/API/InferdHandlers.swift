@@ -31,9 +31,10 @@ struct InferdHandlers: Sendable {
             if let mode, mode != .never {
                 throw InferdError(.badRequest, "offload=\(mode.rawValue) asked, but this daemon has no remotes to offload to (configure [offload] remotes or --offload-remote)")
             }
-            return .json(try await service.classify(model: name, image: request.bodyBytes, top: top))
+            return .json(try await service.classify(model: name, image: request.bodyBytes, top: top)).placed(.local)
         }
-        return .json(try await offloader.classify(model: name, image: request.bodyBytes, top: top, mode: mode))
+        let answer = try await offloader.classify(model: name, image: request.bodyBytes, top: top, mode: mode)
+        return .json(answer).placed(answer.placement?.side ?? .local)
     }
 
     /// `GET /v1/models`.

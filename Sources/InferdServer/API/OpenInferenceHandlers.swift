@@ -76,7 +76,7 @@ struct OpenInferenceHandlers: Sendable {
             return (frame.request, try InferenceRequestDecoder.tensor(frame, body: body))
         } map: { $0 }
         let result = try await service.infer(model: name, tensor: tensor.1)
-        return try Self.answer(result, to: tensor.0, labels: labels)
+        return try Self.answer(result, to: tensor.0, labels: labels).placed(.local)
     }
 
     /// `POST /v2/repository/index` with an optional `{"ready": true}` body.

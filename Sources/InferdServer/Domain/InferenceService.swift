@@ -23,6 +23,8 @@ public final class InferenceService: Sendable {
     public let limits: RequestLimits
     /// Readiness and draining.
     public let state: DaemonState
+    /// Request counts, step latencies and loads for `GET /metrics`.
+    public let metrics: DaemonMetrics
     /// The cap on bytes requests in flight hold; the HTTP server charges bodies to it, this service
     /// decoded pixels and tensors.
     public let inFlight: InFlightMemory
@@ -39,8 +41,9 @@ public final class InferenceService: Sendable {
 
     /// - Parameter catalog: the catalog the manager was created with (kept for lookups and reloads).
     public init(manager: ModelManager<LoadedModel>, catalog: ModelCatalog, engine: Engine, engineOptions: EngineOptions,
-                limits: RequestLimits, state: DaemonState, logger: Logger) {
+                limits: RequestLimits, state: DaemonState, logger: Logger, metrics: DaemonMetrics = DaemonMetrics()) {
         self.manager = manager
+        self.metrics = metrics
         inFlight = InFlightMemory(capacity: Int64(limits.maxInFlightBytes), wait: .milliseconds(Int64(limits.inFlightWait * 1000)))
         self.engine = engine
         self.engineOptions = engineOptions
@@ -110,11 +113,12 @@ public final class InferenceService: Sendable {
         timings.decode = decodeMs
         fill(&timings, from: lease)
         timings.total = watch.elapsedMilliseconds
+        metrics.observe(model: name, timings: timings, decoded: true)
         return ClassifyResponse(
             model: name, cold: lease.cold, labels: labels, timings: timings,
             image: .init(width: decoded.originalWidth, height: decoded.originalHeight, bytes: image.count,
                          decodedWidth: decoded.pixels.width, decodedHeight: decoded.pixels.height),
-            precision: lease.model.loadReport.precision)
+            precision: lease.model.loadReport.precision, syntheticWeights: bundle.manifest.syntheticWeights)
     }
 
     // MARK: Raw inference (Open Inference Protocol)
@@ -141,6 +145,7 @@ public final class InferenceService: Sendable {
         var timings = steps
         fill(&timings, from: lease)
         timings.total = watch.elapsedMilliseconds
+        metrics.observe(model: name, timings: timings, decoded: false)
         let output = lease.model.probabilitiesOutput
         return TensorResult(model: name, output: TensorDescription(name: output.name, datatype: "FP32", shape: [1, Int64(probabilities.count)]),
                             values: probabilities, cold: lease.cold, timings: timings)

@@ -160,7 +160,8 @@ struct HTTPConnection {
             headers.replaceOrAdd(name: "Connection", value: "keep-alive")
         }
         var parts: [HTTPServerResponsePart] = [.head(HTTPResponseHead(version: head.version, status: response.status, headers: headers))]
-        if response.body.readableBytes > 0 { parts.append(.body(.byteBuffer(response.body))) }
+        // HEAD: the head GET would send (with its Content-Length), no body.
+        if head.method != .HEAD, response.body.readableBytes > 0 { parts.append(.body(.byteBuffer(response.body))) }
         parts.append(.end(nil))
         try await outbound.write(contentsOf: parts)
     }

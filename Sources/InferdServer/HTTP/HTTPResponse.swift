@@ -8,6 +8,8 @@ public struct HTTPResponse: Sendable {
     public var status: HTTPResponseStatus
     public var headers: HTTPHeaders
     public var body: ByteBuffer
+    /// Where an inference ran (`local` or `remote`), for the request metrics; never sent.
+    public var placement: String?
 
     public init(status: HTTPResponseStatus = .ok, headers: HTTPHeaders = [:], body: ByteBuffer = ByteBuffer()) {
         self.status = status
@@ -23,6 +25,13 @@ public struct HTTPResponse: Sendable {
         } catch {
             return .error(InferdError(.inferenceFailed, "cannot encode the answer: \(error)"))
         }
+    }
+
+    /// This response, marked as an inference that ran on `side` (for the request metrics).
+    public func placed(_ side: Placement.Side) -> HTTPResponse {
+        var response = self
+        response.placement = side.rawValue
+        return response
     }
 
     /// The JSON ``ErrorBody`` for `error`, with its HTTP status, and `Retry-After` when the error

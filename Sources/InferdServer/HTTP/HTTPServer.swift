@@ -197,7 +197,11 @@ public final class HTTPServer: Sendable {
         if quiesceNow { Self.quiesce(channel.channel) }
         defer { _ = state.withLock { $0.connections.removeValue(forKey: id) } }
         var networked = false
-        if case .tcp = configuration.target { networked = true }
+        switch configuration.target {
+        case .tcp: networked = true
+        case .inheritedFD(let fd): networked = SocketActivation.tcpAddress(fd) != nil  // a passed TCP socket
+        case .unixPath: break
+        }
         let connection = HTTPConnection(channel: channel, router: router, maxBodyBytes: configuration.maxBodyBytes,
                                         inFlight: inFlight, networked: networked, logger: logger, shuttingDown: { [weak self] in self?.isShuttingDown ?? true })
         await connection.run()

@@ -21,12 +21,19 @@ public struct Router: Sendable {
     /// answer (403). Runs after the route matched, before its handler.
     public typealias Authorizer = @Sendable (RouteAccess, HTTPRequest) -> InferdError?
 
+    /// Sees every answer: the matched route's pattern (nil when none matched), the request (with its
+    /// route parameters) and the response. For metrics; must not block.
+    public typealias Observer = @Sendable (_ pattern: String?, _ request: HTTPRequest, _ response: HTTPResponse) -> Void
+
     private var routes: [Route] = []
     private let authorize: Authorizer
+    private let observe: Observer?
 
     /// - Parameter authorize: the access check; default allows everything (tests, tools).
-    public init(authorize: @escaping Authorizer = { _, _ in nil }) {
+    /// - Parameter observe: called with every answer (default: nothing).
+    public init(authorize: @escaping Authorizer = { _, _ in nil }, observe: Observer? = nil) {
         self.authorize = authorize
+        self.observe = observe
     }
 
     /// Adds a route. Later routes never shadow earlier ones: the first match wins.
@@ -41,25 +48,39 @@ public struct Router: Sendable {
         routes.map { ($0.method, "/" + $0.pattern.joined(separator: "/"), $0.access) }
     }
 
-    /// Finds the handler for `request` and runs it; never throws.
+    /// Finds the handler for `request` and runs it; never throws. `HEAD` runs the `GET` route (the
+    /// connection sends the head only).
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let (pattern, matched, response) = await route(request)
+        observe?(pattern, matched, response)
+        return response
+    }
+
+    private func route(_ request: HTTPRequest) async -> (String?, HTTPRequest, HTTPResponse) {
+        let method = request.method == .HEAD ? HTTPMethod.GET : request.method
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [HTTPMethod] = []
         for route in routes {
             guard let parameters = Self.match(route.pattern, segments) else { continue }
-            guard route.method == request.method else {
+            guard route.method == method else {
                 allowed.append(route.method)
                 continue
             }
             var request = request
             request.parameters = parameters
-            if let refusal = authorize(route.access, request) { return .error(refusal) }
+            let pattern = "/" + route.pattern.joined(separator: "/")
+            if let refusal = authorize(route.access, request) { return (pattern, request, .error(refusal)) }
             do {
-                return try await route.handler(request)
+                return (pattern, request, try await route.handler(request))
             } catch {
-                return .error(error)
+                return (pattern, request, .error(error))
             }
         }
+        if allowed.contains(.GET) { allowed.append(.HEAD) }
+        return (nil, request, Self.unmatched(request, allowed: allowed))
+    }
+
+    private static func unmatched(_ request: HTTPRequest, allowed: [HTTPMethod]) -> HTTPResponse {
         if !allowed.isEmpty {
             var response = HTTPResponse.error(InferdError(.methodNotAllowed, "\(request.method) is not allowed on \(request.path); use \(allowed.map { "\($0)" }.joined(separator: ", "))"))
             response.headers.add(name: "Allow", value: allowed.map { "\($0)" }.joined(separator: ", "))

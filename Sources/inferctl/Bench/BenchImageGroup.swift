@@ -26,7 +26,7 @@ struct BenchImageGroup: Sendable, Equatable {
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
                 .filter { $0.lowercased().hasSuffix(".jpg") || $0.lowercased().hasSuffix(".jpeg") }
                 .sorted()
-            guard !files.isEmpty else { throw BenchError("no JPEG images in \(folder) for group \(name)") }
+            guard !files.isEmpty else { throw BenchError("no JPEG images in \(folder) for group \(name); pass --groups-dir DIR (or --images FILES)") }
             let sides = name.split(separator: "x").compactMap { Int($0) }
             return BenchImageGroup(name: name, paths: files.map { folder + "/" + $0 },
                                    height: sides.count == 2 ? sides[0] : nil, width: sides.count == 2 ? sides[1] : nil)

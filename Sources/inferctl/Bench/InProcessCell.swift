@@ -34,7 +34,7 @@ final class InProcessCell {
         let out = directory + "/stdout", err = directory + "/stderr"
         try? FileManager.default.removeItem(atPath: out)
         try? FileManager.default.removeItem(atPath: err)
-        let arguments = ["classify", "--in-process", "--json", "--models-dir", settings.modelsDirectory, "--model", model,
+        let arguments = ["classify", "--in-process", "--json", "--models", settings.modelsDirectory, "--model", model,
                          "--top", String(settings.top), "--threads", String(settings.threads),
                          "--precision", settings.precision.rawValue, "--resize", resize.rawValue, path]
         let exit = try ChildProcess(binary, arguments, stdout: out, stderr: err).wait()

@@ -116,7 +116,7 @@ final class DaemonProcess: @unchecked Sendable {
             socketPath = temporary + "/inferd.sock"
             arguments += ["--socket", socketPath]
         }
-        if !arguments.contains(where: { $0 == "--models" || $0.hasPrefix("--models=") }) {
+        if !arguments.contains(where: { ["--models", "--models-dir"].contains($0) || $0.hasPrefix("--models=") || $0.hasPrefix("--models-dir=") }) {
             arguments += ["--models", Self.modelsDirectory]
         }
         logPath = temporary + "/stderr.log"

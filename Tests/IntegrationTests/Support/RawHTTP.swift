@@ -234,6 +234,13 @@ enum RawHTTP {
             return Response(status: status, headers: headers, body: rest)
         }
 
+        /// Everything the peer sends until it closes, unparsed (for answers without a body, like `HEAD`'s).
+        func readAll() throws -> [UInt8] {
+            var all: [UInt8] = []
+            while try fill(&all) {}
+            return all
+        }
+
         /// Reads until the peer closes; true when it did (false on timeout or error).
         func readUntilClosed() -> Bool {
             var sink: [UInt8] = []

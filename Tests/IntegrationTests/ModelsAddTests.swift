@@ -1,0 +1,50 @@
+import Foundation
+import InferdWire
+import Testing
+
+/// `inferctl models add`: a plain ONNX file (the squeezenet graph without its manifest) becomes a
+/// bundle in one step, with the input read from the file, and classifies; bad input is refused with
+/// the reason and leaves nothing behind.
+@Suite struct ModelsAddTests {
+    @Test func aPlainONNXFileBecomesABundleThatClassifies() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-add-\(UUID().uuidString.prefix(8))").path
+        let models = directory + "/models"
+        try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let plain = directory + "/squeeze-plain.onnx"
+        try FileManager.default.copyItem(atPath: DaemonProcess.modelsDirectory + "/squeezenet/model.onnx", toPath: plain)
+
+        let added = try await InferctlProcess.run(["models", "add", plain, "--models", models,
+                                                   "--labels", DaemonProcess.modelsDirectory + "/squeezenet/labels.txt",
+                                                   "--mean", "123,117,104", "--scale", "1,1,1", "--resize", "squash",
+                                                   "--output", "probabilities"])
+        #expect(added.status == 0, "\(added.stdout)\n\(added.stderr)")
+        #expect(added.stdout.contains("added squeeze-plain") && added.stdout.contains("input 227x227 NCHW"), "\(added.stdout)")
+        let manifestData = try #require(FileManager.default.contents(atPath: models + "/squeeze-plain/manifest.json"))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
+        let input = try #require(manifest["input"] as? [String: Any])
+        // What the file says, read from it (the original bundle's manifest says the same: 227x227 NCHW).
+        #expect(input["width"] as? Int == 227 && input["height"] as? Int == 227 && input["layout"] as? String == "NCHW", "\(input)")
+
+        // It classifies like the prepared bundle it came from (same graph, same preprocessing).
+        let mine = try await InferctlProcess.run(["classify", "--in-process", "--json", "--models", models, "-m", "squeeze-plain",
+                                                  DaemonProcess.sample("chelsea.jpg")])
+        let reference = try await InferctlProcess.run(["classify", "--in-process", "--json", "--models", DaemonProcess.modelsDirectory,
+                                                       "-m", "squeezenet", DaemonProcess.sample("chelsea.jpg")])
+        #expect(mine.status == 0 && reference.status == 0, "\(mine.stderr) \(reference.stderr)")
+        let mineTop = try #require(mine.classifyRecords().first?.labelNames.first)
+        let referenceTop = try #require(reference.classifyRecords().first?.labelNames.first)
+        #expect(mineTop == referenceTop)
+
+        // The same name again is refused without --force.
+        let again = try await InferctlProcess.run(["models", "add", plain, "--models", models])
+        #expect(again.status == 1 && again.stderr.contains("already exists"), "\(again.stderr)")
+
+        // Not a model: refused with OpenVINO's reason, and no half-written bundle stays.
+        let notModel = directory + "/notes.onnx"
+        try "not a model".write(toFile: notModel, atomically: true, encoding: .utf8)
+        let refused = try await InferctlProcess.run(["models", "add", notModel, "--models", models])
+        #expect(refused.status == 1 && refused.stderr.contains("cannot read \(notModel) as a model"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: models + "/notes"))
+    }
+}
