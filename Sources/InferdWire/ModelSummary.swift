@@ -124,6 +124,9 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         try c.encode(failure, forKey: .failure)
         try c.encode(description, forKey: .description)
         try c.encode(syntheticWeights, forKey: .syntheticWeights)
+        try c.encode(precision, forKey: .precision)
+        try c.encode(precisionChoice, forKey: .precisionChoice)
+        try c.encode(inference, forKey: .inference)
     }
 }
 

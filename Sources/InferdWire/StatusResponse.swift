@@ -116,5 +116,7 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         try c.encode(engine, forKey: .engine)
         try c.encode(listeners, forKey: .listeners)
         try c.encode(offload, forKey: .offload)
+        try c.encode(inFlightBytes, forKey: .inFlightBytes)
+        try c.encode(inFlightLimitBytes, forKey: .inFlightLimitBytes)
     }
 }
