@@ -135,7 +135,10 @@ do_install() {
   put 0644 "$ROOT/systemd/inferd.sysusers" "$PREFIX/lib/sysusers.d/inferd.conf"
   put 0644 "$ROOT/systemd/inferd.tmpfiles" "$PREFIX/lib/tmpfiles.d/inferd.conf"
   put 0644 "$ROOT/docs/SYSTEMD.md" "$PREFIX/share/doc/inferd/SYSTEMD.md"
+  put_template 0644 "$ROOT/systemd/inferd-tcp.socket.in" "$PREFIX/share/doc/inferd/examples/inferd-tcp.socket"
+  put 0644 "$ROOT/systemd/network.conf.example" "$PREFIX/share/doc/inferd/examples/network.conf"
   install_manuals_and_completions
+  install_samples
 
   local config="$SYSCONFDIR/inferd/inferd.toml"
   if [ -e "$DESTDIR$config" ]; then
@@ -213,6 +216,20 @@ install_manuals_and_completions() {
     put 0644 "$work/$binary.fish" "$PREFIX/share/fish/vendor_completions.d/$binary.fish"
   done
   rm -rf "$work"
+}
+
+# The sample photos and the paper's image groups (what setup prepared), so that `inferctl bench`,
+# `replay` and `classify --resize client` find them from any folder: PREFIX/share/inferd/samples.
+install_samples() {
+  local photo
+  if [ ! -d "$ROOT/samples/groups" ]; then
+    log "no prepared samples in $ROOT/samples (make setup prepares them); none installed"
+    return
+  fi
+  for photo in "$ROOT"/samples/*.jpg "$ROOT"/samples/*.png "$ROOT"/samples/groups/*/*; do
+    [ -f "$photo" ] || continue
+    put 0644 "$photo" "$PREFIX/share/inferd/samples/${photo#"$ROOT/samples/"}"
+  done
 }
 
 # Manifest lines: "sha256  path"; then "dir  path" for each directory install created.

@@ -22,7 +22,9 @@ import Testing
                      "lib/sysusers.d/inferd.conf", "lib/tmpfiles.d/inferd.conf", "share/inferd/install-manifest",
                      "share/man/man1/inferd.1.gz", "share/man/man1/inferctl.1.gz", "share/man/man1/inferctl-classify.1.gz",
                      "share/bash-completion/completions/inferctl", "share/zsh/site-functions/_inferctl",
-                     "share/fish/vendor_completions.d/inferctl.fish", "share/bash-completion/completions/inferd"] {
+                     "share/fish/vendor_completions.d/inferctl.fish", "share/bash-completion/completions/inferd",
+                     "share/inferd/samples/coffee.jpg", "share/inferd/samples/groups/1080x1920/coffee.jpg",
+                     "share/doc/inferd/examples/inferd-tcp.socket", "share/doc/inferd/examples/network.conf"] {
             #expect(FileManager.default.fileExists(atPath: prefix + "/" + file), "\(file) not installed")
         }
         #expect(FileManager.default.fileExists(atPath: destdir + "/etc/inferd/inferd.toml"))
@@ -61,7 +63,10 @@ import Testing
                     .write(toFile: "\(units)/\(kind)/\(unit)", atomically: true, encoding: .utf8)
             }
         }
-        let verify = try await Command.run(["systemd-analyze", "verify", units + "/system/inferd.service", units + "/system/inferd.socket"])
+        let tcpSocket = try String(contentsOfFile: prefix + "/share/doc/inferd/examples/inferd-tcp.socket", encoding: .utf8)
+        try tcpSocket.write(toFile: units + "/system/inferd-tcp.socket", atomically: true, encoding: .utf8)
+        let verify = try await Command.run(["systemd-analyze", "verify", units + "/system/inferd.service", units + "/system/inferd.socket",
+                                            units + "/system/inferd-tcp.socket"])
         #expect(verify.status == 0 && verify.stderr.isEmpty, "\(verify.stderr)")
         // The network drop-in (TCP listener, offload) verifies on top of the unit.
         let dropIns = units + "/network/inferd.service.d"
