@@ -36,12 +36,15 @@ let package = Package(
                        providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // libpng's row API needs setjmp/longjmp for its errors, which Swift cannot call: a small C
+        // decoder reads PNG rows and area-averages them down while decoding (PNGDecoder).
+        .target(name: "CPNGRows", dependencies: ["CPNG"]),
 
         // Everything the daemon and the CLI share: catalog, runtime, imaging, lifecycle, protocol, telemetry.
         .target(
             name: "Core",
             dependencies: [
-                "COpenVINO", "CTurboJPEG", "CPNG",
+                "COpenVINO", "CTurboJPEG", "CPNG", "CPNGRows",
                 .product(name: "Logging", package: "swift-log"),
                 // Latency percentiles for `inferctl bench` (and later `simulate`, `replay`).
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -115,3 +118,21 @@ let package = Package(
         ),
     ]
 )
+
+// `make fuzz` (INFERD_FUZZ=1): the libFuzzer harness, built with -sanitize=fuzzer,address into its own
+// build directory. Not part of the normal build or of CI's time.
+if ProcessInfo.processInfo.environment["INFERD_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "inferd-fuzz",
+        dependencies: [
+            "Core", "InferdServer",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        path: "Fuzz/inferd-fuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])],
+        linkerSettings: runtimeRpath
+    ))
+    package.products.append(.executable(name: "inferd-fuzz", targets: ["inferd-fuzz"]))
+}

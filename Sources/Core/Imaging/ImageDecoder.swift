@@ -22,7 +22,19 @@ public enum ImageDecoder {
             return Result(pixels: pixels, format: format, originalWidth: header.width, originalHeight: header.height)
         case .png:
             let pixels = try PNGDecoder.decode(data, options: options)
-            return Result(pixels: pixels, format: format, originalWidth: pixels.width, originalHeight: pixels.height)
+            let size = PNGDecoder.declaredSize(data) ?? (pixels.width, pixels.height)
+            return Result(pixels: pixels, format: format, originalWidth: size.width, originalHeight: size.height)
+        }
+    }
+
+    /// What decoding `data` with `options` would cost, from its headers only: for charging the
+    /// decode against an in-flight memory cap before it starts.
+    ///
+    /// - Throws: ``ImageError`` for data that is not a readable JPEG or PNG header.
+    public static func cost(of data: UnsafeRawBufferPointer, options: DecodeOptions = DecodeOptions()) throws(ImageError) -> DecodeCost {
+        switch try ImageFormat.detect(data) {
+        case .jpeg: try JPEGDecoder.cost(data, options: options)
+        case .png: try PNGDecoder.cost(data, options: options)
         }
     }
 

@@ -9,6 +9,9 @@ public struct ImageError: Error, CustomStringConvertible, Sendable, Equatable {
         case corrupt
         /// The header declares more pixels than the configured limit; refused before allocating (HTTP 413).
         case tooLarge
+        /// Decoding did not finish before the request's deadline, or the image is too costly to decode
+        /// (a progressive JPEG with too many scans) (HTTP 413).
+        case tooCostly
     }
 
     public let code: Code

@@ -19,17 +19,19 @@ extension LoadedModel {
         return TensorDescription(name: network?.name ?? "output", datatype: "FP32", shape: [1, classes])
     }
 
-    /// Runs `pixels` as they are (no centre crop: the built-in preprocessing resizes the whole image
-    /// to the network's input) and returns the class probabilities, softmax applied when the network
-    /// ends in logits.
+    /// Runs `pixels` (no centre crop: the built-in preprocessing resizes the whole image to the
+    /// network's input; an image above ``InputGeometry/maxModelInput`` is area-averaged down to it
+    /// first) and returns the class probabilities, softmax applied when the network ends in logits.
     ///
-    /// Fills `timings.preprocess` (wrapping the pixels as a tensor), `compute` and `postprocess`.
+    /// Fills `timings.preprocess` (bounding and wrapping the pixels as a tensor), `compute` and `postprocess`.
     /// Blocks the calling thread during inference; call it through ``BlockingWork``.
     ///
     /// - Throws: ``OpenVINOError`` when inference fails.
     public func probabilities(of pixels: PixelBuffer, timings: inout StepTimings) throws -> [Float] {
         let (tensor, preprocessMs) = try Stopwatch.time { () throws(OpenVINOError) -> Tensor in
-            try Tensor.wrappingBytes(pixels.bytes, shape: [1, Int64(pixels.height), Int64(pixels.width), 3], owner: pixels)
+            let bound = geometry.maxModelInput
+            let pixels = pixels.downscaled(toFit: bound.width, bound.height)
+            return try Tensor.wrappingBytes(pixels.bytes, shape: [1, Int64(pixels.height), Int64(pixels.width), 3], owner: pixels)
         }
         timings.preprocess = preprocessMs
         let (scores, computeMs) = try Stopwatch.time { () throws -> [Float] in

@@ -20,6 +20,9 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
         case insufficientMemory
         /// The daemon is draining for shutdown (503).
         case shuttingDown
+        /// Too much at once — connections, requests or decodes — for now; try again after the
+        /// answer's `Retry-After` seconds (503).
+        case overloaded
         /// The caller may not do this (403).
         case forbidden
         /// No such route (404) or method (405).
@@ -47,7 +50,7 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
         case .unsupportedMediaType: 415
         case .loadFailed, .inferenceFailed: 500
         case .insufficientMemory: 507
-        case .shuttingDown: 503
+        case .shuttingDown, .overloaded: 503
         case .forbidden: 403
         case .methodNotAllowed: 405
         case .conflict: 409
@@ -58,7 +61,7 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
     public init(_ error: ImageError) {
         switch error.code {
         case .empty, .corrupt: self.init(.badImage, error.message)
-        case .tooLarge: self.init(.tooLarge, error.message)
+        case .tooLarge, .tooCostly: self.init(.tooLarge, error.message)
         case .unsupportedFormat: self.init(.unsupportedMediaType, error.message)
         }
     }

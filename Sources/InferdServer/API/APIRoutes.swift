@@ -10,7 +10,7 @@ public enum APIRoutes {
     public static func router(_ service: InferenceService, access: AdminAccess? = nil, offloader: OffloadingClassifier? = nil) -> Router {
         var router = Router(authorize: { route, request in access?.authorize(route, request) })
         let v2 = OpenInferenceHandlers(service: service)
-        let v1 = InferdHandlers(service: service, offloader: offloader)
+        let v1 = InferdHandlers(service: service, offloader: offloader, access: access)
 
         // Open Inference Protocol (KServe v2).
         router.add(.GET, "/v2/health/live", v2.live)

@@ -1,3 +1,5 @@
+import Core
+
 /// What one request may ask for. A plain value with documented defaults.
 public struct RequestLimits: Sendable, Equatable {
     /// Largest request body, bytes. Default 64 MiB (a 4K JPEG is 1–5 MiB; a raw 4K `UINT8` tensor
@@ -10,11 +12,27 @@ public struct RequestLimits: Sendable, Equatable {
     public var maxTopK: Int
     /// `top` when the request does not say. Default 5.
     public var defaultTopK: Int
+    /// The most memory one image decode may need (``DecodeCost``), bytes. Default 256 MiB. Large
+    /// images within ``maxImagePixels`` cost little (PNG rows and baseline JPEG bands are scaled down
+    /// as they are read); this bounds the ones that must be held whole (progressive JPEG,
+    /// interlaced PNG): the largest accepted follow from it (44 MP and 67 MP at the default).
+    public var maxDecodeBytes: Int
+    /// Seconds one image decode may take before the request is answered 413. Default 10.
+    public var decodeTimeout: Double
 
-    public init(maxBodyBytes: Int = 64 << 20, maxImagePixels: Int = 100_000_000, maxTopK: Int = 1000, defaultTopK: Int = 5) {
+    public init(maxBodyBytes: Int = 64 << 20, maxImagePixels: Int = 100_000_000, maxTopK: Int = 1000, defaultTopK: Int = 5,
+                maxDecodeBytes: Int = DecodeOptions.defaultMaxWorkingBytes, decodeTimeout: Double = 10) {
         self.maxBodyBytes = maxBodyBytes
         self.maxImagePixels = maxImagePixels
         self.maxTopK = maxTopK
         self.defaultTopK = defaultTopK
+        self.maxDecodeBytes = maxDecodeBytes
+        self.decodeTimeout = decodeTimeout
+    }
+
+    /// Decode options for a model that needs at least `minimumSize`, with the deadline starting now.
+    public func decodeOptions(minimumSize: (width: Int, height: Int)?) -> DecodeOptions {
+        DecodeOptions(minimumSize: minimumSize, maxPixels: maxImagePixels, maxWorkingBytes: maxDecodeBytes,
+                      deadline: .now + .milliseconds(Int64(decodeTimeout * 1000)))
     }
 }

@@ -76,8 +76,7 @@ public final class InferenceService: Sendable {
             throw InferdError(.badRequest, "top must be between 1 and \(limits.maxTopK), not \(top)")
         }
         let bundle = try bundle(name)
-        let options = DecodeOptions(minimumSize: InputGeometry(manifest: bundle.manifest).minimumDecodeSize,
-                                    maxPixels: limits.maxImagePixels)
+        let options = limits.decodeOptions(minimumSize: InputGeometry(manifest: bundle.manifest).minimumDecodeSize)
         let (decoded, decodeMs) = try await Self.blocking { () throws(ImageError) in
             try Stopwatch.time { () throws(ImageError) in try ImageDecoder.decode(image, options: options) }
         } map: { InferdError($0) }
@@ -292,6 +291,10 @@ public final class InferenceService: Sendable {
             modelsWarm: lifecycle.warmModels, modelsTotal: lifecycle.totalModels, counters: lifecycle.counters,
             catalogProblems: catalog.problems.map(\.description), engine: engineOptions)
         status.listeners = state.listeners
+        if let base = state.baseResidentBytes {
+            status.baseResidentBytes = base
+            status.unchargedBytes = status.residentBytes - status.usedBytes - base
+        }
         return status
     }
 

@@ -7,6 +7,9 @@ public struct ListenError: Error, CustomStringConvertible, Sendable, Equatable {
         case notASocket
         /// The path is too long for a Unix socket address (108 bytes on Linux).
         case pathTooLong
+        /// The socket or its directory belongs to another user, or the directory may be written by
+        /// others (see ``SocketTrust``).
+        case untrusted
         /// The socket could not be created, bound or set up (permissions, missing directory, …).
         case cannotListen
     }
