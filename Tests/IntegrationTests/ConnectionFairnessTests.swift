@@ -45,14 +45,14 @@ import Glibc
     }
 
     @Test func sixHundredIdleConnectionsFromOneClientDoNotKeepAnotherOut() async throws {
-        // Listening on every address, so the flood can come from 127.0.0.2 and the other client from 127.0.0.1.
-        let daemon = try await DaemonProcess.start(arguments: ["--listen", "tcp://0.0.0.0:0"])
+        // The flood comes from 127.0.0.2 (bound as its source address), the other client from 127.0.0.1.
+        let daemon = try await DaemonProcess.start(arguments: ["--listen", "tcp://127.0.0.1:0"])
         let status = try await RawHTTP.get(socket: daemon.socketPath, "/v1/status").json(StatusResponse.self)
         let listener = try #require(status.listeners?.first { $0.hasPrefix("tcp://") })
         let port = try #require(listener.split(separator: ":").last.map(String.init))
         var flood: [RawHTTP.Connection] = []
         defer { for connection in flood { connection.close() } }
-        for _ in 0..<600 { flood.append(try RawHTTP.Connection(socket: "tcp://127.0.0.2:\(port)", timeout: 10)) }
+        for _ in 0..<600 { flood.append(try RawHTTP.Connection(socket: "tcp://127.0.0.1:\(port)", timeout: 10, source: "127.0.0.2")) }
 
         // Another client is served at once.
         let other = try await RawHTTP.get(socket: "tcp://127.0.0.1:\(port)", "/v1/models")

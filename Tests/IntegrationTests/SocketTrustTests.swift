@@ -85,19 +85,21 @@ import Glibc
     /// the client's `SO_PEERCRED` check after connecting refuses it, and nothing is sent.
     @Test func aListenerRunningAsAnotherUserIsRefusedAfterConnecting() async throws {
         try Self.requireRoot()
-        try #require(Command.which("python3") != nil, "python3 plays the squatting listener")
+        // perl-base is essential on Debian, and nobody may run it (a pyenv shim under /root is not).
+        let perl = "/usr/bin/perl"
+        try #require(FileManager.default.isExecutableFile(atPath: perl), "perl plays the squatting listener")
         let directory = try Self.directory(mode: 0o1777)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/inferd.sock"
         let script = """
-            import socket, time, os
-            s = socket.socket(socket.AF_UNIX); s.bind("\(path)"); s.listen(8)
-            open("\(directory)/ready", "w").close()
-            time.sleep(30)
+            use IO::Socket::UNIX;
+            my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Local => "\(path)", Listen => 8) or die "listen: $!";
+            open(my $f, ">", "\(directory)/ready") or die; close($f);
+            sleep 30;
             """
         let squatter = Process()
         squatter.executableURL = URL(fileURLWithPath: try #require(Command.which("setpriv")))
-        squatter.arguments = ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", "python3", "-c", script]
+        squatter.arguments = ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", perl, "-e", script]
         try squatter.run()
         defer { squatter.terminate() }
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: directory + "/ready") {
