@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import InferdTestKit
 import Testing
 
 #if canImport(Glibc)
@@ -25,17 +26,7 @@ import Glibc
     /// A listening Unix socket at `path` made by this (root) process; the caller closes the fd.
     static func listen(at path: String) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, Glibc.listen(fd, 8) == 0 else { throw RawHTTP.Failure(description: "cannot listen on \(path): \(String(cString: strerror(errno)))") }
+        guard bindUnixSocket(fd, path: path) == 0, Glibc.listen(fd, 8) == 0 else { throw RawHTTP.Failure(description: "cannot listen on \(path): \(String(cString: strerror(errno)))") }
         return fd
     }
 

@@ -154,27 +154,18 @@ public struct SocketTrust: Sendable, Equatable {
 }
 
 /// Why a socket path is not trusted (see ``SocketTrust``).
-public struct SocketTrustError: Error, CustomStringConvertible, Sendable, Equatable {
-    public enum Code: String, Sendable, Equatable {
-        /// The socket, a directory on the way, or the listening process belongs to another user.
-        case untrustedOwner
-        /// A directory others may write that is not sticky, or a private directory open to others.
-        case unsafeDirectory
-        /// Something other than a socket is at the path.
-        case notASocket
-        /// The private directory does not exist.
-        case notFound
-        /// A system call failed.
-        case cannotInspect
-    }
+public typealias SocketTrustError = CodedError<SocketTrustProblem>
 
-    public let code: Code
-    public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+/// The kinds of ``SocketTrustError``.
+public enum SocketTrustProblem: String, Sendable, Hashable {
+    /// The socket, a directory on the way, or the listening process belongs to another user.
+    case untrustedOwner
+    /// A directory others may write that is not sticky, or a private directory open to others.
+    case unsafeDirectory
+    /// Something other than a socket is at the path.
+    case notASocket
+    /// The private directory does not exist.
+    case notFound
+    /// A system call failed.
+    case cannotInspect
 }

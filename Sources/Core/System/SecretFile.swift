@@ -55,23 +55,14 @@ public enum SecretFile {
 }
 
 /// Why a secret file was not read (see ``SecretFile``).
-public struct SecretFileError: Error, CustomStringConvertible, Sendable, Equatable {
-    public enum Code: String, Sendable, Equatable {
-        /// Missing, not a regular file, or a read failed.
-        case unreadable
-        /// Others may read it, or group or others may write it.
-        case tooOpen
-        /// Owned by another user.
-        case untrustedOwner
-    }
+public typealias SecretFileError = CodedError<SecretFileProblem>
 
-    public let code: Code
-    public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+/// The kinds of ``SecretFileError``.
+public enum SecretFileProblem: String, Sendable, Hashable {
+    /// Missing, not a regular file, or a read failed.
+    case unreadable
+    /// Others may read it, or group or others may write it.
+    case tooOpen
+    /// Owned by another user.
+    case untrustedOwner
 }
