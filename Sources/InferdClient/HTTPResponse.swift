@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 
 /// One HTTP answer as received, with the client's timings of the exchange.
 public struct HTTPResponse: Sendable {

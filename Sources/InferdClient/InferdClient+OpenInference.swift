@@ -1,4 +1,5 @@
-import Core
+import InferdRuntime
+import InferdWire
 
 /// The Open Inference Protocol (KServe v2) calls, which inferd, Triton, KServe and OpenVINO Model
 /// Server all answer: metadata, readiness and `/infer` with the binary tensor extension.

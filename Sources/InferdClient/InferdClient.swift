@@ -1,4 +1,5 @@
 import Core
+import InferdWire
 
 /// A client of inferd's HTTP/1.1 API over its Unix socket or over TCP (a remote inferd, or another
 /// Open Inference Protocol server for the `/v2` calls).

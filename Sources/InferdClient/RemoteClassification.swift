@@ -1,4 +1,5 @@
 import Core
+import InferdWire
 
 /// One classification by a ``RemoteClassifier``: the labels, which protocol produced them, and where
 /// the time went on both sides of the network.

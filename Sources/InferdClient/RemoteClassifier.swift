@@ -1,4 +1,6 @@
 import Core
+import InferdRuntime
+import InferdWire
 import Synchronization
 
 /// Classifies images on a remote server: a remote inferd through its classify route (the encoded image

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Core
+import InferdWire
 
 /// One HTTP/1.1 exchange over a Unix stream socket or a TCP connection, with blocking POSIX calls,
 /// timed phase by phase.

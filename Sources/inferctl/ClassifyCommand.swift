@@ -2,6 +2,8 @@ import ArgumentParser
 import Core
 import Foundation
 import InferdClient
+import InferdRuntime
+import InferdWire
 
 extension EngineOptions.Precision: ExpressibleByArgument {}
 extension OffloadMode: ExpressibleByArgument {}

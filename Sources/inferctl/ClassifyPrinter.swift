@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import InferdWire
 
 /// Prints `inferctl classify` results as text: per image its labels and a row per request, then a
 /// summary with cold and warm figures side by side.

@@ -1,5 +1,6 @@
 import Core
 import InferdClient
+import InferdWire
 
 /// One classification as `inferctl classify --json` prints it: every key always present (null when it
 /// does not apply), so scripts can rely on the shape.

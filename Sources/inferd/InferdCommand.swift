@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import InferdRuntime
 import InferdServer
 import Logging
 import ServiceLifecycle

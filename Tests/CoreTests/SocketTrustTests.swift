@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import InferdWire
 
 /// Decides, request by request, whether a classification runs here or on a remote server, and learns
 /// the costs of both sides from what requests measured. Pure policy: no clock, no I/O; the caller

@@ -1,4 +1,5 @@
 import Core
+import InferdWire
 import Logging
 
 /// One setting: its name in the config file (`engine.threads`), its environment variable

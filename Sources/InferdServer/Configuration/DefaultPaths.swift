@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Core
+import InferdWire
 
 /// Where inferd puts things when the configuration does not say, depending on whether it runs as a
 /// system service (systemd sets `INVOCATION_ID`, and it runs as root) or from a person's shell.

@@ -1,4 +1,4 @@
-import Core
+import InferdRuntime
 
 /// What one request may ask for. A plain value with documented defaults.
 public struct RequestLimits: Sendable, Equatable {

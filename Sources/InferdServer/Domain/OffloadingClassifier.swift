@@ -1,6 +1,8 @@
 import Core
 import Foundation
 import InferdClient
+import InferdRuntime
+import InferdWire
 import Logging
 import Synchronization
 

@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 
 /// Why the API server could not start listening.
 public typealias ListenError = CodedError<ListenErrorCode>

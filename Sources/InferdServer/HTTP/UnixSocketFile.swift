@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Core
+import InferdWire
 
 /// The socket file of a Unix-path listener: checks before binding, permissions after, removal at exit.
 ///

@@ -1,3 +1,5 @@
+import Core
+
 /// A policy the simulator can run.
 public enum SimulatedPolicy: Sendable, Equatable, CustomStringConvertible {
     /// The daemon's own lifecycle rules with this eviction policy; `keepAlive` overrides the default

@@ -56,15 +56,6 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
         case .conflict: 409
         }
     }
-
-    /// Maps a decoder error onto the API's codes.
-    public init(_ error: ImageError) {
-        switch error.code {
-        case .empty, .corrupt: self.init(.badImage, error.message)
-        case .tooLarge, .tooCostly: self.init(.tooLarge, error.message)
-        case .unsupportedFormat: self.init(.unsupportedMediaType, error.message)
-        }
-    }
 }
 
 /// The JSON body of every error answer: `{"error": "...", "code": "unknownModel"}`.

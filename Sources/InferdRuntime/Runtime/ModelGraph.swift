@@ -1,4 +1,5 @@
 import COpenVINO
+import InferdWire
 
 /// A model read from disk but not yet compiled (`ov_model_t`).
 ///
@@ -49,23 +50,11 @@ public final class ModelGraph: @unchecked Sendable {
     }
 }
 
-/// Name, element type and shape of a model input or output, as the Open Inference Protocol reports it.
-public struct TensorDescription: Sendable, Equatable, Codable {
-    /// The tensor's name (the first of its names).
-    public var name: String
-    /// Open Inference Protocol datatype: `FP32`, `UINT8`, `INT64`, ….
-    public var datatype: String
-    /// Dimensions; `-1` marks a dynamic dimension.
-    public var shape: [Int64]
-
-    public init(name: String, datatype: String, shape: [Int64]) {
-        self.name = name
-        self.datatype = datatype
-        self.shape = shape
-    }
-
+/// Reading a ``TensorDescription`` (an API type, in InferdWire) from an OpenVINO port.
+extension TensorDescription {
     init(port: OpaquePointer) throws(OpenVINOError) {
         var cName: UnsafeMutablePointer<CChar>?
+        let name: String
         if ov_port_get_any_name(port, &cName) == OK, let cName {
             name = String(cString: cName)
             ov_free(cName)
@@ -74,14 +63,15 @@ public struct TensorDescription: Sendable, Equatable, Codable {
         }
         var type = ov_element_type_e(0)
         try ovCheck(ov_port_get_element_type(port, &type), "read element type of \(name)")
-        datatype = ElementType(type).openInferenceName
+        let datatype = ElementType(type).openInferenceName
         var partial = ov_partial_shape_t()
         try ovCheck(ov_port_get_partial_shape(port, &partial), "read shape of \(name)")
         defer { ov_partial_shape_free(&partial) }
         let rank = Int(partial.rank.max)
-        shape = (0..<max(rank, 0)).map { i in
+        let shape = (0..<max(rank, 0)).map { i in
             let dimension = partial.dims[i]
             return dimension.min == dimension.max ? dimension.min : -1
         }
+        self.init(name: name, datatype: datatype, shape: shape)
     }
 }

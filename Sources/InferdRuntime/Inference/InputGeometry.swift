@@ -1,3 +1,5 @@
+import Core
+
 /// How an image of a given size is cut and scaled for a model: the smallest size worth decoding, and
 /// the centre crop taken from the decoded pixels (resize itself runs inside the compiled model).
 public struct InputGeometry: Sendable, Equatable {

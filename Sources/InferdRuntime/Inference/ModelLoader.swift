@@ -1,3 +1,6 @@
+import Core
+import InferdWire
+
 /// Loads model bundles: read, add preprocessing, compile, and measure what it cost.
 ///
 /// Blocking; call through ``BlockingWork``. The daemon serialises loads so that the resident-memory

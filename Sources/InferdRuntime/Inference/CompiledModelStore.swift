@@ -1,4 +1,6 @@
+import Core
 import Foundation
+import InferdWire
 
 /// Keeps exported compiled models (with their built-in preprocessing) in the cache directory, so a
 /// later cold load of the same bundle imports the blob instead of reading the model file and compiling.

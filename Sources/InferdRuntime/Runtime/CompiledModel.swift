@@ -1,4 +1,5 @@
 import COpenVINO
+import InferdWire
 
 /// A model compiled for a device (`ov_compiled_model_t`): the resident, warm form of a model.
 ///

@@ -1,3 +1,5 @@
+import InferdWire
+
 /// What a model's first input wants, read from its Open Inference metadata: the tensor a client must
 /// build from an image when the server takes tensors rather than encoded images.
 ///

@@ -1,3 +1,4 @@
+import Core
 import Histogram
 
 /// Records durations in milliseconds and summarises them with HdrHistogram: mean, p50, p95, p99.

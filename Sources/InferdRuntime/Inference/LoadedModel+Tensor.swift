@@ -1,3 +1,6 @@
+import Core
+import InferdWire
+
 /// Running a raw image tensor, for the Open Inference Protocol's `/infer`: the caller sends `u8` RGB
 /// pixels laid out `[1, height, width, 3]` and gets the whole probability vector back.
 extension LoadedModel {

@@ -1,3 +1,5 @@
+import InferdWire
+
 /// Why an image could not be decoded. Every bad input becomes one of these, never a crash.
 public typealias ImageError = CodedError<ImageErrorCode>
 

@@ -1,3 +1,5 @@
+import Core
+
 /// How 0…255 pixel values become the floats of an `FP32` input: `(value - mean[c]) / scale[c]` per
 /// channel `c` (in R, G, B order), the same convention as a bundle manifest's `normalize`.
 ///

@@ -1,3 +1,5 @@
+import Core
+
 /// When kernel memory pressure (PSI) counts as moderate or critical. Named, documented values, after
 /// Android lmkd's ratios (`some 70 ms / full 700 ms` in a 1 s window), scaled to a 2 s window: the
 /// kernel lets a process without CAP_SYS_RESOURCE arm a trigger only with a window that is a multiple

@@ -1,4 +1,5 @@
 import COpenVINO
+import Core
 
 /// Builds image preprocessing into the model, so OpenVINO does it on its own threads and fused with
 /// the first layers: the compiled model takes `u8` RGB pixels, `NHWC`, of any height and width, and

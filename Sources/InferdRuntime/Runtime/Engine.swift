@@ -1,4 +1,5 @@
 import COpenVINO
+import InferdWire
 
 /// The OpenVINO runtime: reads model files and compiles them for a device.
 ///

@@ -1,3 +1,6 @@
+import Core
+import InferdWire
+
 /// A model compiled and resident: the warm state. Classifies images, from any thread.
 public final class LoadedModel: Sendable {
     /// The bundle it was loaded from.

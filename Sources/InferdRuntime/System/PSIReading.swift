@@ -1,3 +1,5 @@
+import Core
+
 /// One read of a PSI file (`/proc/pressure/memory` or a cgroup's `memory.pressure`):
 /// ```
 /// some avg10=0.00 avg60=0.00 avg300=0.00 total=0

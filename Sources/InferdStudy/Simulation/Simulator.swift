@@ -1,3 +1,5 @@
+import Core
+
 /// Replays a trace offline on a virtual clock, with the daemon's own lifecycle rules
 /// (``LifecycleRules``: priority classes, pins, keep-alive, churn guard, budget) and policy types, and
 /// per-model costs from a ``ModelProfile``.
