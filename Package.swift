@@ -143,7 +143,7 @@ if ProcessInfo.processInfo.environment["INFERD_FUZZ"] == "1" {
     package.targets.append(.executableTarget(
         name: "inferd-fuzz",
         dependencies: [
-            "Core", "InferdWire", "InferdRuntime", "InferdStudy", "InferdServer",
+            "InferdWire", "InferdRuntime", "InferdStudy", "InferdServer",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

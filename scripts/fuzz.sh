@@ -31,20 +31,21 @@ for target in $TARGETS; do
     cp Fuzz/corpus/"$target"/* "$seeds"/ 2>/dev/null || true
     if [ "$target" = image ]; then
         # Small samples only: libFuzzer skips inputs above -max_len anyway.
-        find samples -maxdepth 2 -type f \( -name '*.jpg' -o -name '*.png' \) -size -600k -exec cp {} "$seeds"/ \;
+        find -L samples -maxdepth 2 -type f \( -name '*.jpg' -o -name '*.png' \) -size -600k -exec cp {} "$seeds"/ \;
     fi
     log="$WORK/$target.log"
     echo "fuzz: $target for ${SECONDS_PER_TARGET}s" >&2
     set +e
-    INFERD_FUZZ_TARGET="$target" ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" "$BINARY" \
+    INFERD_FUZZ_TARGET="$target" ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" \
+    LSAN_OPTIONS="suppressions=$PWD/scripts/sanitizers/fuzz-leaks.supp" "$BINARY" \
         -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -max_len=$([ "$target" = image ] && echo 600000 || echo 65536) \
         -artifact_prefix="$BUILD/findings/$target-" -print_final_stats=1 "$corpus" "$seeds" >"$log" 2>&1
     code=$?
     set -e
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-    cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
-    ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
-    findings=$(find "$BUILD/findings" -name "$target-*" | wc -l)
+    runs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
+    cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || true)
+    ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || true)
+    findings=$(find "$BUILD/findings" -name "$target-*" -newer "$seeds" | wc -l)
     if [ "$code" -ne 0 ]; then status=1; fi
     summary+=("$(printf '%-6s %10s execs  cov %6s  ft %6s  findings %s  (exit %s, log %s)' "$target" "${runs:-?}" "${cov:-?}" "${ft:-?}" "$findings" "$code" "$log")")
 done

@@ -1,4 +1,6 @@
-import Core
+import InferdRuntime
+import InferdStudy
+import InferdWire
 import Foundation
 @testable import InferdServer
 import NIOCore
@@ -11,7 +13,7 @@ import NIOHTTP1
 /// Each target feeds the bytes to the code that reads untrusted input and only requires that it
 /// returns or throws its typed error: a crash, a sanitizer report, a leak or a timeout is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+public func fuzzOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: start, count: start == nil ? 0 : count)
     switch FuzzTarget.current {
     case .image: FuzzTarget.image(bytes)
@@ -21,6 +23,21 @@ public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     case .trace: FuzzTarget.trace(bytes)
     }
     return 0
+}
+
+/// libFuzzer's driver (in the runtime `-sanitize=fuzzer` links).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// The executable's entry: SwiftPM points `main` at `<module>_main` for executable targets, so the
+/// harness hands its arguments to libFuzzer's driver itself.
+@_cdecl("inferd_fuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments, fuzzOneInput)
 }
 
 enum FuzzTarget: String, CaseIterable {

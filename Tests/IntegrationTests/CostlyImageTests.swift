@@ -38,7 +38,9 @@ import Testing
     @Test func hugePNGsToEveryWarmModelLeaveMemoryWhereItWas() async throws {
         try #require(Command.which("python3") != nil, "python3 writes the test PNG")
         let models = ["squeezenet", "nin", "alexnet"]
-        let daemon = try await DaemonProcess.start(arguments: ["--preload", models.joined(separator: ",")])
+        // A debug build decoding 100 megapixels on a loaded CI machine can take more than the 30 s default.
+        let daemon = try await DaemonProcess.start(arguments: ["--preload", models.joined(separator: ",")],
+                                                   environment: ["INFERD_DECODE_TIMEOUT": "600"])
         let photo = try DaemonProcess.sampleBytes("chelsea.jpg")
         // Every model has run once at a normal size: its buffers are as large as ordinary use makes them.
         for model in models {

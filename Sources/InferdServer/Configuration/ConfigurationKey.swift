@@ -71,7 +71,7 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("limits.max_decode_bytes", env: "MAX_DECODE_BYTES", "most memory one image decode may need (256M)") { c, v throws(ConfigurationError) in
             c.limits.maxDecodeBytes = try v.bytes("limits.max_decode_bytes")
         },
-        ConfigurationKey("limits.decode_timeout", env: "DECODE_TIMEOUT", "seconds an image decode may take (10)") { c, v throws(ConfigurationError) in
+        ConfigurationKey("limits.decode_timeout", env: "DECODE_TIMEOUT", "seconds an image decode may take (30)") { c, v throws(ConfigurationError) in
             let seconds = try v.number("limits.decode_timeout")
             guard seconds > 0, seconds <= 3600 else {
                 throw ConfigurationError(.invalidValue, "limits.decode_timeout must be above 0 and at most 3600 seconds, not \(seconds)")

@@ -17,11 +17,12 @@ public struct RequestLimits: Sendable, Equatable {
     /// as they are read); this bounds the ones that must be held whole (progressive JPEG,
     /// interlaced PNG): the largest accepted follow from it (44 MP and 67 MP at the default).
     public var maxDecodeBytes: Int
-    /// Seconds one image decode may take before the request is answered 413. Default 10.
+    /// Seconds one image decode may take before the request is answered 413. Default 30 (a release
+    /// build decodes a 100-megapixel PNG in about a second).
     public var decodeTimeout: Double
 
     public init(maxBodyBytes: Int = 64 << 20, maxImagePixels: Int = 100_000_000, maxTopK: Int = 1000, defaultTopK: Int = 5,
-                maxDecodeBytes: Int = DecodeOptions.defaultMaxWorkingBytes, decodeTimeout: Double = 10) {
+                maxDecodeBytes: Int = DecodeOptions.defaultMaxWorkingBytes, decodeTimeout: Double = 30) {
         self.maxBodyBytes = maxBodyBytes
         self.maxImagePixels = maxImagePixels
         self.maxTopK = maxTopK
