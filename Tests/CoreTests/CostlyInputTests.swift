@@ -1,4 +1,5 @@
 import InferdRuntime
+import InferdStudy
 import InferdWire
 import Foundation
 import Testing
@@ -46,5 +47,29 @@ import Testing
         let small = Array(photo.prefix(4000)) + [0xFF, 0xD9]
         let error = #expect(throws: ImageError.self) { try ImageDecoder.decode(small, options: DecodeOptions(minimumSize: (224, 224))) }
         #expect(error?.code == .tooCostly, "\(String(describing: error))")
+    }
+}
+
+/// Inputs `make fuzz` found, minimised, kept as regression tests.
+@Suite struct FuzzRegressionTests {
+    /// image: a PNG header declaring 2^32-1 x 2^32-1 overflowed the decode-cost hook (the decode path
+    /// checked the size first; the cost query did not).
+    @Test func aPNGHeaderWithHugeSizesGivesAnErrorFromTheCostHook() {
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
+        png += [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 8, 2, 0, 0, 1, 0, 0, 0, 0]
+        let error = #expect(throws: ImageError.self) { try png.withUnsafeBytes { try ImageDecoder.cost(of: $0) } }
+        #expect(error?.code == .tooLarge)
+    }
+
+    /// trace: an Azure Functions CSV row with 211111111 invocations in a minute asked for 211 million
+    /// events from a 100-byte file (the fuzzer's 11 s timeout), and a negative count crashed.
+    @Test func azureCountsOutOfRangeAreErrors() throws {
+        let found = try #require(Data(base64Encoded: "SGFzaE93bmVyLEhhc2hBY3Rpb24sVGJpZ2f3ciwxLDIsMwpvLGEsZjEsaHR0cCwxLDAsMjExMTExMTEKbyxhZjIsdGltZXIsMCwzLDEb"))
+        let text = String(decoding: found, as: UTF8.self)
+        #expect(throws: TraceError.self) { try AzureFunctionsTrace.importCSV(text, models: ["a", "b"], maxFunctions: 5, minutes: 1...3) }
+        let negative = "HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,-5,1\n"
+        #expect(throws: TraceError.self) { try AzureFunctionsTrace.importCSV(negative, models: ["a"]) }
+        let fine = "HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f,http,3,1\n"
+        #expect(try AzureFunctionsTrace.importCSV(fine, models: ["a"]).events.count == 4)
     }
 }

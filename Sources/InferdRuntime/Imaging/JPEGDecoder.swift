@@ -116,6 +116,7 @@ public enum JPEGDecoder {
     /// What decoding `data` with `options` costs, from its headers (``DecodeCost``).
     public static func cost(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError) -> DecodeCost {
         let info = try header(data)
+        try options.checkDimensions(width: info.width, height: info.height, format: "JPEG")
         let structure = JPEGStructure.read(data, scanLimit: options.maxJPEGScans)
         let factor = scale(width: info.width, height: info.height, minimum: options.minimumSize)
         let output = ((info.width * factor.num + factor.denom - 1) / factor.denom, (info.height * factor.num + factor.denom - 1) / factor.denom)

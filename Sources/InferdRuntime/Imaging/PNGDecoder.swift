@@ -33,6 +33,8 @@ public enum PNGDecoder {
     /// What decoding `data` with `options` costs, from its IHDR chunk (``DecodeCost``).
     public static func cost(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError) -> DecodeCost {
         guard let size = declaredSize(data), data.count > 28 else { throw ImageError(.corrupt, "corrupt PNG: no IHDR chunk") }
+        // The IHDR's sizes are any 32-bit values until checked (found by `make fuzz`: 2^32 x 2^32 overflowed the cost).
+        try options.checkDimensions(width: size.width, height: size.height, format: "PNG")
         return cost(width: size.width, height: size.height, interlaced: data[28] != 0, options: options)
     }
 
