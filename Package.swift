@@ -132,6 +132,8 @@ let package = Package(
                 "Core", "InferdClient", "InferdRuntime", "InferdStudy", "InferdWire", "InferdTestKit",
                 "inferd", "inferctl",
             ],
+            // The foreign test servers' models (Python), run by Support/ForeignOIPServer.swift.
+            exclude: ["Support/kserve", "Support/mlserver"],
             linkerSettings: runtimeRpath
         ),
     ]

@@ -180,7 +180,7 @@ public struct InferdClient: Sendable {
             return try JSONCoding.decode(T.self, from: bytes)
         } catch {
             let who = endpoint.isTCP ? endpoint.description : "inferd on \(socketPath)"
-            throw ClientError(.badResponse, "\(who) sent a \(status) answer that is not a \(T.self): \(error) — body: \(text.prefix(300))",
+            throw ClientError(.badResponse, "\(who) sent a \(status) answer that is not a \(T.self): \(DecodingErrorText.describe(error)) — body: \(text.prefix(300))",
                               endpoint: socketPath)
         }
     }

@@ -20,8 +20,9 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
         case insufficientMemory
         /// The daemon is draining for shutdown (503).
         case shuttingDown
-        /// Too much at once — connections, requests or decodes — for now; try again after the
-        /// answer's `Retry-After` seconds (503).
+        /// The daemon cannot take the request now — too much request data in flight, no room in a
+        /// queue, no answer possible before the deadline — and says when to try again (503 with
+        /// `Retry-After`, see ``InferdError/retryAfter``).
         case overloaded
         /// The caller may not do this (403).
         case forbidden
@@ -33,10 +34,19 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public let code: Code
     public let message: String
+    /// Seconds the client should wait before trying again: sent as `Retry-After` (with 503).
+    public var retryAfter: Int?
 
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
+    }
+
+    /// A 503 the client may retry after `retryAfter` seconds: the one way the daemon says "not now".
+    public static func overloaded(_ message: String, retryAfter: Int) -> InferdError {
+        var error = InferdError(.overloaded, message)
+        error.retryAfter = max(1, retryAfter)
+        return error
     }
 
     public var description: String { message }

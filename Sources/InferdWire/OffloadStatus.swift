@@ -25,9 +25,14 @@ public struct OffloadStatus: Codable, Sendable, Equatable {
         public var roundTripMs: Double?
         /// Estimated upload bandwidth, MB/s, once requests of different sizes were seen.
         public var megabytesPerSecond: Double?
+        /// Where the remote's own time behind these estimates came from: `reported` (its answers say
+        /// it), `server-timing` (its HTTP `Server-Timing` header) or `connect-estimate` (the wait minus
+        /// the TCP handshake's round trip); nil before any answer.
+        public var remoteTimeSource: RemoteTimeSource?
 
         public init(url: String, models: [String], protocolName: String, requests: Int, failures: Int, lastError: String?,
-                    backingOffSeconds: Double?, roundTripMs: Double?, megabytesPerSecond: Double?) {
+                    backingOffSeconds: Double?, roundTripMs: Double?, megabytesPerSecond: Double?,
+                    remoteTimeSource: RemoteTimeSource? = nil) {
             self.url = url
             self.models = models
             self.protocolName = protocolName
@@ -37,6 +42,7 @@ public struct OffloadStatus: Codable, Sendable, Equatable {
             self.backingOffSeconds = backingOffSeconds
             self.roundTripMs = roundTripMs
             self.megabytesPerSecond = megabytesPerSecond
+            self.remoteTimeSource = remoteTimeSource
         }
 
         enum CodingKeys: String, CodingKey {
@@ -46,6 +52,7 @@ public struct OffloadStatus: Codable, Sendable, Equatable {
             case backingOffSeconds = "backing_off_s"
             case roundTripMs = "round_trip_ms"
             case megabytesPerSecond = "megabytes_per_s"
+            case remoteTimeSource = "remote_time_source"
         }
     }
 

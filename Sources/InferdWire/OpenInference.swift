@@ -2,18 +2,33 @@
 /// extension, as inferd speaks them under `/v2`.
 ///
 /// Field names follow the specification (`model_name`, `binary_data_size`, …). Only what an image
-/// classifier needs is modelled; unknown fields in requests are ignored.
+/// classifier needs is modelled. Read as the specification writes it, so that answers of other
+/// servers (KServe, Triton, MLServer, OpenVINO Model Server) decode: unknown fields are ignored,
+/// every field the specification marks optional is optional here, and an explicit JSON `null` reads
+/// as absent (KServe sends `"versions": null`).
 public enum OpenInference {
     /// `GET /v2`: who answers and which protocol extensions it supports.
     public struct ServerMetadata: Codable, Sendable, Equatable {
         public var name: String
         public var version: String
+        /// Empty when the server lists none (or sends `null`).
         public var extensions: [String]
 
         public init(name: String, version: String, extensions: [String]) {
             self.name = name
             self.version = version
             self.extensions = extensions
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name) ?? ""
+            version = try container.decodeIfPresent(String.self, forKey: .version) ?? ""
+            extensions = try container.decodeIfPresent([String].self, forKey: .extensions) ?? []
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, version, extensions
         }
     }
 
@@ -23,9 +38,11 @@ public enum OpenInference {
     /// size); `network_inputs` describe the network's own input before the built-in preprocessing.
     public struct ModelMetadata: Codable, Sendable, Equatable {
         public var name: String
-        public var versions: [String]
-        /// `openvino_onnx`, `openvino_ir`, `openvino_tflite`, ….
-        public var platform: String
+        /// Optional in the specification; nil when absent or `null` (KServe).
+        public var versions: [String]?
+        /// `openvino_onnx`, `openvino_ir`, `openvino_tflite`, …; nil when absent or `null`.
+        public var platform: String?
+        /// Empty when the server sends none (a KServe model that does not describe its tensors).
         public var inputs: [TensorDescription]
         public var outputs: [TensorDescription]
         /// inferd extension: the network's own inputs (layout per the manifest, after resize and normalisation).
@@ -33,7 +50,7 @@ public enum OpenInference {
         /// inferd extension: free-form facts (`layout`, `color`, `resize`, `state`, …).
         public var parameters: [String: Parameter]?
 
-        public init(name: String, versions: [String], platform: String, inputs: [TensorDescription],
+        public init(name: String, versions: [String]?, platform: String?, inputs: [TensorDescription],
                     outputs: [TensorDescription], networkInputs: [TensorDescription]?, parameters: [String: Parameter]?) {
             self.name = name
             self.versions = versions
@@ -42,6 +59,17 @@ public enum OpenInference {
             self.outputs = outputs
             self.networkInputs = networkInputs
             self.parameters = parameters
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            versions = try container.decodeIfPresent([String].self, forKey: .versions)
+            platform = try container.decodeIfPresent(String.self, forKey: .platform)
+            inputs = try container.decodeIfPresent([TensorDescription].self, forKey: .inputs) ?? []
+            outputs = try container.decodeIfPresent([TensorDescription].self, forKey: .outputs) ?? []
+            networkInputs = try container.decodeIfPresent([TensorDescription].self, forKey: .networkInputs)
+            parameters = try container.decodeIfPresent([String: Parameter].self, forKey: .parameters)
         }
 
         enum CodingKeys: String, CodingKey {

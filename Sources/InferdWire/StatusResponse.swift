@@ -38,6 +38,10 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var listeners: [String]?
     /// Offloading to remote servers: mode, remotes, counters and estimates; nil when not configured.
     public var offload: OffloadStatus?
+    /// Bytes requests in flight hold now (bodies, decoded pixels, tensors), and the cap on them
+    /// (`limits.max_in_flight_bytes`); past the cap new requests wait briefly, then get 503.
+    public var inFlightBytes: Int64?
+    public var inFlightLimitBytes: Int64?
 
     public struct Counters: Codable, Sendable, Equatable {
         public var requests: Int = 0
@@ -108,5 +112,7 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         case modelsWarm = "models_warm"
         case modelsTotal = "models_total"
         case catalogProblems = "catalog_problems"
+        case inFlightBytes = "in_flight_bytes"
+        case inFlightLimitBytes = "in_flight_limit_bytes"
     }
 }

@@ -2,13 +2,14 @@ import Foundation
 
 /// Numbers as people read them in tables: sizes, milliseconds, "3 s ago".
 enum HumanFormat {
-    /// Bytes in decimal units, as `ollama ps` shows them: `812 B`, `38.7 KB`, `23 MB`, `1.2 GB`.
+    /// Bytes in binary units, as the daemon's log and configuration use them (`512M` is 512 MiB):
+    /// `812 B`, `38 KiB`, `4.6 MiB`, `1.1 GiB`.
     static func bytes(_ count: Int64) -> String {
-        let units = ["B", "KB", "MB", "GB", "TB"]
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(count)
         var unit = 0
-        while abs(value) >= 1000, unit < units.count - 1 {
-            value /= 1000
+        while abs(value) >= 1024, unit < units.count - 1 {
+            value /= 1024
             unit += 1
         }
         if unit == 0 { return "\(count) B" }

@@ -39,6 +39,9 @@ struct StatusCommand: AsyncParsableCommand {
         let share = status.budgetBytes > 0 ? String(format: ", %.0f%% of budget", Double(status.usedBytes) * 100 / Double(status.budgetBytes)) : ""
         lines.append(("used", "\(HumanFormat.bytes(status.usedBytes)) by \(status.modelsWarm) of \(status.modelsTotal) models warm\(share)"))
         lines.append(("resident", "\(HumanFormat.bytes(status.residentBytes)) (process RSS)"))
+        if let held = status.inFlightBytes, let limit = status.inFlightLimitBytes {
+            lines.append(("in flight", "\(HumanFormat.bytes(held)) of \(HumanFormat.bytes(limit)) request data"))
+        }
         lines.append(("pressure", status.pressure))
         let c = status.counters
         lines.append(("requests", "\(c.requests) (hits \(c.hits), cold starts \(c.coldStarts), errors \(c.errors))"))

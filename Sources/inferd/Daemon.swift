@@ -88,7 +88,7 @@ struct Daemon {
         // The engine and its device plugin are loaded and warmed up, no model yet: the daemon's base.
         state.setBaseResidentBytes(ProcessMemory.residentBytes())
         let service = InferenceService(manager: manager, catalog: catalog, engine: engine, engineOptions: options,
-                                       limits: configuration.limits, state: state, logger: Logger(label: "inferd.api"))
+                                       limits: configuration.effectiveLimits, state: state, logger: Logger(label: "inferd.api"))
         let token: AdminToken?
         do {
             token = try configuration.adminTokenFile.map { (path) throws(ConfigurationError) in try AdminToken.read(from: path) }
@@ -112,7 +112,7 @@ struct Daemon {
             HTTPServer(configuration: HTTPServerConfiguration(target: target, maxBodyBytes: maxBody, shutdownGrace: grace,
                                                               idleTimeout: idle, maxConnections: configuration.maxConnections,
                                                               maxConnectionsPerClient: configuration.maxConnectionsPerClient),
-                       router: router, logger: Logger(label: "inferd.http"))
+                       router: router, logger: Logger(label: "inferd.http"), inFlight: service.inFlight)
         }
 
         let preparation: UnixSocketFile.Preparation
@@ -135,7 +135,7 @@ struct Daemon {
             (\(catalog.problems.count) problem(s)); engine \(engineText) on \(deviceName); OpenVINO \(Engine.version); \
             budget \(formatBytes(lifecycle.budget.bytes)) (\(lifecycle.budget.source)), policy \(lifecycle.policy.rawValue)\
             \((lifecycle.pinned + lifecycle.preload).isEmpty ? "" : ", preload " + (lifecycle.pinned + lifecycle.preload).joined(separator: ", ")); \
-            max body \(configuration.limits.maxBodyBytes) bytes; admin group \(configuration.adminGroup)\
+            max body \(formatBytes(Int64(configuration.limits.maxBodyBytes))), in flight \(formatBytes(Int64(configuration.limits.maxInFlightBytes))); admin group \(configuration.adminGroup)\
             \(AdminAccess.groupID(configuration.adminGroup) == nil ? " (no such group: only root and uid \(geteuid()) may manage models)" : "")
             """)
         for (target, address) in zip(targets, listeners).dropFirst() {

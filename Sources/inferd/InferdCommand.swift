@@ -87,13 +87,13 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("File with the bearer token that admin calls over TCP must send (at least 16 characters).", valueName: "path"))
     var adminTokenFile: String?
 
-    @Option(help: ArgumentHelp("A server to offload classifications to (repeatable): \"http://HOST:PORT [models=a,b] [token_file=PATH] [protocol=auto|inferd|oip]\".", valueName: "remote"))
+    @Option(help: ArgumentHelp("A server to offload classifications to (repeatable): \"http://HOST:PORT [models=a,b] [token_file=PATH] [protocol=auto|inferd|oip] [normalize=N] [crop_short_side=S]\".", valueName: "remote"))
     var offloadRemote: [String] = []
 
     @Option(help: ArgumentHelp("When to offload: never, always, when-cold or auto (default auto with remotes, else never).", valueName: "mode"))
     var offload: String?
 
-    @Option(help: ArgumentHelp("Close a connection idle this many seconds while no answer is owed, or whose request takes longer to arrive; 0 never (default 60).", valueName: "s"))
+    @Option(help: ArgumentHelp("Close a connection idle this long while no answer is owed, or whose request takes longer to arrive: 60, 2m; 0 never (default 60s).", valueName: "duration"))
     var idleTimeout: String?
 
     @Option(help: ArgumentHelp("Directory of model bundles.", valueName: "dir"))
@@ -120,8 +120,11 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Largest top-K a request may ask for (default 1000).", valueName: "k"))
     var maxTopK: String?
 
-    @Option(help: ArgumentHelp("Memory for warm models: bytes, 512M, 2G, or a percentage like 40% (default 50% of the memory limit).", valueName: "size"))
+    @Option(help: ArgumentHelp("Memory for warm models: bytes, 512M, 2G (binary: MiB, GiB), or a percentage like 40% (default 50% of the memory limit).", valueName: "size"))
     var memoryBudget: String?
+
+    @Option(help: ArgumentHelp("Bytes all requests in flight may hold together (bodies, decoded pixels, tensors); past it requests wait briefly, then get 503 with Retry-After (default 256M).", valueName: "size"))
+    var maxInFlightBytes: String?
 
     @Option(help: ArgumentHelp("Eviction policy: lru, lfu, gdsf, ttl or manual (default lru).", valueName: "name"))
     var policy: String?
@@ -132,19 +135,20 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(name: .customLong("pin"), help: ArgumentHelp("Keep a model loaded, never evicted (repeatable).", valueName: "model"))
     var pinned: [String] = []
 
-    @Option(help: ArgumentHelp("Seconds idle before a model is unloaded; -1 forever (default forever).", valueName: "s"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Idle time before a model is unloaded: 300, 5m, 1h30m; 0 after each request; -1 forever (default forever).", valueName: "duration"))
     var keepAlive: String?
 
-    @Option(help: ArgumentHelp("Seconds a model counts as recently used (default 60).", valueName: "s"))
+    @Option(help: ArgumentHelp("How long a model counts as recently used: 60, 2m (default 60s).", valueName: "duration"))
     var recentWindow: String?
 
-    @Option(help: ArgumentHelp("Seconds a new model is safe from budget eviction (default 5).", valueName: "s"))
+    @Option(help: ArgumentHelp("How long a new model is safe from budget eviction: 5, 30s (default 5s).", valueName: "duration"))
     var minResidency: String?
 
     @Option(help: ArgumentHelp("What a warm model is charged against the budget: measured (its resident memory) or file (file size x 1.5, reproducible for policy studies).", valueName: "how"))
     var sizeAccounting: String?
 
-    @Option(help: ArgumentHelp("Seconds to let in-flight requests finish at shutdown (default 30).", valueName: "s"))
+    @Option(help: ArgumentHelp("Time to let in-flight requests finish at shutdown: 30, 1m (default 30s).", valueName: "duration"))
     var shutdownGrace: String?
 
     @Option(help: ArgumentHelp("Group allowed to load, unload, pin, trim and reload, besides root (default inferd-admin).", valueName: "group"))
@@ -160,7 +164,7 @@ struct InferdCommand: AsyncParsableCommand {
             ("socket", socket), ("models", models), ("engine.threads", threads), ("engine.precision", precision),
             ("engine.performance_hint", performanceHint), ("engine.cache_dir", cacheDir),
             ("limits.max_body_bytes", maxBodyBytes), ("limits.max_image_pixels", maxImagePixels),
-            ("limits.max_top_k", maxTopK), ("lifecycle.memory_budget", memoryBudget), ("lifecycle.policy", policy),
+            ("limits.max_top_k", maxTopK), ("lifecycle.memory_budget", memoryBudget), ("limits.max_in_flight_bytes", maxInFlightBytes), ("lifecycle.policy", policy),
             ("lifecycle.keep_alive", keepAlive), ("lifecycle.recent_window", recentWindow),
             ("lifecycle.min_residency", minResidency), ("server.shutdown_grace", shutdownGrace), ("log_level", logLevel),
             ("admin_group", adminGroup), ("lifecycle.size_accounting", sizeAccounting),

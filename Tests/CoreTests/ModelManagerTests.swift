@@ -193,14 +193,62 @@ import Testing
         #expect(try await manager.summary("old").priorityClass == .cached)
         #expect(try await manager.summary("recent").priorityClass == .recent)
 
-        #expect(await manager.trim(.moderate) == ["old"])
+        #expect(await manager.respondToPressure(.moderate) == ["old"])
         #expect(await manager.warmNames() == ["busy", "p", "recent"])
-        #expect(await manager.trim(.critical) == ["recent"])
+        #expect(await manager.respondToPressure(.critical) == ["recent"])
         #expect(await manager.warmNames() == ["busy", "p"])
         await manager.release(lease)
         let status = await manager.status()
         #expect(status.counters.evictions["pressure-moderate"] == 1)
         #expect(status.counters.evictions["pressure-critical"] == 1)
+    }
+
+    @Test func moderatePressureEvictsInPolicyOrderOnlyUntilTheTargetIsMet() async throws {
+        // Four cached models, 460 used; the low watermark is 40 % of 1000 = 400: evicting the least
+        // recently used one (big, 300) meets it, so the other three stay.
+        let (manager, _, clock) = makeManager(files: ["big": 300, "a": 50, "b": 60, "c": 50], budget: 1000) {
+            $0.recentWindow = 10
+            $0.pressureLowWatermark = 0.4
+        }
+        for name in ["big", "a", "b", "c"] {
+            try await manager.request(name)
+            clock.advance(1)
+        }
+        clock.advance(60)
+        #expect(await manager.respondToPressure(.moderate) == ["big"])
+        #expect(await manager.warmNames() == ["a", "b", "c"])
+        // The target is met: pressure reported again evicts nothing more.
+        #expect(await manager.respondToPressure(.moderate) == [])
+        #expect(await manager.status().usedBytes == 160)
+        #expect(await manager.status().pressure == .moderate)
+    }
+
+    @Test func trimEvictsOnceCountsAsManualAndLeavesNoPressureBehind() async throws {
+        let (manager, _, clock) = makeManager(files: ["a": 100, "b": 100], budget: 1000) { $0.recentWindow = 10 }
+        try await manager.request("a")
+        try await manager.request("b")
+        clock.advance(60)
+        #expect(await manager.trim(.critical) == ["a", "b"])
+        let status = await manager.status()
+        #expect(status.pressure == .none)
+        #expect(status.counters.evictions["manual"] == 2)
+        #expect(status.counters.evictions["pressure-critical"] == nil)
+        // Nothing sticky: the next request loads and stays.
+        try await manager.request("a")
+        #expect(await manager.localSituation("a")?.pressure == PressureLevel.none)
+        #expect(await manager.warmNames() == ["a"])
+    }
+
+    @Test func unloadWaitsForTheInFlightRequestWithoutPolling() async throws {
+        let (manager, _, _) = makeManager(files: ["a": 100], budget: 1000)
+        let lease = try await manager.acquire("a")
+        let unload = Task { try await manager.unload("a") }
+        // The unload is parked on the actor; the manager keeps answering meanwhile.
+        #expect(try await manager.summary("a").state == .warm)
+        await manager.release(lease)
+        let summary = try await unload.value
+        #expect(summary.state == .cold)
+        #expect(await manager.status().counters.evictions["manual"] == 1)
     }
 
     @Test func aFailedLoadIsReportedAndRetriedOnTheNextRequest() async throws {

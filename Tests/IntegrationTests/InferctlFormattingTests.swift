@@ -5,12 +5,14 @@ import Testing
 /// inferctl's text rendering and argument parsing, without processes: sizes, ages, the models table,
 /// keep-alive durations.
 @Suite struct InferctlFormattingTests {
-    @Test func bytesUseDecimalUnitsLikeOllama() {
+    @Test func bytesUseBinaryUnitsAsTheDaemonDoes() {
         #expect(HumanFormat.bytes(812) == "812 B")
-        #expect(HumanFormat.bytes(38_702) == "39 KB")
-        #expect(HumanFormat.bytes(4_800_000) == "4.8 MB")
-        #expect(HumanFormat.bytes(Int64(233_000_000)) == "233 MB")
-        #expect(HumanFormat.bytes(Int64(1_200_000_000)) == "1.2 GB")
+        #expect(HumanFormat.bytes(38_702) == "38 KiB")
+        #expect(HumanFormat.bytes(4_800_000) == "4.6 MiB")
+        #expect(HumanFormat.bytes(Int64(233_000_000)) == "222 MiB")
+        #expect(HumanFormat.bytes(Int64(1_200_000_000)) == "1.1 GiB")
+        // `--memory-budget 512M` is 512 MiB in the log and in `inferctl status` alike.
+        #expect(HumanFormat.bytes(Int64(512 << 20)) == "512 MiB")
     }
 
     @Test func agesAndExpiries() {
@@ -29,7 +31,10 @@ import Testing
         #expect(try KeepAliveCommand.parse("forever") == .forever)
         #expect(try KeepAliveCommand.parse("-1") == .forever)
         #expect(try KeepAliveCommand.parse("default") == .daemonDefault)
-        for bad in ["soon", "-5", "", "m", "1e400", "2y"] {
+        // As Ollama's keep_alive: units combine, and any negative duration means forever.
+        #expect(try KeepAliveCommand.parse("1h30m") == .seconds(5400))
+        #expect(try KeepAliveCommand.parse("-5m") == .forever)
+        for bad in ["soon", "", "m", "1e400", "2y", "5m3"] {
             #expect(throws: (any Error).self, "\(bad)") { try KeepAliveCommand.parse(bad) }
         }
     }
@@ -50,8 +55,8 @@ import Testing
         ])
         let lines = ModelsCommand.render(list, now: 1000).split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("NAME"))
-        #expect(lines[1].contains("warm") && lines[1].contains("3 s ago") && lines[1].contains("in 5 min") && lines[1].contains(" 28 MB"))
-        #expect(lines[2].contains("~28 MB") && lines[2].contains("never"))
+        #expect(lines[1].contains("warm") && lines[1].contains("3 s ago") && lines[1].contains("in 5 min") && lines[1].contains(" 27 MiB"))
+        #expect(lines[2].contains("~27 MiB") && lines[2].contains("never"))
         #expect(lines[3].contains("pinned") && lines[3].contains("forever") && lines[3].contains("2 min ago"))
         #expect(lines.last == "nin failed: corrupt model file")
     }

@@ -16,30 +16,71 @@ public struct MemoryBudget: Sendable, Equatable, Codable {
     /// The share of the daemon's memory limit used when no budget is given.
     public static let defaultShare = 0.5
 
-    /// Parses a budget: bytes (`1073741824`), with a binary suffix (`512M`, `2G`, `1.5GiB`), or a
-    /// percentage of the limit (`40%`).
+    /// A budget as configured, before the memory limit is known: parsed once from the configuration,
+    /// resolved once against the detected limit at start (``resolve(limit:)``).
+    public enum Setting: Sendable, Equatable, CustomStringConvertible {
+        /// A share of the memory limit, 0 < share <= 1 (`50%`).
+        case share(Double)
+        /// A fixed number of bytes (`512M`, `2G`, `1073741824`).
+        case bytes(Int64)
+
+        /// The default: ``MemoryBudget/defaultShare`` of the limit.
+        public static let `default` = Setting.share(MemoryBudget.defaultShare)
+
+        /// Parses bytes (`1073741824`), a binary size (`512M`, `2G`, `1.5GiB`; K, M, G are KiB,
+        /// MiB, GiB), or a percentage of the limit (`40%`).
+        ///
+        /// - Throws: ``ConfigurationError`` for negative, zero, malformed or over-100 % values.
+        public static func parse(_ text: String) throws(ConfigurationError) -> Setting {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            func invalid(_ why: String) -> ConfigurationError {
+                ConfigurationError(.invalidValue, "memory budget \"\(text)\": \(why) (use bytes, 512M, 2G or a percentage like 50%)")
+            }
+            if trimmed.hasSuffix("%") {
+                guard let percent = Double(trimmed.dropLast()), percent.isFinite else { throw invalid("not a number") }
+                guard percent > 0, percent <= 100 else { throw invalid("a percentage must be above 0 and at most 100") }
+                return .share(percent / 100)
+            }
+            let units: [(String, Double)] = [("GiB", 1_073_741_824), ("MiB", 1_048_576), ("KiB", 1024),
+                                             ("G", 1_073_741_824), ("M", 1_048_576), ("K", 1024), ("B", 1), ("", 1)]
+            for (suffix, factor) in units where trimmed.uppercased().hasSuffix(suffix.uppercased()) {
+                let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
+                guard let value = Double(number), value.isFinite else { continue }
+                guard value > 0, value * factor < 9e18 else { throw invalid("must be positive") }
+                return .bytes(Int64(value * factor))
+            }
+            throw invalid("not a size")
+        }
+
+        /// The budget under `limit` (the memory limit a share refers to).
+        public func resolve(limit: (bytes: Int64, source: String)) -> MemoryBudget {
+            switch self {
+            case .share(let share):
+                MemoryBudget(bytes: Int64(Double(limit.bytes) * share), source: "\(Self.percent(share)) of \(limit.source)")
+            case .bytes(let bytes):
+                MemoryBudget(bytes: bytes, source: "configured \(formatBytes(bytes))")
+            }
+        }
+
+        /// `50%` or `512 MiB`: always binary units, as the log and `inferctl status` print sizes.
+        public var description: String {
+            switch self {
+            case .share(let share): Self.percent(share)
+            case .bytes(let bytes): formatBytes(bytes)
+            }
+        }
+
+        private static func percent(_ share: Double) -> String {
+            let value = share * 100
+            return value == value.rounded() ? "\(Int(value))%" : String(format: "%.1f%%", value)
+        }
+    }
+
+    /// Parses a budget and resolves it against `limit` (see ``Setting/parse(_:)``).
     ///
-    /// - Parameter limit: the memory limit a percentage refers to (see ``detectLimit(cgroupRoot:)``).
     /// - Throws: ``ConfigurationError`` for negative, zero, malformed or over-100 % values.
     public static func parse(_ text: String, limit: (bytes: Int64, source: String)) throws(ConfigurationError) -> MemoryBudget {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        func invalid(_ why: String) -> ConfigurationError {
-            ConfigurationError(.invalidValue, "memory budget \"\(text)\": \(why) (use bytes, 512M, 2G or a percentage like 50%)")
-        }
-        if trimmed.hasSuffix("%") {
-            guard let percent = Double(trimmed.dropLast()), percent.isFinite else { throw invalid("not a number") }
-            guard percent > 0, percent <= 100 else { throw invalid("a percentage must be above 0 and at most 100") }
-            return MemoryBudget(bytes: Int64(Double(limit.bytes) * percent / 100), source: "\(trimmed) of \(limit.source)")
-        }
-        let units: [(String, Double)] = [("GiB", 1_073_741_824), ("MiB", 1_048_576), ("KiB", 1024),
-                                         ("G", 1_073_741_824), ("M", 1_048_576), ("K", 1024), ("B", 1), ("", 1)]
-        for (suffix, factor) in units where trimmed.uppercased().hasSuffix(suffix.uppercased()) {
-            let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-            guard let value = Double(number), value.isFinite else { continue }
-            guard value > 0 else { throw invalid("must be positive") }
-            return MemoryBudget(bytes: Int64(value * factor), source: "configured \(trimmed)")
-        }
-        throw invalid("not a size")
+        try Setting.parse(text).resolve(limit: limit)
     }
 
     /// The memory limit that applies to this process: cgroup v2 `memory.max` or `memory.high` (the
@@ -62,7 +103,7 @@ public struct MemoryBudget: Sendable, Equatable, Codable {
 
     /// The default budget: ``defaultShare`` of ``detectLimit(cgroupRoot:procRoot:)``.
     public static func defaultBudget(limit: (bytes: Int64, source: String) = detectLimit()) -> MemoryBudget {
-        MemoryBudget(bytes: Int64(Double(limit.bytes) * defaultShare), source: "50% of \(limit.source)")
+        Setting.default.resolve(limit: limit)
     }
 
     static func readNumber(_ path: String) -> Int64? {

@@ -54,7 +54,14 @@ public actor ModelManager<Model: ResidentModel> {
     private var preloaded = false
     private var nextLeaseID: UInt64 = 0
     private var sizeRatios: [Double] = []
-    private var lastLoad: Task<Void, Never>?
+    /// Callers parked until model state changes (see ``ChangeWaiters``).
+    private var waiters = ChangeWaiters()
+    /// True while a load runs; loads queue behind it in ``loadQueue`` (one at a time, so each load's
+    /// resident-memory figure is clean).
+    private var loadRunning = false
+    private var loadQueue: [CheckedContinuation<Void, Never>] = []
+    /// Evicted models whose memory is still being released off the actor.
+    private var pendingFrees = 0
 
     private let configuration: LifecycleConfiguration
     private let rules: LifecycleRules
@@ -110,7 +117,11 @@ public actor ModelManager<Model: ResidentModel> {
                 } catch {
                     throw loadFailed(name, error)
                 }
-            case .cold, .failed, .evicting:
+            case .evicting:
+                // Its memory is being released off the actor: load it again once that is done.
+                cold = true
+                _ = await waitForChange(until: nil)
+            case .cold, .failed:
                 cold = true
                 try await makeRoom(for: name)
                 guard let state = entries[name]?.state, state == .cold || state == .failed else { continue }
@@ -156,16 +167,19 @@ public actor ModelManager<Model: ResidentModel> {
     ///
     /// - Throws: `.unknownModel`; `.conflict` when the model is pinned (unpin it first).
     public func unload(_ name: String) async throws(InferdError) -> ModelSummary {
-        guard let entry = entries[name] else { throw unknownModel(name) }
-        guard !entry.pinned else { throw InferdError(.conflict, "model \(name) is pinned; unpin it first") }
-        let watch = Stopwatch()
-        while let current = entries[name], current.state == .loading || (current.state == .warm && current.inFlight > 0) {
-            guard watch.elapsedMilliseconds < configuration.roomWaitTimeout * 1000 else {
+        // Only values are read from the entry, never a copy of it kept across a suspension: a copy
+        // would hold the model, and the model would then be freed here on the actor, not by the eviction.
+        guard let pinned = entries[name]?.pinned else { throw unknownModel(name) }
+        guard !pinned else { throw InferdError(.conflict, "model \(name) is pinned; unpin it first") }
+        let deadline = ContinuousClock.now + .seconds(configuration.roomWaitTimeout)
+        while let state = entries[name]?.state, state == .loading || (state == .warm && entries[name]!.inFlight > 0) {
+            guard await waitForChange(until: deadline) == .changed else {
                 throw InferdError(.conflict, "model \(name) still has requests in flight; try again")
             }
-            try? await Task.sleep(for: .milliseconds(10))
         }
         if entries[name]?.state == .warm { evict(name, reason: .manual) }
+        // Answer once the memory is back (the actor keeps serving meanwhile).
+        while entries[name]?.state == .evicting { _ = await waitForChange(until: nil) }
         return try summary(name)
     }
 
@@ -173,6 +187,7 @@ public actor ModelManager<Model: ResidentModel> {
     public func setPinned(_ name: String, _ pinned: Bool) async throws(InferdError) -> ModelSummary {
         guard entries[name] != nil else { throw unknownModel(name) }
         entries[name]!.pinned = pinned
+        waiters.resumeAll()
         logger.info("pin", metadata: ["event": "pin", "model": "\(name)", "pinned": "\(pinned)"])
         if pinned, entries[name]!.state != .warm {
             return try await load(name)
@@ -191,25 +206,40 @@ public actor ModelManager<Model: ResidentModel> {
         return try summary(name)
     }
 
-    /// Acts on memory pressure (from the pressure monitor or `inferctl trim`): moderate evicts cached
-    /// models down to the low watermark; critical evicts everything but pinned and in-flight models.
-    /// Returns the names evicted.
+    /// An operator's trim (`inferctl trim`): evicts once, as pressure at `level` would (moderate:
+    /// cached models until used bytes are at the low watermark; critical: everything but pinned and
+    /// in-flight models). The evictions count as `manual`, and the pressure level is left as the
+    /// pressure monitor last reported it: a trim never leaves a sticky level behind. Returns the
+    /// names evicted.
     @discardableResult
     public func trim(_ level: PressureLevel) -> [String] {
+        evictForPressure(level, reason: .manual)
+    }
+
+    /// Acts on memory pressure the pressure monitor reported: records the level (the offload planner
+    /// and status read it) and evicts in policy order, lowest class first, until the level's target
+    /// is met — just enough, not everything (moderate: cached models down to the low watermark;
+    /// critical: everything but pinned and in-flight models). `.none` only records that pressure is
+    /// over. Returns the names evicted.
+    @discardableResult
+    public func respondToPressure(_ level: PressureLevel) -> [String] {
         pressure = level
-        guard level != .none, policy.evictsAutomatically else { return [] }
+        return evictForPressure(level, reason: level == .critical ? .pressureCritical : .pressureModerate)
+    }
+
+    private func evictForPressure(_ level: PressureLevel, reason: EvictionReason) -> [String] {
+        guard level != .none, policy.evictsAutomatically || reason == .manual else { return [] }
         var evicted: [String] = []
-        let reason: EvictionReason = level == .critical ? .pressureCritical : .pressureModerate
         let scope = rules.trimScope(level)
-        while usedBytes() > scope.target, let victim = victims(reason: reason, classes: scope.classes).first {
+        let pressureReason: EvictionReason = level == .critical ? .pressureCritical : .pressureModerate
+        // Evicted models leave `usedBytes` at once (their memory is released off the actor), so the
+        // loop stops as soon as the target is met.
+        while usedBytes() > scope.target, let victim = victims(reason: pressureReason, classes: scope.classes).first {
             evict(victim, reason: reason)
             evicted.append(victim)
         }
         return evicted
     }
-
-    /// Records the pressure level without acting (for example when it falls back to none).
-    public func notePressure(_ level: PressureLevel) { pressure = level }
 
     // MARK: - Daemon life
 
@@ -234,8 +264,9 @@ public actor ModelManager<Model: ResidentModel> {
     /// Stops taking requests (they get `.shuttingDown`) and returns when the in-flight ones are done.
     public func drain() async {
         draining = true
-        while entries.values.contains(where: { $0.inFlight > 0 || $0.state == .loading }) {
-            try? await Task.sleep(for: .milliseconds(10))
+        waiters.resumeAll()
+        while entries.values.contains(where: { $0.inFlight > 0 || $0.state == .loading }) || pendingFrees > 0 {
+            _ = await waitForChange(until: nil)
         }
     }
 
@@ -278,6 +309,7 @@ public actor ModelManager<Model: ResidentModel> {
                 entries[name] = nil
             }
         }
+        waiters.resumeAll()
     }
 
     // MARK: - Reading state
@@ -369,6 +401,7 @@ public actor ModelManager<Model: ResidentModel> {
             if !lease.cold { counters.hits += 1 }
         }
         entries[lease.name] = entry
+        waiters.resumeAll()
         if countsAsRequest, let state = resident(lease.name) {
             policy.recordAccess(rules.candidate(state), now: clock.now())
         }
@@ -398,11 +431,11 @@ public actor ModelManager<Model: ResidentModel> {
         entries[name]!.state = .loading
         entries[name]!.reservedBytes = estimateBytes
         entries[name]!.failure = nil
-        let previous = lastLoad
         let loader = self.loader
         let bundle = entries[name]!.bundle
         let task = Task<Model, Error> {
-            await previous?.value
+            await self.enterLoadGate()
+            defer { self.leaveLoadGate() }
             do {
                 let model = try await loader(bundle, warmUp)
                 self.completeLoad(name, model: model, estimate: estimateBytes, forRequest: forRequest)
@@ -412,7 +445,6 @@ public actor ModelManager<Model: ResidentModel> {
                 throw error
             }
         }
-        lastLoad = Task { _ = try? await task.value }
         entries[name]!.loading = task
         logger.info("loading \(name)", metadata: ["event": "load-start", "model": "\(name)",
                                                   "estimated_bytes": "\(estimateBytes)"])
@@ -450,6 +482,7 @@ public actor ModelManager<Model: ResidentModel> {
         }
         entries[name] = entry
         counters.loads += 1
+        waiters.resumeAll()
         if configuration.sizeAccounting == .measured, entry.bundle.fileBytes > 0, model.residentBytes > 0 {
             sizeRatios.append(Double(model.residentBytes) / Double(entry.bundle.fileBytes))
         }
@@ -471,6 +504,7 @@ public actor ModelManager<Model: ResidentModel> {
         entries[name]!.reservedBytes = 0
         entries[name]!.failure = "\(error)"
         counters.loadFailures += 1
+        waiters.resumeAll()
         logger.error("load of \(name) failed: \(error)", metadata: ["event": "load-failed", "model": "\(name)"])
     }
 
@@ -491,7 +525,7 @@ public actor ModelManager<Model: ResidentModel> {
                               "model \(name) cannot fit: \(what) \(formatBytes(certain)) but the memory budget is \(formatBytes(budget)); raise --memory-budget")
         }
         let need = min(estimate(entry), budget)
-        let watch = Stopwatch()
+        let deadline = ContinuousClock.now + .seconds(configuration.roomWaitTimeout)
         while usedBytes() + need > budget {
             if policy.evictsAutomatically,
                let victim = victims(reason: .budget, classes: [.cached, .recent], excluding: name).first {
@@ -509,35 +543,92 @@ public actor ModelManager<Model: ResidentModel> {
             let blockedByWaitable = entries.values.contains {
                 $0.inFlight > 0 || $0.state == .loading || ($0.state == .warm && !$0.pinned)
             }
-            guard blockedByWaitable, watch.elapsedMilliseconds < configuration.roomWaitTimeout * 1000 else {
-                throw InferdError(.insufficientMemory,
-                                  "no room for \(name) (\(formatBytes(need))): \(formatBytes(usedBytes())) of \(formatBytes(budget)) is held by pinned or busy models")
-            }
-            try? await Task.sleep(for: .milliseconds(10))
+            let noRoom = InferdError(.insufficientMemory,
+                                     "no room for \(name) (\(formatBytes(need))): \(formatBytes(usedBytes())) of \(formatBytes(budget)) is held by pinned or busy models")
+            guard blockedByWaitable, ContinuousClock.now < deadline else { throw noRoom }
+            // A request returning or a load finishing wakes this; a model merely younger than the
+            // minimum residency does not, so the wait also ends when its guard time could have.
+            let guardEnd = ContinuousClock.now + .seconds(max(0.01, configuration.minimumResidency))
+            _ = await waitForChange(until: min(deadline, guardEnd))
             guard entries[name] != nil else { throw unknownModel(name) }
             if entries[name]!.state == .warm || entries[name]!.state == .loading { return }
         }
     }
 
-    /// Unloads a warm, idle model and measures what came back.
+    /// Unloads a warm, idle model: it leaves the budget at once and turns `evicting`; its memory is
+    /// released off the actor (``ModelDisposal``), which then measures what came back and makes it
+    /// cold (``finishEviction(_:freed:charged:reason:residentSeconds:)``).
     private func evict(_ name: String, reason: EvictionReason) {
-        guard var entry = entries[name], entry.state == .warm, entry.inFlight == 0 else { return }
-        entry.state = .evicting
-        let before = memory.residentBytes()
-        let residentSeconds = clock.now() - (entry.loadedAt ?? clock.now())
-        entry.model = nil
-        entries[name] = entry
-        MemoryRelease.trimHeap()
-        let freed = before - memory.residentBytes()
-        entry.state = .cold
-        entry.evictions += 1
-        entries[name] = entry
+        // No local copy of the entry: the disposal must hold the model's last reference, or the
+        // model would be freed here, on the actor, when that copy goes.
+        guard entries[name]?.state == .warm, entries[name]?.inFlight == 0, entries[name]?.model != nil else { return }
+        let disposal = ModelDisposal(taking: &entries[name]!.model)
+        entries[name]!.state = .evicting
+        entries[name]!.evictions += 1
         counters.evictions[reason.rawValue, default: 0] += 1
         policy.recordEviction(name, now: clock.now())
+        pendingFrees += 1
+        let residentSeconds = clock.now() - (entries[name]!.loadedAt ?? clock.now())
+        let memory = self.memory
+        let charged = entries[name]!.measuredBytes ?? 0
+        Task.detached {
+            // Past the actor's current step first: a caller's local copy of the entry goes with it.
+            await self.settle()
+            let freed = await disposal.release(memory: memory)
+            await self.finishEviction(name, freed: freed, charged: charged, reason: reason, residentSeconds: residentSeconds)
+        }
+    }
+
+    /// Nothing: awaiting it from outside returns once the actor's current step is over.
+    private func settle() {}
+
+    /// The eviction of `name` released its memory: it is cold now (unless the catalog dropped it).
+    private func finishEviction(_ name: String, freed: Int64, charged: Int64, reason: EvictionReason, residentSeconds: Double) {
+        pendingFrees -= 1
+        if entries[name]?.state == .evicting { entries[name]!.state = .cold }
+        waiters.resumeAll()
         logger.info("evicted \(name)", metadata: [
-            "event": "evict", "model": "\(name)", "reason": "\(reason.rawValue)", "bytes": "\(entry.measuredBytes ?? 0)",
+            "event": "evict", "model": "\(name)", "reason": "\(reason.rawValue)", "bytes": "\(charged)",
             "bytes_freed": "\(freed)", "resident_s": "\(String(format: "%.1f", residentSeconds))",
         ])
+    }
+
+    // MARK: - Waiting
+
+    /// Parks the caller until model state changes or `deadline` passes (`nil`: no deadline). The
+    /// caller re-checks its condition after each wake.
+    private func waitForChange(until deadline: ContinuousClock.Instant?) async -> ChangeWaiters.Wake {
+        let id = waiters.reserveID()
+        let timer = deadline.map { deadline in
+            Task { [weak self] in
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                await self?.expireWaiter(id)
+            }
+        }
+        defer { timer?.cancel() }
+        return await withCheckedContinuation { waiters.add(id, $0) }
+    }
+
+    private func expireWaiter(_ id: UInt64) { waiters.expire(id) }
+
+    /// Waits for the load slot, then for evicted models to finish releasing their memory, so a load
+    /// starts with that memory back and measures only itself.
+    private func enterLoadGate() async {
+        if loadRunning {
+            await withCheckedContinuation { loadQueue.append($0) }
+        } else {
+            loadRunning = true
+        }
+        while pendingFrees > 0 { _ = await waitForChange(until: nil) }
+    }
+
+    /// Passes the load slot to the next queued load.
+    private func leaveLoadGate() {
+        if loadQueue.isEmpty {
+            loadRunning = false
+        } else {
+            loadQueue.removeFirst().resume()
+        }
     }
 
     /// Victims in the rules' order (see ``LifecycleRules/victims(_:reason:classes:excluding:policy:now:)``).

@@ -36,12 +36,14 @@ public struct InputGeometry: Sendable, Equatable {
     /// The region of a `width` x `height` decoded image that the model sees. In crop mode: the centre
     /// region that, after scaling the short side to `short_side`, is the input size. In squash mode: all.
     public func cropRegion(width: Int, height: Int) -> (x: Int, y: Int, width: Int, height: Int) {
-        guard manifest.resize.mode == .crop else { return (0, 0, width, height) }
+        guard let crop = centerCrop else { return (0, 0, width, height) }
+        return crop.region(width: width, height: height)
+    }
+
+    /// The manifest's centre crop; nil in squash mode.
+    public var centerCrop: CenterCrop? {
+        guard manifest.resize.mode == .crop else { return nil }
         let input = manifest.input
-        let shortSide = Double(manifest.resize.shortSide ?? min(input.width, input.height))
-        let factor = Double(min(width, height)) / shortSide
-        let cropWidth = max(1, min(width, Int((Double(input.width) * factor).rounded())))
-        let cropHeight = max(1, min(height, Int((Double(input.height) * factor).rounded())))
-        return ((width - cropWidth) / 2, (height - cropHeight) / 2, cropWidth, cropHeight)
+        return CenterCrop(shortSide: manifest.resize.shortSide ?? min(input.width, input.height), width: input.width, height: input.height)
     }
 }

@@ -16,4 +16,13 @@ public struct InputTensor: Sendable, Equatable {
         self.shape = shape
         self.bytes = bytes
     }
+
+    /// The elements as numbers, for a tensor sent as JSON `data`: `UINT8` bytes as they are, `FP32`
+    /// read little-endian.
+    public var numbers: [Double] {
+        guard datatype == "FP32" else { return bytes.map(Double.init) }
+        return stride(from: 0, to: bytes.count - 3, by: 4).map { i in
+            Double(Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24))
+        }
+    }
 }

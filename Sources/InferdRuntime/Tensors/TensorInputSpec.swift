@@ -7,8 +7,9 @@ import InferdWire
 /// takes, resizing inside the model), `[1,H,W,3]` (NHWC) or `[1,3,H,W]` (NCHW), with `-1` also
 /// accepted for the batch. When the shape cannot tell the layout (`[1,3,H,3]`), the `layout`
 /// parameter decides. Parameters read when present: `layout` (`NHWC`/`NCHW`), `color` (`RGB`/`BGR`),
-/// `normalize` (`unit`, `imagenet`, `none`, see ``TensorNormalization/init(named:)``) and inferd's
-/// `network_width`/`network_height` (the smallest size worth decoding for a dynamic input).
+/// `normalize` (`unit`, `imagenet`, `none`, `MEAN/SCALE`, see ``TensorNormalization/init(named:)``),
+/// `crop_short_side` (the centre crop the client makes) and inferd's `network_width`/`network_height`
+/// (the smallest size worth decoding for a dynamic input).
 public struct TensorInputSpec: Sendable, Equatable {
     /// The element type of the input.
     public enum Datatype: String, Sendable, Equatable {
@@ -44,6 +45,12 @@ public struct TensorInputSpec: Sendable, Equatable {
     public var size: Size
     /// The normalisation the metadata names (`normalize` parameter), nil when it says nothing.
     public var normalization: TensorNormalization?
+    /// The centre crop the metadata asks of the client (`crop_short_side`: scale the short side to
+    /// this, then take the centre input size; 0: no crop), nil when it says nothing.
+    public var cropShortSide: Int?
+    /// The network's input size when the metadata gives it (`network_width`, `network_height`).
+    public var networkWidth: Int? { networkSize?.width }
+    public var networkHeight: Int? { networkSize?.height }
     /// The smallest image size worth decoding: the fixed size, or for a dynamic input the network's
     /// input size when the metadata gives it (`network_width`, `network_height`); nil: decode at full size.
     public var minimumDecodeSize: (width: Int, height: Int)? {
@@ -57,7 +64,7 @@ public struct TensorInputSpec: Sendable, Equatable {
 
     public static func == (a: TensorInputSpec, b: TensorInputSpec) -> Bool {
         a.name == b.name && a.datatype == b.datatype && a.layout == b.layout && a.channelOrder == b.channelOrder
-            && a.size == b.size && a.normalization == b.normalization
+            && a.size == b.size && a.normalization == b.normalization && a.cropShortSide == b.cropShortSide
             && a.networkSize?.width == b.networkSize?.width && a.networkSize?.height == b.networkSize?.height
     }
 
@@ -111,7 +118,19 @@ public struct TensorInputSpec: Sendable, Equatable {
         default: throw unsupported
         }
         var normalization: TensorNormalization?
-        if case .string(let name)? = parameters["normalize"] { normalization = TensorNormalization(named: name) }
+        if case .string(let name)? = parameters["normalize"] {
+            guard let named = TensorNormalization(named: name) else {
+                throw TensorPreparationError(.unsupportedParameter, "\(model) declares normalize \"\(name)\"; understood are \(TensorNormalization.spellings)")
+            }
+            normalization = named
+        }
+        var cropShortSide: Int?
+        if let side = parameters["crop_short_side"]?.intValue {
+            guard side >= 0, side <= 1 << 15 else {
+                throw TensorPreparationError(.unsupportedParameter, "\(model) declares crop_short_side \(side); it must be 0 (no crop) to 32768")
+            }
+            cropShortSide = Int(side)
+        }
         var networkSize: (width: Int, height: Int)?
         if let width = parameters["network_width"]?.intValue, let height = parameters["network_height"]?.intValue,
            width > 0, height > 0, width <= 1 << 15, height <= 1 << 15 {
@@ -123,6 +142,7 @@ public struct TensorInputSpec: Sendable, Equatable {
         self.channelOrder = channelOrder
         self.size = size
         self.normalization = normalization
+        self.cropShortSide = cropShortSide
         self.networkSize = networkSize
     }
 }

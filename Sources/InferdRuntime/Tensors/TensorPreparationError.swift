@@ -9,8 +9,10 @@ public struct TensorPreparationError: Error, CustomStringConvertible, Sendable, 
         case unsupportedDatatype
         /// The first input's shape is not `[1,H,W,3]`, `[1,3,H,W]` or `[1,-1,-1,3]` (or `-1` batch).
         case unsupportedShape
-        /// The `layout` or `color` parameter names something other than NHWC/NCHW, RGB/BGR.
+        /// The `layout`, `color`, `normalize` or `crop_short_side` parameter says something not understood.
         case unsupportedParameter
+        /// An `FP32` input, and neither a setting, the metadata nor a local bundle says how to normalise it.
+        case unknownNormalization
     }
 
     public let code: Code

@@ -60,13 +60,16 @@ struct OpenInferenceHandlers: Sendable {
         }
         let headerLength = request.headers.first(name: BinaryTensorBody.headerLengthField)
         let body = request.body
-        // A JSON tensor of a large image is millions of numbers: parse it off the cooperative pool.
-        let (parsed, input, bytes) = try await InferenceService.blocking { () throws(InferdError) in
-            try Self.parse(body, headerLength: headerLength, model: name)
+        let maxPixels = service.limits.maxImagePixels
+        // Everything but the pixels first (shape and datatype checked), then the pixels straight into
+        // the model's input buffer; off the cooperative pool, since a JSON tensor is big. The pixels
+        // are at most the body's size, which the HTTP server charged twice to the in-flight cap.
+        let tensor = try await InferenceService.blocking { () throws(InferdError) in
+            let frame = try InferenceRequestDecoder.frame(body, headerLength: headerLength, model: name, maxPixels: maxPixels)
+            return (frame.request, try InferenceRequestDecoder.tensor(frame, body: body))
         } map: { $0 }
-        let result = try await service.infer(model: name, tensor: ImageTensor(name: input.name, shape: input.shape,
-                                                                            datatype: input.datatype, bytes: bytes))
-        return try Self.answer(result, to: parsed, labels: labels)
+        let result = try await service.infer(model: name, tensor: tensor.1)
+        return try Self.answer(result, to: tensor.0, labels: labels)
     }
 
     /// `POST /v2/repository/index` with an optional `{"ready": true}` body.
@@ -91,27 +94,6 @@ struct OpenInferenceHandlers: Sendable {
 
     // MARK: Helpers
 
-    /// Splits and decodes an `/infer` body: the request, its one input and that input's bytes.
-    static func parse(_ body: ByteBuffer, headerLength: String?, model name: String) throws(InferdError)
-        -> (OpenInference.InferenceRequest, OpenInference.RequestInput, [UInt8]) {
-        let (json, binaryPart) = try BinaryTensorBody.split(body, headerLength: headerLength)
-        var binary = binaryPart
-        let request = try JSONCoding.decode(OpenInference.InferenceRequest.self, from: json, what: "inference request")
-        guard request.inputs.count == 1, let input = request.inputs.first else {
-            throw InferdError(.badRequest, "\(name) takes exactly one input (an RGB image tensor), got \(request.inputs.count)")
-        }
-        let bytes: [UInt8]
-        if let size = input.parameters?["binary_data_size"] {
-            guard let size = size.intValue else { throw InferdError(.badRequest, "input \(input.name): binary_data_size must be an integer") }
-            bytes = try BinaryTensorBody.take(size, for: input.name, from: &binary)
-        } else if let data = input.data {
-            bytes = try pixelBytes(data.values, input: input.name)
-        } else {
-            throw InferdError(.badRequest, "input \(input.name) has neither data nor parameters.binary_data_size")
-        }
-        return (request, input, bytes)
-    }
-
     /// The `{name}` parameter, checking `{version}` (only version "1" exists).
     static func modelName(_ request: HTTPRequest) throws(InferdError) -> String {
         let name = request.parameter("name")
@@ -119,18 +101,6 @@ struct OpenInferenceHandlers: Sendable {
             throw InferdError(.unknownModel, "model \(name) has no version \(version) (only 1)")
         }
         return name
-    }
-
-    /// JSON numbers to pixel bytes: every value must be an integer 0...255.
-    static func pixelBytes(_ values: [Double], input: String) throws(InferdError) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: values.count)
-        for (i, value) in values.enumerated() {
-            guard value >= 0, value <= 255, value == value.rounded() else {
-                throw InferdError(.badRequest, "input \(input): element \(i) is \(value), not a UINT8 (0...255)")
-            }
-            bytes[i] = UInt8(value)
-        }
-        return bytes
     }
 
     /// Builds the answer: JSON `data`, or the binary extension when the request asks for it; with the

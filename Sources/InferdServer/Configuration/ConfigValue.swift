@@ -53,6 +53,17 @@ public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A duration in seconds: a number, or text ``DurationText`` reads (`300`, `5m`, `1h30m`, and
+    /// with `allowsForever` `-1` for forever, returned as -1).
+    func duration(_ key: String, allowsForever: Bool = false) throws(ConfigurationError) -> Double {
+        switch self {
+        case .integer(let value): return try DurationText.seconds(Double(value), key: key, allowsForever: allowsForever)
+        case .number(let value): return try DurationText.seconds(value, key: key, allowsForever: allowsForever)
+        case .string(let text): return try DurationText.seconds(text, key: key, allowsForever: allowsForever)
+        default: throw ConfigurationError(.invalidValue, "\(key): expected a duration, got \(self)")
+        }
+    }
+
     /// A list: a TOML array, or a comma-separated string (environment, flags).
     func list(_ key: String) throws(ConfigurationError) -> [String] {
         switch self {

@@ -25,9 +25,9 @@ import TOMLKit
 /// policy = "lru"               # lru | lfu | gdsf | ttl | manual
 /// preload = ["efficientnet-lite0"]
 /// pinned = []
-/// keep_alive = -1
-/// recent_window = 60
-/// min_residency = 5
+/// keep_alive = -1              # 300, "5m", "1h30m"; -1 forever
+/// recent_window = "60s"
+/// min_residency = "5s"
 ///
 /// [server]
 /// shutdown_grace = 30

@@ -1,4 +1,5 @@
 import Core
+import InferdRuntime
 import InferdWire
 import Logging
 
@@ -88,39 +89,65 @@ public struct ConfigurationKey: Sendable {
             guard top > 0 else { throw ConfigurationError(.invalidValue, "limits.default_top_k must be positive, not \(top)") }
             c.limits.defaultTopK = top
         },
-        ConfigurationKey("lifecycle.memory_budget", env: "MEMORY_BUDGET", "bytes, 512M, 2G or 40% of the memory limit") { c, v throws(ConfigurationError) in
-            let text = try v.string("lifecycle.memory_budget")
-            _ = try MemoryBudget.parse(text, limit: (1 << 30, "check"))
-            c.memoryBudget = text
+        ConfigurationKey("limits.max_in_flight_bytes", env: "MAX_IN_FLIGHT_BYTES", "bytes all requests in flight may hold: bodies, pixels, tensors (256M)") { c, v throws(ConfigurationError) in
+            c.limits.maxInFlightBytes = try v.bytes("limits.max_in_flight_bytes")
+        },
+        ConfigurationKey("limits.in_flight_wait", env: "IN_FLIGHT_WAIT", "how long a request waits for in-flight room before 503 (2s; at most half server.idle_timeout)") { c, v throws(ConfigurationError) in
+            c.limits.inFlightWait = try v.duration("limits.in_flight_wait")
+        },
+        ConfigurationKey("lifecycle.memory_budget", env: "MEMORY_BUDGET", "bytes, 512M, 2G (binary units) or 40% of the memory limit") { c, v throws(ConfigurationError) in
+            c.memoryBudget = try MemoryBudget.Setting.parse(v.string("lifecycle.memory_budget"))
         },
         ConfigurationKey("lifecycle.policy", env: "POLICY", "lru|lfu|gdsf|ttl|manual") { c, v throws(ConfigurationError) in
-            c.policy = try EvictionPolicyKind.parse(v.string("lifecycle.policy"))
+            c.lifecycle.policy = try EvictionPolicyKind.parse(v.string("lifecycle.policy"))
         },
         ConfigurationKey("lifecycle.preload", env: "PRELOAD", "models to load at start") { c, v throws(ConfigurationError) in
-            c.preload = try v.list("lifecycle.preload")
+            c.lifecycle.preload = try v.list("lifecycle.preload")
         },
         ConfigurationKey("lifecycle.pinned", env: "PINNED", "models never evicted") { c, v throws(ConfigurationError) in
-            c.pinned = try v.list("lifecycle.pinned")
+            c.lifecycle.pinned = try v.list("lifecycle.pinned")
         },
-        ConfigurationKey("lifecycle.keep_alive", env: "KEEP_ALIVE", "seconds idle before unload; -1 forever") { c, v throws(ConfigurationError) in
-            let seconds = try v.number("lifecycle.keep_alive")
-            guard seconds >= 0 || seconds == -1 else {
-                throw ConfigurationError(.invalidValue, "lifecycle.keep_alive must be >= 0 seconds or -1 (forever), not \(seconds)")
+        ConfigurationKey("lifecycle.keep_alive", env: "KEEP_ALIVE", "idle time before unload: 300, 5m, 1h30m; 0 after each request; -1 forever") { c, v throws(ConfigurationError) in
+            c.lifecycle.defaultKeepAlive = try v.duration("lifecycle.keep_alive", allowsForever: true)
+        },
+        ConfigurationKey("lifecycle.model_keep_alive", env: "MODEL_KEEP_ALIVE", "per-model keep-alive: [\"alexnet=5m\", \"nin=-1\"]") { c, v throws(ConfigurationError) in
+            var table: [String: Double] = [:]
+            for item in try v.list("lifecycle.model_keep_alive") {
+                let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty else {
+                    throw ConfigurationError(.invalidValue, "lifecycle.model_keep_alive: \"\(item)\" is not NAME=DURATION")
+                }
+                table[parts[0]] = try DurationText.seconds(parts[1], key: "lifecycle.model_keep_alive \(parts[0])", allowsForever: true)
             }
-            c.keepAlive = seconds
+            c.lifecycle.keepAlive = table
         },
-        ConfigurationKey("lifecycle.recent_window", env: "RECENT_WINDOW", "seconds a model counts as recent") { c, v throws(ConfigurationError) in
-            c.recentWindow = try nonNegative(v.number("lifecycle.recent_window"), "lifecycle.recent_window")
+        ConfigurationKey("lifecycle.recent_window", env: "RECENT_WINDOW", "how long a model counts as recent (60s)") { c, v throws(ConfigurationError) in
+            c.lifecycle.recentWindow = try v.duration("lifecycle.recent_window")
         },
-        ConfigurationKey("lifecycle.min_residency", env: "MIN_RESIDENCY", "seconds a new model is safe from eviction") { c, v throws(ConfigurationError) in
-            c.minimumResidency = try nonNegative(v.number("lifecycle.min_residency"), "lifecycle.min_residency")
+        ConfigurationKey("lifecycle.min_residency", env: "MIN_RESIDENCY", "how long a new model is safe from budget eviction (5s)") { c, v throws(ConfigurationError) in
+            c.lifecycle.minimumResidency = try v.duration("lifecycle.min_residency")
+        },
+        ConfigurationKey("lifecycle.low_watermark", env: "LOW_WATERMARK", "moderate pressure evicts down to this share of the budget (0.5)") { c, v throws(ConfigurationError) in
+            let share = try v.number("lifecycle.low_watermark")
+            guard (0...1).contains(share) else { throw ConfigurationError(.invalidValue, "lifecycle.low_watermark must be 0 to 1, not \(share)") }
+            c.lifecycle.pressureLowWatermark = share
+        },
+        ConfigurationKey("lifecycle.size_factor", env: "SIZE_FACTOR", "a never-loaded model's size estimate: file size x this (1.5)") { c, v throws(ConfigurationError) in
+            let factor = try v.number("lifecycle.size_factor")
+            guard factor.isFinite, factor > 0, factor <= 100 else {
+                throw ConfigurationError(.invalidValue, "lifecycle.size_factor must be above 0 and at most 100, not \(factor)")
+            }
+            c.lifecycle.initialSizeFactor = factor
+        },
+        ConfigurationKey("lifecycle.room_wait", env: "ROOM_WAIT", "how long a load waits for busy models to make room before 507 (30s)") { c, v throws(ConfigurationError) in
+            c.lifecycle.roomWaitTimeout = try v.duration("lifecycle.room_wait")
         },
         ConfigurationKey("lifecycle.size_accounting", env: "SIZE_ACCOUNTING", "measured|file: budget charge per model (measured)") { c, v throws(ConfigurationError) in
             let text = try v.string("lifecycle.size_accounting")
             guard let accounting = LifecycleConfiguration.SizeAccounting(rawValue: text) else {
                 throw ConfigurationError(.invalidValue, "lifecycle.size_accounting must be measured or file, not \(text)")
             }
-            c.sizeAccounting = accounting
+            c.lifecycle.sizeAccounting = accounting
         },
         ConfigurationKey("admin_group", env: "ADMIN_GROUP", "group allowed the admin calls besides root (inferd-admin)") { c, v throws(ConfigurationError) in
             c.adminGroup = try nonEmpty(v.string("admin_group"), "admin_group")
@@ -147,7 +174,7 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("server.admin_token_file", env: "ADMIN_TOKEN_FILE", "file with the bearer token admin calls over TCP need") { c, v throws(ConfigurationError) in
             c.adminTokenFile = try nonEmpty(v.string("server.admin_token_file"), "server.admin_token_file")
         },
-        ConfigurationKey("offload.remotes", env: "OFFLOAD_REMOTES", "remote servers: \"http://HOST:PORT [models=a,b] [token_file=F] [protocol=auto|inferd|oip]\", ';'-separated in the environment") { c, v throws(ConfigurationError) in
+        ConfigurationKey("offload.remotes", env: "OFFLOAD_REMOTES", "remote servers: \"http://HOST:PORT [models=a,b] [token_file=F] [protocol=auto|inferd|oip] [normalize=N] [crop_short_side=S]\", ';'-separated in the environment") { c, v throws(ConfigurationError) in
             let texts: [String]
             switch v {
             case .list(let values): texts = values
@@ -155,7 +182,9 @@ public struct ConfigurationKey: Sendable {
             }
             c.offload.remotes = []
             for text in texts where !text.trimmingCharacters(in: .whitespaces).isEmpty {
-                c.offload.remotes.append(try RemoteServer.parse(text))
+                let remote = try RemoteServer.parse(text)
+                _ = try PreprocessingSettings(remote: remote)  // its normalize= is checked now, not at the first request
+                c.offload.remotes.append(remote)
             }
         },
         ConfigurationKey("offload.mode", env: "OFFLOAD_MODE", "never|always|when-cold|auto (auto when remotes are set, else never)") { c, v throws(ConfigurationError) in
@@ -173,10 +202,17 @@ public struct ConfigurationKey: Sendable {
             guard every >= 0 else { throw ConfigurationError(.invalidValue, "offload.probe_interval must be >= 0, not \(every)") }
             c.offload.probeInterval = every
         },
-        ConfigurationKey("server.idle_timeout", env: "IDLE_TIMEOUT", "seconds a silent connection owed nothing stays open, 0 = for ever (60)") { c, v throws(ConfigurationError) in
-            let seconds = try v.number("server.idle_timeout")
-            guard seconds.isFinite, seconds >= 0, seconds <= 86_400 else {
-                throw ConfigurationError(.invalidValue, "server.idle_timeout must be 0 (never) to 86400 seconds, not \(seconds)")
+        ConfigurationKey("offload.metadata_max_age", env: "OFFLOAD_METADATA_MAX_AGE", "how long an OIP remote's model metadata is trusted before it is read again (30s)") { c, v throws(ConfigurationError) in
+            let seconds = try v.duration("offload.metadata_max_age")
+            guard seconds >= 0, seconds <= 86_400 else {
+                throw ConfigurationError(.invalidValue, "offload.metadata_max_age must be 0 (before every request) to 24h, not \(DurationText.format(seconds))")
+            }
+            c.offload.metadataMaxAge = seconds
+        },
+        ConfigurationKey("server.idle_timeout", env: "IDLE_TIMEOUT", "how long a silent connection owed nothing stays open, 0 = for ever (60s)") { c, v throws(ConfigurationError) in
+            let seconds = try v.duration("server.idle_timeout")
+            guard seconds <= 86_400 else {
+                throw ConfigurationError(.invalidValue, "server.idle_timeout must be 0 (never) to 24h, not \(DurationText.format(seconds))")
             }
             c.idleTimeout = seconds
         },
@@ -195,8 +231,8 @@ public struct ConfigurationKey: Sendable {
             }
             c.maxConnectionsPerClient = count
         },
-        ConfigurationKey("server.shutdown_grace", env: "SHUTDOWN_GRACE", "seconds to finish requests at shutdown") { c, v throws(ConfigurationError) in
-            c.shutdownGrace = try nonNegative(v.number("server.shutdown_grace"), "server.shutdown_grace")
+        ConfigurationKey("server.shutdown_grace", env: "SHUTDOWN_GRACE", "time to finish requests at shutdown (30s)") { c, v throws(ConfigurationError) in
+            c.shutdownGrace = try v.duration("server.shutdown_grace")
         },
     ]
 
@@ -221,8 +257,4 @@ public struct ConfigurationKey: Sendable {
         return Int((value * 1000).rounded())
     }
 
-    private static func nonNegative(_ value: Double, _ key: String) throws(ConfigurationError) -> Double {
-        guard value >= 0 else { throw ConfigurationError(.invalidValue, "\(key) must be >= 0, not \(value)") }
-        return value
-    }
 }

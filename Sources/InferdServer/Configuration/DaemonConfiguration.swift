@@ -22,25 +22,16 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var engine = EngineOptions()
     /// Body, image and top-K limits (`[limits]`). Defaults: 64 MiB, 100 Mpx, 1000, top 5.
     public var limits = RequestLimits()
-    /// Memory budget for warm models (`[lifecycle] memory_budget`): bytes, `512M`/`2G`, or a
-    /// percentage of the memory limit (`40%`). Default `nil`: half the cgroup limit or of RAM.
-    public var memoryBudget: String?
-    /// Eviction policy (`policy`): lru, lfu, gdsf, ttl, manual. Default lru.
-    public var policy: EvictionPolicyKind = .lru
-    /// Models loaded with a warm-up inference before the daemon reports ready (`preload`). Default none.
-    public var preload: [String] = []
-    /// Models never evicted automatically (`pinned`; loaded at start too). Default none.
-    public var pinned: [String] = []
-    /// Default keep-alive, seconds after the last request before a model is unloaded (`keep_alive`):
-    /// -1 forever, 0 right after each request. Default `nil`: forever (300 s under the `ttl` policy).
-    public var keepAlive: Double?
-    /// Seconds a model counts as recently used (`recent_window`). Default 60.
-    public var recentWindow: Double = 60
-    /// Seconds a newly loaded model is safe from budget eviction (`min_residency`). Default 5.
-    public var minimumResidency: Double = 5
-    /// What a warm model is charged against the budget (`size_accounting`): its measured memory, or
-    /// file size × 1.5 for reproducible policy studies. Default `measured`.
-    public var sizeAccounting: LifecycleConfiguration.SizeAccounting = .measured
+    /// Memory budget for warm models (`[lifecycle] memory_budget`): bytes, `512M`/`2G` (binary), or a
+    /// percentage of the memory limit (`40%`), parsed once here and resolved once at start against
+    /// the detected limit (``lifecycle(limit:)``). Default 50 % of the cgroup limit or of RAM.
+    public var memoryBudget: MemoryBudget.Setting = .default
+    /// The rest of the `[lifecycle]` block, typed, as the lifecycle manager takes it (its `budget` is
+    /// filled from ``memoryBudget`` by ``lifecycle(limit:)``): `policy` (lru), `preload`, `pinned`,
+    /// `keep_alive` (forever; 300 s under `ttl`), `model_keep_alive`, `recent_window` (60 s),
+    /// `min_residency` (5 s), `low_watermark` (0.5), `size_factor` (1.5), `room_wait` (30 s),
+    /// `size_accounting` (measured). Durations take `300`, `5m`, `1h30m`, `-1` (``DurationText``).
+    public var lifecycle = LifecycleConfiguration(budget: MemoryBudget(bytes: 0, source: "resolved at start"))
     /// Extra listeners serving the same API (`[server] listen`, `INFERD_LISTEN`, `--listen`):
     /// `tcp://HOST:PORT` (loopback when HOST is empty) or `unix:/path`. Default none: the Unix socket only.
     public var listen: [ListenTarget] = []
@@ -117,16 +108,23 @@ public struct DaemonConfiguration: Sendable, Equatable {
         _ = try lifecycle(limit: (1 << 30, "validation"))
     }
 
-    /// The lifecycle manager's configuration.
+    /// The request limits in effect: as configured, except that the in-flight wait is kept below half
+    /// the idle timeout (the idle timer would otherwise close a connection still waiting for room).
+    public var effectiveLimits: RequestLimits {
+        var effective = limits
+        if idleTimeout > 0 { effective.inFlightWait = min(limits.inFlightWait, idleTimeout / 2) }
+        return effective
+    }
+
+    /// The lifecycle manager's configuration: the `[lifecycle]` block with the budget resolved against
+    /// `limit`.
     ///
     /// - Parameter limit: the memory limit a percentage budget refers to.
-    /// - Throws: ``ConfigurationError`` for a bad budget or lifecycle value.
+    /// - Throws: ``ConfigurationError`` for a bad lifecycle value.
     public func lifecycle(limit: (bytes: Int64, source: String) = MemoryBudget.detectLimit()) throws(ConfigurationError) -> LifecycleConfiguration {
-        let budget = try memoryBudget.map { (text) throws(ConfigurationError) in try MemoryBudget.parse(text, limit: limit) }
-            ?? MemoryBudget.defaultBudget(limit: limit)
-        let configuration = LifecycleConfiguration(budget: budget, policy: policy, recentWindow: recentWindow,
-                                                   minimumResidency: minimumResidency, defaultKeepAlive: keepAlive,
-                                                   preload: preload, pinned: pinned, sizeAccounting: sizeAccounting)
+        var configuration = lifecycle
+        configuration.budget = memoryBudget.resolve(limit: limit)
+        if configuration.policy == .ttl, configuration.defaultKeepAlive == nil { configuration.defaultKeepAlive = 300 }
         try configuration.validate()
         return configuration
     }

@@ -21,8 +21,21 @@ public struct RequestLimits: Sendable, Equatable {
     /// build decodes a 100-megapixel PNG in about a second).
     public var decodeTimeout: Double
 
+    /// Bytes all requests in flight may hold together: bodies, decoded pixels, tensors
+    /// (`limits.max_in_flight_bytes`). Past it a new request waits up to ``inFlightWait``, then gets
+    /// 503 with `Retry-After`. Default 256 MiB (four bodies of the default largest size).
+    public var maxInFlightBytes: Int
+    /// Seconds a request waits for room under ``maxInFlightBytes`` before 503 (`limits.in_flight_wait`).
+    /// Default 2.
+    public var inFlightWait: Double
+
     public init(maxBodyBytes: Int = 64 << 20, maxImagePixels: Int = 100_000_000, maxTopK: Int = 1000, defaultTopK: Int = 5,
+                maxInFlightBytes: Int = 256 << 20, inFlightWait: Double = 2,
                 maxDecodeBytes: Int = DecodeOptions.defaultMaxWorkingBytes, decodeTimeout: Double = 30) {
+        self.maxInFlightBytes = maxInFlightBytes
+        self.inFlightWait = inFlightWait
+        self.maxDecodeBytes = maxDecodeBytes
+        self.decodeTimeout = decodeTimeout
         self.maxBodyBytes = maxBodyBytes
         self.maxImagePixels = maxImagePixels
         self.maxTopK = maxTopK

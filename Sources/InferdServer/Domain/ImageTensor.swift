@@ -1,30 +1,28 @@
+import InferdRuntime
 import InferdWire
 
 /// An image sent as a tensor (Open Inference `/infer`): `UINT8`, shape `[1, height, width, 3]`
-/// (or `[height, width, 3]`), RGB, rows packed.
+/// (or `[height, width, 3]`), RGB, rows packed — decoded straight into the pixel buffer the model
+/// reads, so the request holds its pixels once.
 public struct ImageTensor: Sendable {
     public var name: String
     public var shape: [Int64]
     public var datatype: String
-    public var bytes: [UInt8]
+    /// The pixels, `width` x `height` from the shape.
+    public var pixels: PixelBuffer
 
-    public init(name: String, shape: [Int64], datatype: String, bytes: [UInt8]) {
+    /// - Precondition: `shape` passed ``validate(name:shape:datatype:maxPixels:)`` and `pixels` has its size.
+    public init(name: String, shape: [Int64], datatype: String, pixels: PixelBuffer) {
         self.name = name
         self.shape = shape
         self.datatype = datatype
-        self.bytes = bytes
+        self.pixels = pixels
     }
 
-    /// Height from the shape (valid after ``validate(maxPixels:)``).
-    public var height: Int { Int(shape[shape.count - 3]) }
-    /// Width from the shape (valid after ``validate(maxPixels:)``).
-    public var width: Int { Int(shape[shape.count - 2]) }
-
-    /// Checks datatype, shape and size.
+    /// Checks what a tensor declares — datatype, shape, size — before any of its elements is read.
     ///
-    /// - Throws: ``InferdError`` `.badRequest` for a wrong datatype, shape or byte count, `.tooLarge`
-    ///   when height × width exceeds `maxPixels`.
-    public func validate(maxPixels: Int) throws(InferdError) {
+    /// - Throws: as ``validate(maxPixels:)``.
+    public static func validate(name: String, shape: [Int64], datatype: String, maxPixels: Int) throws(InferdError) {
         guard datatype == "UINT8" else {
             throw InferdError(.badRequest, "input \(name): datatype must be UINT8 (RGB pixels), not \(datatype)")
         }
@@ -32,15 +30,18 @@ public struct ImageTensor: Sendable {
         guard (shape.count == 4 && shape[0] == 1) || shape.count == 3, shape.last == 3 else {
             throw InferdError(.badRequest, "input \(name): shape must be [1,height,width,3] (NHWC RGB), not \(shapeText)")
         }
+        let height = shape[shape.count - 3], width = shape[shape.count - 2]
         guard height > 0, width > 0, height <= 1 << 20, width <= 1 << 20 else {
             throw InferdError(.badRequest, "input \(name): height and width must be positive, not \(shapeText)")
         }
-        guard height * width <= maxPixels else {
+        guard height * width <= Int64(maxPixels) else {
             throw InferdError(.tooLarge, "input \(name): \(width)x\(height) pixels is above the limit of \(maxPixels)")
         }
-        guard bytes.count == height * width * 3 else {
-            throw InferdError(.badRequest, "input \(name): shape \(shapeText) needs \(height * width * 3) bytes, got \(bytes.count)")
-        }
+    }
+
+    /// The bytes a validated `UINT8` image shape holds (height × width × 3).
+    public static func byteCount(shape: [Int64]) -> Int {
+        Int(shape[shape.count - 3] * shape[shape.count - 2] * 3)
     }
 }
 

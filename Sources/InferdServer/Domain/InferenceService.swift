@@ -23,8 +23,13 @@ public final class InferenceService: Sendable {
     public let limits: RequestLimits
     /// Readiness and draining.
     public let state: DaemonState
+    /// The cap on bytes requests in flight hold; the HTTP server charges bodies to it, this service
+    /// decoded pixels and tensors.
+    public let inFlight: InFlightMemory
+    /// The one owner of the catalog: every path (API, metadata, offload) reads it here, and a rescan
+    /// swaps it atomically.
+    public let catalogs: CatalogStore
     private let logger: Logger
-    private let catalogBox: Mutex<ModelCatalog>
     private let ports = Mutex<[String: ModelPorts]>([:])
 
     /// Server name and version for `/v2` and `/v1/status`.
@@ -36,21 +41,23 @@ public final class InferenceService: Sendable {
     public init(manager: ModelManager<LoadedModel>, catalog: ModelCatalog, engine: Engine, engineOptions: EngineOptions,
                 limits: RequestLimits, state: DaemonState, logger: Logger) {
         self.manager = manager
+        inFlight = InFlightMemory(capacity: Int64(limits.maxInFlightBytes), wait: .milliseconds(Int64(limits.inFlightWait * 1000)))
         self.engine = engine
         self.engineOptions = engineOptions
         self.limits = limits
         self.state = state
         self.logger = logger
-        catalogBox = Mutex(catalog)
+        catalogs = CatalogStore(catalog)
     }
 
     /// The catalog as last scanned.
-    public var catalog: ModelCatalog { catalogBox.withLock { $0 } }
+    public var catalog: ModelCatalog { catalogs.current }
 
     /// The bundle called `name`.
     ///
     /// - Throws: ``InferdError`` `.unknownModel`.
     public func bundle(_ name: String) throws(InferdError) -> ModelBundle {
+        let catalog = catalogs.current
         guard let bundle = catalog[name] else {
             throw InferdError(.unknownModel, "no model named \"\(name)\" (known: \(catalog.names.joined(separator: ", ")))")
         }
@@ -79,6 +86,16 @@ public final class InferenceService: Sendable {
         }
         let bundle = try bundle(name)
         let options = limits.decodeOptions(minimumSize: InputGeometry(manifest: bundle.manifest).minimumDecodeSize)
+        // The decoded pixels count against the in-flight cap before they are allocated.
+        let pixelBytes: Int64
+        do {
+            pixelBytes = try ImageHeader.read(image, options: options).decodedBytes(minimumSize: options.minimumSize)
+        } catch {
+            throw InferdError(error)
+        }
+        // The body's own charge (taken by the HTTP server) covers as many bytes again.
+        let reservation = try await inFlight.reserve(pixelBytes - Int64(image.count), for: "a decoded image")
+        defer { reservation.release() }
         let (decoded, decodeMs) = try await Self.blocking { () throws(ImageError) in
             try Stopwatch.time { () throws(ImageError) in try ImageDecoder.decode(image, options: options) }
         } map: { InferdError($0) }
@@ -113,10 +130,9 @@ public final class InferenceService: Sendable {
     private func inferTensor(model name: String, tensor: ImageTensor) async throws(InferdError) -> TensorResult {
         let watch = Stopwatch()
         _ = try bundle(name)
-        try tensor.validate(maxPixels: limits.maxImagePixels)
+        try ImageTensor.validate(name: tensor.name, shape: tensor.shape, datatype: tensor.datatype, maxPixels: limits.maxImagePixels)
+        let pixels = tensor.pixels
         let (lease, probabilities, steps) = try await withLease(name) { lease in
-            let pixels = PixelBuffer(width: tensor.width, height: tensor.height)
-            tensor.bytes.withUnsafeBytes { pixels.bytes.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
             var steps = StepTimings()
             let probabilities = try lease.model.probabilities(of: pixels, timings: &steps)
             return (lease, probabilities, steps)
@@ -246,7 +262,8 @@ public final class InferenceService: Sendable {
         try await manager.setKeepAlive(name, seconds: seconds)
     }
 
-    /// Evicts as memory pressure at `level` would; answers what went.
+    /// The operator's trim: evicts once as memory pressure at `level` would (counted as manual, the
+    /// pressure level untouched); answers what went.
     public func trim(_ level: PressureLevel) async -> TrimResponse {
         TrimResponse(level: level.rawValue, evicted: await manager.trim(level))
     }
@@ -264,10 +281,7 @@ public final class InferenceService: Sendable {
         } catch {
             throw InferdError(.loadFailed, "cannot rescan the models directory: \(error)")
         }
-        let old = catalogBox.withLock { old in
-            defer { old = fresh }
-            return old
-        }
+        let old = catalogs.replace(with: fresh)
         ports.withLock { ports in
             ports = ports.filter { fresh[$0.key]?.modelPath == old[$0.key]?.modelPath && fresh[$0.key] != nil }
         }
@@ -297,6 +311,8 @@ public final class InferenceService: Sendable {
             status.baseResidentBytes = base
             status.unchargedBytes = status.residentBytes - status.usedBytes - base
         }
+        status.inFlightBytes = inFlight.heldBytes
+        status.inFlightLimitBytes = inFlight.capacity
         return status
     }
 

@@ -11,6 +11,10 @@ import NIOHTTP1
 /// a chunked body is answered with 413 as soon as it crosses the limit. In both cases the connection
 /// closes afterwards (the rest of the upload is never read). A client that goes away mid-upload
 /// simply ends the loop: the partial body is dropped and no model was touched.
+///
+/// In-flight memory: a body is charged twice to the ``InFlightMemory`` cap (itself, and what is decoded
+/// from it) before it is read (its declared length; a chunked body as it grows) and given back once the answer is written. No room within
+/// the cap's wait: 503 with `Retry-After`, and the connection closes (the body is never read).
 struct HTTPConnection {
     typealias Channel = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
     typealias Inbound = NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
@@ -19,6 +23,8 @@ struct HTTPConnection {
     let channel: Channel
     let router: Router
     let maxBodyBytes: Int
+    /// The cap on request data in flight; nil: none.
+    let inFlight: InFlightMemory?
     /// True on a TCP listener: requests carry the client's address and no peer credentials.
     let networked: Bool
     let logger: Logger
@@ -29,6 +35,7 @@ struct HTTPConnection {
     enum Body {
         case complete(ByteBuffer)
         case tooLarge(received: Int)
+        case overloaded(InferdError)
         case disconnected
     }
 
@@ -57,15 +64,32 @@ struct HTTPConnection {
             try await refuseTooLarge(head, size: "\(declared) bytes", outbound)
             return false
         }
+        let reservation: InFlightMemory.Reservation?
+        do {
+            // Twice the body: the body, and what is decoded from it (a tensor's pixels are at most its size).
+            reservation = try await inFlight?.reserve(2 * Int64(declared ?? 0), for: "a request body")
+        } catch {
+            try await refuseOverloaded(head, error, outbound)
+            return false
+        }
+        // Only once there is room: a client that waits for 100 Continue then gets the 503 instead.
         if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
             try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .continue)))
         }
+        var grown: [InFlightMemory.Reservation] = []
+        defer {
+            reservation?.release()
+            for part in grown { part.release() }
+        }
         let body: ByteBuffer
-        switch try await readBody(&parts, capacity: declared ?? 0) {
+        switch try await readBody(&parts, capacity: declared ?? 0, reservation: reservation, grown: &grown) {
         case .complete(let buffer):
             body = buffer
         case .tooLarge(let received):
             try await refuseTooLarge(head, size: "more than \(received) bytes (chunked)", outbound)
+            return false
+        case .overloaded(let error):
+            try await refuseOverloaded(head, error, outbound)
             return false
         case .disconnected:
             logger.debug("client went away mid-request", metadata: ["path": "\(head.uri)"])
@@ -86,13 +110,25 @@ struct HTTPConnection {
         return keepAlive
     }
 
-    private func readBody(_ parts: inout Inbound, capacity: Int) async throws -> Body {
+    private func readBody(_ parts: inout Inbound, capacity: Int, reservation: InFlightMemory.Reservation?,
+                          grown: inout [InFlightMemory.Reservation]) async throws -> Body {
         var body = channel.channel.allocator.buffer(capacity: capacity)
+        var reserved = 2 * Int64(capacity)
         while let part = try await parts.next() {
             switch part {
             case .body(var chunk):
                 guard body.readableBytes + chunk.readableBytes <= maxBodyBytes else {
                     return .tooLarge(received: body.readableBytes + chunk.readableBytes)
+                }
+                // A chunked (or under-declared) body: charge it as it grows, doubling each time.
+                if let inFlight, reservation != nil, 2 * Int64(body.readableBytes + chunk.readableBytes) > reserved {
+                    let more = max(Int64(chunk.readableBytes), reserved, 64 << 10)
+                    do {
+                        grown.append(try await inFlight.reserve(more, for: "a chunked request body"))
+                    } catch {
+                        return .overloaded(error)
+                    }
+                    reserved += more
                 }
                 body.writeBuffer(&chunk)
             case .end:
@@ -107,6 +143,11 @@ struct HTTPConnection {
     private func refuseTooLarge(_ head: HTTPRequestHead, size: String, _ outbound: Outbound) async throws {
         logger.info("refused an oversized body", metadata: ["path": "\(head.uri)", "size": "\(size)", "limit": "\(maxBodyBytes)"])
         let error = InferdError(.tooLarge, "request body of \(size) is over the limit of \(maxBodyBytes) bytes")
+        try await write(.error(error), to: head, keepAlive: false, outbound)
+    }
+
+    private func refuseOverloaded(_ head: HTTPRequestHead, _ error: InferdError, _ outbound: Outbound) async throws {
+        logger.info("refused a request: in-flight memory cap", metadata: ["path": "\(head.uri)", "reason": "\(error.message)"])
         try await write(.error(error), to: head, keepAlive: false, outbound)
     }
 

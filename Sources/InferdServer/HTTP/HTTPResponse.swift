@@ -25,27 +25,22 @@ public struct HTTPResponse: Sendable {
         }
     }
 
-    /// `503` with `Retry-After: retryAfter` and an `overloaded` ``ErrorBody``: the one answer for
-    /// "too much at once, come back shortly" (connections, requests, decodes).
-    public static func overloaded(_ message: String, retryAfter: Int) -> HTTPResponse {
-        var response = error(InferdError(.overloaded, message))
-        response.headers.replaceOrAdd(name: "Retry-After", value: String(retryAfter))
-        return response
-    }
-
-    /// ``overloaded(_:retryAfter:)`` as the bytes of a complete HTTP/1.1 answer that closes the
-    /// connection, for writing before any HTTP handler is set up.
+    /// ``InferdError/overloaded(_:retryAfter:)`` as the bytes of a complete HTTP/1.1 answer that
+    /// closes the connection, for writing before any HTTP handler is set up.
     static func overloadedBytes(message: String, retryAfter: Int) -> [UInt8] {
-        let response = overloaded(message, retryAfter: retryAfter)
+        let response = error(.overloaded(message, retryAfter: retryAfter))
         var text = "HTTP/1.1 503 Service Unavailable\r\n"
         for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
         text += "Content-Length: \(response.body.readableBytes)\r\nConnection: close\r\n\r\n"
         return Array(text.utf8) + Array(buffer: response.body)
     }
 
-    /// The JSON ``ErrorBody`` for `error`, with its HTTP status.
+    /// The JSON ``ErrorBody`` for `error`, with its HTTP status, and `Retry-After` when the error
+    /// says when to try again (``InferdError/retryAfter``: the 503s of an overloaded daemon).
     public static func error(_ error: InferdError) -> HTTPResponse {
-        json(ErrorBody(error: error.message, code: error.code), status: HTTPResponseStatus(statusCode: error.httpStatus))
+        var response = json(ErrorBody(error: error.message, code: error.code), status: HTTPResponseStatus(statusCode: error.httpStatus))
+        if let seconds = error.retryAfter { response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds)) }
+        return response
     }
 }
 

@@ -27,6 +27,7 @@ public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     private let router: Router
     private let logger: Logger
+    private let inFlight: InFlightMemory?
     private let group: any EventLoopGroup
     private let state = Mutex(State())
     private let admission: ConnectionAdmission
@@ -40,12 +41,15 @@ public final class HTTPServer: Sendable {
     }
 
     /// - Parameters:
+    ///   - inFlight: the cap on request data in flight that bodies are charged to (shared by every
+    ///     listener); nil: bodies are bounded by ``HTTPServerConfiguration/maxBodyBytes`` only.
     ///   - group: event loops for the listener and connections; defaults to NIO's shared singleton.
-    public init(configuration: HTTPServerConfiguration, router: Router, logger: Logger,
+    public init(configuration: HTTPServerConfiguration, router: Router, logger: Logger, inFlight: InFlightMemory? = nil,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
         self.router = router
         self.logger = logger
+        self.inFlight = inFlight
         self.group = group
         admission = ConnectionAdmission(maxConnections: configuration.maxConnections,
                                         maxPerClient: configuration.maxConnectionsPerClient)
@@ -216,7 +220,7 @@ public final class HTTPServer: Sendable {
         var networked = false
         if case .tcp = configuration.target { networked = true }
         let connection = HTTPConnection(channel: channel, router: router, maxBodyBytes: configuration.maxBodyBytes,
-                                        networked: networked, logger: logger, shuttingDown: { [weak self] in self?.isShuttingDown ?? true })
+                                        inFlight: inFlight, networked: networked, logger: logger, shuttingDown: { [weak self] in self?.isShuttingDown ?? true })
         await connection.run()
     }
 

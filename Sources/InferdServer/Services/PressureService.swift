@@ -5,9 +5,9 @@ import Logging
 import ServiceLifecycle
 
 /// Connects the kernel's memory-pressure signals to the lifecycle manager: the ``PressureMonitor``
-/// (mechanism) reports levels, this service hands them to ``ModelManager/trim(_:)`` (policy) —
-/// moderate evicts cached models down to the low watermark, critical everything but pinned and
-/// in-flight models — and `.none` records that the pressure is over.
+/// (mechanism) reports levels, this service hands them to ``ModelManager/respondToPressure(_:)``
+/// (policy) — moderate evicts cached models in policy order until the low watermark is met, critical
+/// everything but pinned and in-flight models — and `.none` records that the pressure is over.
 ///
 /// Logs at start how the monitor watches (PSI triggers on which file, or polling and the kernel's
 /// reason for refusing triggers), and every trim that evicted something.
@@ -56,12 +56,12 @@ public struct PressureService: Service {
     /// One event: trim at moderate/critical (logging the victims), note `.none`.
     func act(on level: PressureLevel, previous: PressureLevel) async {
         guard level != .none else {
-            await manager.notePressure(.none)
+            await manager.respondToPressure(.none)
             if previous != .none { logger.info("memory pressure over", metadata: ["event": "pressure", "level": "none"]) }
             didChange()
             return
         }
-        let evicted = await manager.trim(level)
+        let evicted = await manager.respondToPressure(level)
         if !evicted.isEmpty || level != previous {
             logger.notice("memory pressure \(level.rawValue): evicted \(evicted.isEmpty ? "nothing" : evicted.joined(separator: ", "))",
                           metadata: ["event": "pressure", "level": "\(level.rawValue)", "evicted": "\(evicted.joined(separator: ","))"])
