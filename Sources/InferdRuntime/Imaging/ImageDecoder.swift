@@ -38,6 +38,15 @@ public enum ImageDecoder {
         }
     }
 
+    /// ``cost(of:options:)`` of the bytes of `data`.
+    public static func cost(of data: [UInt8], options: DecodeOptions = DecodeOptions()) throws(ImageError) -> DecodeCost {
+        do {
+            return try data.withUnsafeBytes { try cost(of: $0, options: options) }
+        } catch {
+            throw error as! ImageError
+        }
+    }
+
     /// Decodes the bytes of `data`.
     public static func decode(_ data: [UInt8], options: DecodeOptions = DecodeOptions()) throws(ImageError) -> Result {
         // Array.withUnsafeBytes rethrows untyped errors; the closure only throws ImageError.

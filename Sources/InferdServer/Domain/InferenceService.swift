@@ -89,7 +89,9 @@ public final class InferenceService: Sendable {
         // The decoded pixels count against the in-flight cap before they are allocated.
         let pixelBytes: Int64
         do {
-            pixelBytes = try ImageHeader.read(image, options: options).decodedBytes(minimumSize: options.minimumSize)
+            // What the decode holds at its peak (``DecodeCost``): small for a PNG scaled row by row,
+            // every coefficient for a progressive JPEG.
+            pixelBytes = Int64(try ImageDecoder.cost(of: image, options: options).workingBytes)
         } catch {
             throw InferdError(error)
         }
