@@ -9,7 +9,7 @@ SYSCONFDIR ?= /etc
 BUILD_DIR ?=
 SWIFT_FLAGS ?=
 
-.PHONY: setup build release demo test clean install uninstall install-models deb
+.PHONY: setup build release demo test test-sanitize fuzz clean install uninstall install-models deb
 
 setup:
 	@scripts/setup.sh
@@ -27,6 +27,16 @@ demo: setup
 ## The test suite (unit + integration against the real daemon binary, real models and photos).
 test: setup
 	@scripts/test.sh
+
+## The unit and integration tests under ThreadSanitizer (and AddressSanitizer: SANITIZERS="thread address"),
+## each in its own build directory (.build-tsan, .build-asan). See docs/SECURITY.md for what they found.
+test-sanitize: setup
+	@scripts/test-sanitize.sh
+
+## Coverage-guided fuzzing (libFuzzer, -sanitize=fuzzer,address) of the image decoders, HTTP request
+## handling, OIP JSON/binary parsing, TOML configuration and trace readers; FUZZ_SECONDS per target (60).
+fuzz: setup
+	@scripts/fuzz.sh
 
 ## Release binaries (static Swift runtime), the OpenVINO libraries the CPU path loads, systemd units,
 ## sysusers/tmpfiles snippets, the default config (/etc/inferd/inferd.toml, never overwritten) and docs,
@@ -47,7 +57,7 @@ install-models: setup
 	@if id inferd >/dev/null 2>&1 && [ -z "$(DESTDIR)" ]; then chown -R inferd:inferd /var/lib/inferd/models; fi
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-tsan .build-asan
 
 ## A Debian package (out/inferd_VERSION_ARCH.deb): stripped release binaries, OpenVINO's CPU libraries,
 ## units, sysusers/tmpfiles, the default config as a conffile, man pages, completions, copyright.

@@ -40,6 +40,9 @@ let package = Package(
                        providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // libpng's row API needs setjmp/longjmp for its errors, which Swift cannot call: a small C
+        // decoder reads PNG rows and area-averages them down while decoding (PNGDecoder).
+        .target(name: "CPNGRows", dependencies: ["CPNG"]),
 
         // The API's wire types: JSON bodies, error codes, Open Inference Protocol, status and placement.
         // Foundation only, so any client can speak the API without the daemon's code.
@@ -57,7 +60,7 @@ let package = Package(
         .target(
             name: "InferdRuntime",
             dependencies: [
-                "Core", "InferdWire", "COpenVINO", "CTurboJPEG", "CPNG",
+                "Core", "InferdWire", "COpenVINO", "CTurboJPEG", "CPNG", "CPNGRows",
                 // SHA-256 of model files (BoringSSL's, with SHA-NI where the CPU has it).
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -143,3 +146,21 @@ let package = Package(
         ),
     ]
 )
+
+// `make fuzz` (INFERD_FUZZ=1): the libFuzzer harness, built with -sanitize=fuzzer,address into its own
+// build directory. Not part of the normal build or of CI's time.
+if ProcessInfo.processInfo.environment["INFERD_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "inferd-fuzz",
+        dependencies: [
+            "InferdWire", "InferdRuntime", "InferdStudy", "InferdServer",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        path: "Fuzz/inferd-fuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])],
+        linkerSettings: runtimeRpath
+    ))
+    package.products.append(.executable(name: "inferd-fuzz", targets: ["inferd-fuzz"]))
+}

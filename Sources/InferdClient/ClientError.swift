@@ -9,6 +9,9 @@ public struct ClientError: Error, CustomStringConvertible, Sendable, Equatable {
         /// permission; for TCP also a refused connection, an unreachable network or an unknown host
         /// name. `inferctl` exits with 3.
         case daemonUnreachable
+        /// The socket, a directory on the way to it, or the process listening on it belongs to another
+        /// user (see ``SocketTrust``): nothing was sent. `inferctl` exits with 3.
+        case untrustedSocket
         /// The daemon answered with an error status; ``ClientError/status`` and ``ClientError/body``
         /// carry its answer. `inferctl` exits with 1.
         case requestFailed

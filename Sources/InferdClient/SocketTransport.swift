@@ -145,8 +145,15 @@ struct SocketTransport: Sendable {
         return true
     }
 
-    /// Connects to the Unix socket at `path`.
+    /// Connects to the Unix socket at `path`, after checking that it (and, once connected, the process
+    /// listening there) belongs to the caller, root or the service user (``SocketTrust``).
     private func connectUnix(_ path: String, deadline: ContinuousClock.Instant) throws(ClientError) -> Int32 {
+        let trust = SocketTrust.forCurrentUser()
+        do {
+            try trust.checkSocket(path)
+        } catch {
+            throw ClientError(.untrustedSocket, error.message, socketPath: path)
+        }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let pathBytes = Array(path.utf8)
@@ -190,6 +197,12 @@ struct SocketTransport: Sendable {
             default:
                 throw ClientError(.daemonUnreachable, "cannot connect to inferd on \(path): \(Self.describe(error))", socketPath: path)
             }
+        }
+        do {
+            try trust.checkPeer(of: fd, path: path)
+        } catch {
+            close(fd)
+            throw ClientError(.untrustedSocket, error.message, socketPath: path)
         }
         return fd
     }

@@ -12,7 +12,9 @@ import Foundation
 /// 3. `/run/inferd/inferd.sock` — for a client when that socket exists (a system service is running);
 ///    for the daemon when it runs as a system service,
 /// 4. `$XDG_RUNTIME_DIR/inferd.sock` (the per-user runtime directory of a login session),
-/// 5. `/tmp/inferd-$UID.sock` (no runtime directory, e.g. a container or a cron job).
+/// 5. `/tmp/inferd-$UID/inferd.sock` (no runtime directory, e.g. a container or a cron job): the
+///    directory is private (mode 0700, owned by the user), created by the daemon and checked by both
+///    sides on every use (see ``SocketTrust``), so no other user can stand in for the daemon there.
 ///
 /// Empty values of `--socket`, `INFERD_SOCKET` and `XDG_RUNTIME_DIR` count as unset.
 public struct SocketLocation: Sendable, Equatable, CustomStringConvertible {
@@ -26,7 +28,7 @@ public struct SocketLocation: Sendable, Equatable, CustomStringConvertible {
         case system
         /// `$XDG_RUNTIME_DIR/inferd.sock`.
         case runtimeDirectory
-        /// `/tmp/inferd-$UID.sock`.
+        /// `/tmp/inferd-$UID/inferd.sock`.
         case temporary
     }
 
@@ -75,7 +77,12 @@ public struct SocketLocation: Sendable, Equatable, CustomStringConvertible {
             let directory = runtime.hasSuffix("/") ? String(runtime.dropLast()) : runtime
             return SocketLocation(path: directory + "/" + fileName, source: .runtimeDirectory)
         }
-        return SocketLocation(path: "/tmp/inferd-\(userID).sock", source: .temporary)
+        return SocketLocation(path: temporaryDirectory(userID: userID) + "/" + fileName, source: .temporary)
+    }
+
+    /// The private directory of the `/tmp` fallback: `/tmp/inferd-$UID`.
+    public static func temporaryDirectory(userID: UInt32 = getuid()) -> String {
+        "/tmp/inferd-\(userID)"
     }
 
     /// The socket a client should connect to: the system socket is used when it exists.

@@ -17,6 +17,14 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var usedBytes: Int64
     /// Process resident set size now.
     public var residentBytes: Int64
+    /// Resident memory with the engine started and no model loaded (runtime, device plugin, Swift):
+    /// what the daemon costs before any model. Nil from daemons that do not measure it.
+    public var baseResidentBytes: Int64?
+    /// Resident memory charged to nothing: ``residentBytes`` minus the models' ``usedBytes`` minus
+    /// ``baseResidentBytes`` — requests in flight (bodies, decoded pixels), per-model scratch the
+    /// measurement missed, and heap the allocator keeps. Can be negative when a model's charge
+    /// overestimates. Nil with ``baseResidentBytes``.
+    public var unchargedBytes: Int64?
     /// Last pressure level seen: `none`, `moderate` or `critical`.
     public var pressure: String
     public var modelsWarm: Int
@@ -77,6 +85,18 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         self.engine = engine
     }
 
+    /// What an unauthenticated caller over TCP may see: no pid (0), no file paths (the Unix socket, the
+    /// cache directory, the catalog's problems, which name files), the rest unchanged. Local callers
+    /// and callers with the admin token get everything.
+    public func redactedForNetwork() -> StatusResponse {
+        var copy = self
+        copy.pid = 0
+        copy.listeners = listeners?.filter { !$0.hasPrefix("unix:") && !$0.hasPrefix("fd ") }
+        copy.engine.cacheDirectory = engine.cacheDirectory == nil ? nil : "(hidden)"
+        copy.catalogProblems = catalogProblems.isEmpty ? [] : ["\(catalogProblems.count) problem(s): details over the Unix socket or with the admin token"]
+        return copy
+    }
+
     enum CodingKeys: String, CodingKey {
         case version, pid, policy, pressure, counters, engine, listeners, offload
         case openvinoVersion = "openvino_version"
@@ -87,6 +107,8 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         case budgetSource = "budget_source"
         case usedBytes = "used_bytes"
         case residentBytes = "resident_bytes"
+        case baseResidentBytes = "base_resident_bytes"
+        case unchargedBytes = "uncharged_bytes"
         case modelsWarm = "models_warm"
         case modelsTotal = "models_total"
         case catalogProblems = "catalog_problems"

@@ -10,7 +10,7 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp(
         "The daemon's Unix socket.",
-        discussion: "Default: $INFERD_SOCKET, else /run/inferd/inferd.sock when it exists, else $XDG_RUNTIME_DIR/inferd.sock, else /tmp/inferd-$UID.sock.",
+        discussion: "Default: $INFERD_SOCKET, else /run/inferd/inferd.sock when it exists, else $XDG_RUNTIME_DIR/inferd.sock, else /tmp/inferd-$UID/inferd.sock (a private 0700 directory).",
         valueName: "path"))
     var socket: String?
 
@@ -47,8 +47,11 @@ struct ConnectionOptions: ParsableArguments {
             }
         }
         if let tokenFile {
-            guard let token = Self.readToken(tokenFile) else {
-                throw ValidationError("--token-file \(tokenFile): no readable file there")
+            let token: String
+            do {
+                token = try SecretFile.read(tokenFile)
+            } catch {
+                throw ValidationError("--token-file: \(error.message)")
             }
             guard !token.isEmpty else { throw ValidationError("--token-file \(tokenFile) is empty; it must hold the token") }
             guard NetworkNames.isHeaderSafeToken(token) else {
@@ -75,15 +78,10 @@ struct ConnectionOptions: ParsableArguments {
     var endpoint: Endpoint { remoteEndpoint ?? .unix(path: location.path) }
 
     /// The token from `--token-file`, without surrounding whitespace.
-    var token: String? { tokenFile.flatMap(Self.readToken) }
+    var token: String? { tokenFile.flatMap { try? SecretFile.read($0) } }
 
     /// A client of ``endpoint`` sending ``token``, waiting `timeout` (default `--timeout`) for each answer.
     func client(timeout: Duration? = nil) -> InferdClient {
         InferdClient(endpoint: endpoint, token: token, timeout: timeout ?? .milliseconds(Int64(self.timeout * 1000)))
-    }
-
-    private static func readToken(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -10,12 +10,13 @@ enum ExitStatus: Int32 {
     case requestFailed = 1
     /// Bad arguments or options: nothing was sent.
     case usage = 2
-    /// Nothing answers on the socket: the daemon is not running, the socket is stale, or no permission.
+    /// Nothing answers on the socket (the daemon is not running, the socket is stale, or no permission),
+    /// or the socket belongs to another user and was refused.
     case daemonUnreachable = 3
 
     /// The exit status for a client error.
     init(_ error: ClientError) {
-        self = error.code == .daemonUnreachable ? .daemonUnreachable : .requestFailed
+        self = error.code == .daemonUnreachable || error.code == .untrustedSocket ? .daemonUnreachable : .requestFailed
     }
 
     /// Prints what went wrong to standard error (help and clean exits to standard output) and returns

@@ -11,7 +11,7 @@ struct Inferctl: AsyncParsableCommand {
 
         SOCKET
           --socket PATH, else $INFERD_SOCKET, else /run/inferd/inferd.sock when it exists (the system \
-        service), else $XDG_RUNTIME_DIR/inferd.sock, else /tmp/inferd-$UID.sock.
+        service), else $XDG_RUNTIME_DIR/inferd.sock, else /tmp/inferd-$UID/inferd.sock (a private 0700 directory).
 
         REMOTE
           --remote http://HOST:PORT, else $INFERD_REMOTE (unless --socket is given): an inferd started \
@@ -22,7 +22,7 @@ struct Inferctl: AsyncParsableCommand {
           0  ok
           1  a request failed (the daemon's message is printed), or an image or model could not be read
           2  usage: bad arguments or options (nothing was sent)
-          3  the daemon is unreachable: not running, a stale socket, or no permission on the socket; \
+          3  the daemon is unreachable: not running, a stale socket, or no permission on the socket, or a socket of another user refused; \
         for --remote, connection refused, network unreachable or unknown host
         """,
         version: "0.1.0",

@@ -31,7 +31,16 @@ struct Daemon {
             throw fail(error.message, status: ExitStatus.listen)
         }
         let inherited = activated.first
-        let configuredSocket = configuration.socketPath ?? DefaultPaths.socket(environment: environment)
+        let socketLocation = configuration.socketPath.map { SocketLocation(path: $0, source: .explicit) }
+            ?? DefaultPaths.socket(environment: environment)
+        let configuredSocket = socketLocation.path
+        if inherited == nil, socketLocation.source == .temporary {
+            do {
+                try SocketTrust.preparePrivateDirectory(SocketLocation.temporaryDirectory(userID: geteuid()), userID: geteuid(), create: true)
+            } catch {
+                throw fail(error.message, status: ExitStatus.listen)
+            }
+        }
         /// The path clients use (the passed socket's own path when socket-activated), for logs and the watchdog.
         let socketPath = inherited.map { $0.path ?? "fd \($0.fd)" } ?? configuredSocket
         let modelsDirectory = configuration.modelsDirectory ?? DefaultPaths.models(environment: environment)
@@ -93,6 +102,8 @@ struct Daemon {
             logger: Logger(label: "inferd.lifecycle"))
         let state = DaemonState(startup: startup, socketActivated: inherited != nil,
                                 startupOffsetMilliseconds: startupOffsetMilliseconds)
+        // The engine and its device plugin are loaded and warmed up, no model yet: the daemon's base.
+        state.setBaseResidentBytes(ProcessMemory.residentBytes())
         let service = InferenceService(manager: manager, catalog: catalog, engine: engine, engineOptions: options,
                                        limits: configuration.effectiveLimits, state: state, logger: Logger(label: "inferd.api"),
                                        metrics: metrics)
@@ -117,7 +128,8 @@ struct Daemon {
         let targets = (activated.isEmpty ? [.unixPath(configuredSocket)] : activated.map { ListenTarget.inheritedFD($0.fd) }) + configuration.listen
         let servers = targets.map { target in
             HTTPServer(configuration: HTTPServerConfiguration(target: target, maxBodyBytes: maxBody, shutdownGrace: grace,
-                                                              idleTimeout: idle, maxConnections: configuration.maxConnections),
+                                                              idleTimeout: idle, maxConnections: configuration.maxConnections,
+                                                              maxConnectionsPerClient: configuration.maxConnectionsPerClient),
                        router: router, logger: Logger(label: "inferd.http"), inFlight: service.inFlight)
         }
 
@@ -213,10 +225,12 @@ struct Daemon {
         var tokens: [String: String] = [:]
         for remote in offload.remotes {
             guard let path = remote.tokenFile else { continue }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ConfigurationError(.unreadableFile, "cannot read the token file \(path) of offload remote \(remote.url)")
+            let token: String
+            do {
+                token = try SecretFile.read(path, what: "token file of offload remote \(remote.url)")
+            } catch {
+                throw ConfigurationError(.unreadableFile, error.message)
             }
-            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard NetworkNames.isHeaderSafeToken(token) else {
                 throw ConfigurationError(.invalidValue, "the token file \(path) of offload remote \(remote.url) must hold one token without spaces or control characters")
             }

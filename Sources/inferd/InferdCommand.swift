@@ -30,7 +30,7 @@ struct InferdCommand: AsyncParsableCommand {
         DEFAULT PATHS
           socket  /run/inferd/inferd.sock for the system service (INVOCATION_ID
                   set, uid 0), else $XDG_RUNTIME_DIR/inferd.sock,
-                  else /tmp/inferd-$UID.sock
+                  else /tmp/inferd-$UID/inferd.sock (a private 0700 directory)
           models  $STATE_DIRECTORY/models, else /var/lib/inferd/models for the
                   system service, else ./models
           cache   $CACHE_DIRECTORY when systemd sets it, else none

@@ -72,13 +72,43 @@ import Testing
         #expect(pixels.width == (decoded.originalWidth * factor.num + factor.denom - 1) / factor.denom)
     }
 
-    @Test func smallPhotosAndPNGsAreDecodedAtFullSize() throws {
+    @Test func smallPhotosAreDecodedAtFullSize() throws {
         let jpeg = try Fixtures.decode("coffee.jpg", options: DecodeOptions(minimumSize: (1000, 1000)))
         #expect(jpeg.pixels.width == 600 && jpeg.pixels.height == 400)
         let full = try Fixtures.decode("coffee.jpg")
         #expect(full.pixels.width == full.originalWidth && full.pixels.height == full.originalHeight)
-        // PNG has no cheap downscale: the minimum size does not change it.
-        let png = try Fixtures.decode("chelsea.png", options: DecodeOptions(minimumSize: (16, 16)))
+        let png = try Fixtures.decode("chelsea.png")
         #expect(png.pixels.width == png.originalWidth && png.pixels.height == png.originalHeight)
+        let large = try Fixtures.decode("chelsea.png", options: DecodeOptions(minimumSize: (10_000, 10_000)))
+        #expect(large.pixels.width == png.originalWidth, "never scaled up")
+    }
+
+    /// PNG is area-averaged down while it is read, to the smallest size whose sides both reach the
+    /// minimum; the colours survive (the means match the full decode's).
+    @Test func pngsAreScaledDownWhileDecoding() throws {
+        let full = try Fixtures.decode("chelsea.png")
+        let small = try Fixtures.decode("chelsea.png", options: DecodeOptions(minimumSize: (64, 64)))
+        #expect(small.originalWidth == full.originalWidth && small.originalHeight == full.originalHeight)
+        #expect(min(small.pixels.width, small.pixels.height) == 64)
+        #expect(small.pixels.width >= 64 && small.pixels.height >= 64)
+        let a = full.pixels.channelMeans(), b = small.pixels.channelMeans()
+        #expect(abs(a.r - b.r) < 2 && abs(a.g - b.g) < 2 && abs(a.b - b.b) < 2, "\(a) vs \(b)")
+        // The same averaging bounds what a model sees.
+        let bounded = full.pixels.downscaled(toFit: 100, 100)
+        #expect(max(bounded.width, bounded.height) == 100)
+        let c = bounded.channelMeans()
+        #expect(abs(a.r - c.r) < 2 && abs(a.g - c.g) < 2 && abs(a.b - c.b) < 2)
+    }
+
+    /// The decode's working memory from the headers: small for a PNG scaled row by row, the whole
+    /// coefficient buffer for a progressive JPEG; over ``DecodeOptions/maxWorkingBytes`` it is refused.
+    @Test func decodeCostComesFromTheHeaders() throws {
+        let png = try Fixtures.bytes(Fixtures.sample("chelsea.png"))
+        let cost = try png.withUnsafeBytes { try ImageDecoder.cost(of: $0, options: DecodeOptions(minimumSize: (64, 64))) }
+        let decoded = try Fixtures.decode("chelsea.png", options: DecodeOptions(minimumSize: (64, 64)))
+        #expect(cost.outputBytes == decoded.pixels.byteCount)
+        #expect(cost.workingBytes < decoded.originalWidth * decoded.originalHeight, "less than one byte a source pixel")
+        let tight = DecodeOptions(minimumSize: nil, maxWorkingBytes: 1000)
+        #expect(throws: ImageError.self) { try ImageDecoder.decode(png, options: tight) }
     }
 }

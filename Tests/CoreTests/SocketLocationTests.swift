@@ -32,7 +32,7 @@ import Testing
 
     @Test func temporaryFallbackCarriesTheUID() {
         let location = SocketLocation.forClient(explicit: nil, environment: [:], fileExists: { _ in false }, userID: 4242)
-        #expect(location == SocketLocation(path: "/tmp/inferd-4242.sock", source: .temporary))
+        #expect(location == SocketLocation(path: "/tmp/inferd-4242/inferd.sock", source: .temporary))
     }
 
     @Test func emptyValuesCountAsUnset() {

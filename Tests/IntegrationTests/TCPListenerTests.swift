@@ -14,6 +14,7 @@ extension DaemonTests {
             if let token {
                 let path = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-token-\(UUID().uuidString)").path
                 try Data((token + "\n").utf8).write(to: URL(fileURLWithPath: path))
+                chmod(path, 0o600)
                 tokenFile = path
                 arguments += ["--admin-token-file", path]
             }
@@ -41,6 +42,11 @@ extension DaemonTests {
             #expect(try await RawHTTP.get(socket: tcp, "/v2/health/ready").status == 200)
             #expect(try await RawHTTP.get(socket: tcp, "/v2/models/efficientnet-lite0").status == 200)
             #expect(try await RawHTTP.get(socket: tcp, "/v1/models").status == 200)
+            // The status over TCP without the admin token names no pid and no file path.
+            let remote = try await RawHTTP.get(socket: tcp, "/v1/status").json(StatusResponse.self)
+            #expect(remote.pid == 0 && remote.listeners == [tcp], "\(remote)")
+            let local = try await RawHTTP.get(socket: daemon.socketPath, "/v1/status").json(StatusResponse.self)
+            #expect(local.pid == daemon.pid && local.listeners?.first == "unix:" + daemon.socketPath)
             #expect(try await daemon.stop() == 0)
         }
 
@@ -55,6 +61,8 @@ extension DaemonTests {
                                                 headers: ["Authorization": "Bearer " + Self.token.dropLast()])
             #expect(prefix.status == 403, "a prefix of the token is not the token")
             #expect(try await API.summary(daemon, "squeezenet").state == .cold, "refused calls did nothing")
+            let full = try await RawHTTP.send(socket: tcp, method: "GET", path: "/v1/status", headers: ["Authorization": "Bearer " + Self.token])
+            #expect(try full.json(StatusResponse.self).pid == daemon.pid, "the token holder sees the full status")
 
             let right = try await RawHTTP.send(socket: tcp, method: "POST", path: "/v1/models/squeezenet/load",
                                                headers: ["Authorization": "Bearer " + Self.token])
@@ -139,10 +147,22 @@ extension DaemonTests {
 
             let shortToken = FileManager.default.temporaryDirectory.appendingPathComponent("short-\(UUID().uuidString)").path
             try Data("short\n".utf8).write(to: URL(fileURLWithPath: shortToken))
+            chmod(shortToken, 0o600)
             defer { try? FileManager.default.removeItem(atPath: shortToken) }
             let weak = try DaemonProcess.launch(arguments: ["--listen", "tcp://:0", "--admin-token-file", shortToken])
             #expect(try await weak.waitForExit() == 2)
             #expect(weak.stderrLog.contains("at least 16"), "\(weak.stderrLog)")
+
+            // A token file everyone may read is refused, as ssh refuses such a key, with the fix in the message.
+            let open = FileManager.default.temporaryDirectory.appendingPathComponent("open-\(UUID().uuidString)").path
+            try Data((Self.token + "\n").utf8).write(to: URL(fileURLWithPath: open))
+            chmod(open, 0o644)
+            defer { try? FileManager.default.removeItem(atPath: open) }
+            let readable = try DaemonProcess.launch(arguments: ["--listen", "tcp://:0", "--admin-token-file", open])
+            #expect(try await readable.waitForExit() == 2)
+            #expect(readable.stderrLog.contains("0644") && readable.stderrLog.contains("chmod 600"), "\(readable.stderrLog)")
+            let client = try await InferctlProcess.run(["status", "--remote", "http://127.0.0.1:9", "--token-file", open])
+            #expect(client.status == 2 && client.stderr.contains("chmod 600"), "\(client.stderr)")
 
             let (first, tcp) = try await Self.daemonWithTCP(token: nil)
             let busy = try DaemonProcess.launch(arguments: ["--listen", tcp])

@@ -27,7 +27,28 @@ public enum ImageDecoder {
                           originalHeight: orientation.swapsAxes ? header.width : header.height)
         case .png:
             let pixels = try PNGDecoder.decode(data, options: options)
-            return Result(pixels: pixels, format: format, originalWidth: pixels.width, originalHeight: pixels.height)
+            let size = PNGDecoder.declaredSize(data) ?? (pixels.width, pixels.height)
+            return Result(pixels: pixels, format: format, originalWidth: size.width, originalHeight: size.height)
+        }
+    }
+
+    /// What decoding `data` with `options` would cost, from its headers only: for charging the
+    /// decode against an in-flight memory cap before it starts.
+    ///
+    /// - Throws: ``ImageError`` for data that is not a readable JPEG or PNG header.
+    public static func cost(of data: UnsafeRawBufferPointer, options: DecodeOptions = DecodeOptions()) throws(ImageError) -> DecodeCost {
+        switch try ImageFormat.detect(data) {
+        case .jpeg: try JPEGDecoder.cost(data, options: options)
+        case .png: try PNGDecoder.cost(data, options: options)
+        }
+    }
+
+    /// ``cost(of:options:)`` of the bytes of `data`.
+    public static func cost(of data: [UInt8], options: DecodeOptions = DecodeOptions()) throws(ImageError) -> DecodeCost {
+        do {
+            return try data.withUnsafeBytes { try cost(of: $0, options: options) }
+        } catch {
+            throw error as! ImageError
         }
     }
 

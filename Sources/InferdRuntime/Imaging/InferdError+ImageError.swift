@@ -6,7 +6,7 @@ extension InferdError {
     public init(_ error: ImageError) {
         switch error.code {
         case .empty, .corrupt: self.init(.badImage, error.message)
-        case .tooLarge: self.init(.tooLarge, error.message)
+        case .tooLarge, .tooCostly: self.init(.tooLarge, error.message)
         case .unsupportedFormat: self.init(.unsupportedMediaType, error.message)
         }
     }

@@ -55,23 +55,41 @@ public enum JPEGDecoder {
     ///
     /// - Throws: ``ImageError``: `.empty` for zero bytes, `.corrupt` for a bad header, truncated data or corrupt scans
     ///   (warnings are errors: a truncated JPEG is not silently padded with grey), `.tooLarge` when the
-    ///   declared size exceeds ``DecodeOptions/maxPixels``.
+    ///   declared size exceeds ``DecodeOptions/maxPixels``, `.tooCostly` for more progressive scans than
+    ///   ``DecodeOptions/maxJPEGScans`` or when ``DecodeOptions/deadline`` has passed.
     public static func decode(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError) -> PixelBuffer {
         guard let handle = tjInitDecompress() else { throw ImageError(.corrupt, "cannot start the JPEG decoder") }
         defer { tjDestroy(handle) }
         let info = try header(data, handle: handle)
         try options.checkDimensions(width: info.width, height: info.height, format: "JPEG")
+        let structure = JPEGStructure.read(data, scanLimit: options.maxJPEGScans)
+        guard structure.scans <= options.maxJPEGScans else {
+            throw ImageError(.tooCostly, "the JPEG has more than \(options.maxJPEGScans) progressive scans (each one is another full decoding pass); "
+                                 + "re-encode it with a standard scan script")
+        }
+        // Entropy coding cannot describe a pixel in much less than a bit per 8x8 block; a file that
+        // declares thousands of pixels a byte is an inflated header meant to cost CPU.
+        let pixels = info.width * info.height
+        guard pixels <= Self.pixelsWithoutRatioCheck || pixels / data.count <= Self.maxPixelsPerByte else {
+            throw ImageError(.tooCostly, "the JPEG declares \(info.width)x\(info.height) pixels in \(data.count) bytes, "
+                                 + "more than \(Self.maxPixelsPerByte) pixels a byte: not a real photo")
+        }
         let factor = scale(width: info.width, height: info.height, minimum: options.minimumSize)
         let outWidth = (info.width * factor.num + factor.denom - 1) / factor.denom
         let outHeight = (info.height * factor.num + factor.denom - 1) / factor.denom
+        try options.checkCost(.jpeg(width: info.width, height: info.height, components: structure.components,
+                                    progressive: structure.progressive, output: (outWidth, outHeight)), format: "JPEG")
+        try options.checkDeadline(format: "JPEG")
         let base = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let flags = Int32(TJFLAG_STOPONWARNING)
+        // TJFLAG_LIMITSCANS: TurboJPEG's own backstop (500 scans); the count above is stricter.
+        let flags = Int32(TJFLAG_STOPONWARNING) | Int32(TJFLAG_LIMITSCANS)
         let result = PixelBuffer(width: outWidth, height: outHeight)
 
         if !info.isCMYK {
             let status = tjDecompress2(handle, base, UInt(data.count), result.bytes.assumingMemoryBound(to: UInt8.self),
                                        Int32(outWidth), 0, Int32(outHeight), Int32(TJPF_RGB.rawValue), flags)
             guard status == 0 else { throw ImageError(.corrupt, "corrupt JPEG data: \(errorText(handle))") }
+            try options.checkDeadline(format: "JPEG")
             return result
         }
         // TurboJPEG 2.x cannot convert CMYK to RGB itself: decode CMYK and convert (Adobe's inverted CMYK).
@@ -88,6 +106,21 @@ public enum JPEGDecoder {
             rgb[i * 3 + 2] = UInt8(UInt32(cmyk[i * 4 + 2]) * k / 255)
         }
         return result
+    }
+
+    /// Above this many pixels a JPEG must carry at least a byte per ``maxPixelsPerByte`` pixels.
+    static let pixelsWithoutRatioCheck = 4_000_000
+    /// 4096 pixels (64 blocks) a byte: ten times what a uniform baseline image compresses to.
+    static let maxPixelsPerByte = 4096
+
+    /// What decoding `data` with `options` costs, from its headers (``DecodeCost``).
+    public static func cost(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError) -> DecodeCost {
+        let info = try header(data)
+        try options.checkDimensions(width: info.width, height: info.height, format: "JPEG")
+        let structure = JPEGStructure.read(data, scanLimit: options.maxJPEGScans)
+        let factor = scale(width: info.width, height: info.height, minimum: options.minimumSize)
+        let output = ((info.width * factor.num + factor.denom - 1) / factor.denom, (info.height * factor.num + factor.denom - 1) / factor.denom)
+        return .jpeg(width: info.width, height: info.height, components: structure.components, progressive: structure.progressive, output: output)
     }
 
     private static func scaled(_ dimension: Int, _ factor: tjscalingfactor) -> Int {

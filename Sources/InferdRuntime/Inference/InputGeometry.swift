@@ -21,6 +21,18 @@ public struct InputGeometry: Sendable, Equatable {
         }
     }
 
+    /// How many times the network's input size an image may be, per side, when it reaches the
+    /// compiled model: 2. The model's own resize takes any size, but OpenVINO grows (and keeps) its
+    /// buffers for the largest input it has seen, so one 100-megapixel tensor would leave a warm model
+    /// holding a gigabyte. Larger images are area-averaged down first (also better than the model's
+    /// bilinear resize, which aliases when it shrinks by more than 2).
+    public static let maxInputFactor = 2
+
+    /// The largest image handed to the compiled model: ``maxInputFactor`` times the input, per side.
+    public var maxModelInput: (width: Int, height: Int) {
+        (manifest.input.width * Self.maxInputFactor, manifest.input.height * Self.maxInputFactor)
+    }
+
     /// The region of a `width` x `height` decoded image that the model sees. In crop mode: the centre
     /// region that, after scaling the short side to `short_side`, is the input size. In squash mode: all.
     public func cropRegion(width: Int, height: Int) -> (x: Int, y: Int, width: Int, height: Int) {

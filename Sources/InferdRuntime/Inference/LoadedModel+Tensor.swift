@@ -22,11 +22,11 @@ extension LoadedModel {
         return TensorDescription(name: network?.name ?? "output", datatype: "FP32", shape: [1, classes])
     }
 
-    /// Runs `pixels` as they are (no centre crop: the built-in preprocessing resizes the whole image
-    /// to the network's input) and returns the class probabilities, softmax applied when the network
-    /// ends in logits.
+    /// Runs `pixels` (no centre crop: the built-in preprocessing resizes the whole image to the
+    /// network's input; an image above ``InputGeometry/maxModelInput`` is area-averaged down to it
+    /// first) and returns the class probabilities, softmax applied when the network ends in logits.
     ///
-    /// Fills `timings.preprocess` (wrapping the pixels as a tensor), `compute` (from the moment an infer
+    /// Fills `timings.preprocess` (bounding and wrapping the pixels as a tensor), `compute` (from the moment an infer
     /// request is free) and `postprocess`. Suspends while the inference runs (no thread waits for
     /// OpenVINO) and while all of the model's infer requests are busy.
     ///
@@ -63,7 +63,11 @@ extension LoadedModel {
 
     private func inputTensor(_ pixels: PixelBuffer, timings: inout StepTimings) throws(OpenVINOError) -> Tensor {
         let (tensor, preprocessMs) = try Stopwatch.time { () throws(OpenVINOError) -> Tensor in
-            try Tensor.wrappingBytes(pixels.bytes, shape: [1, Int64(pixels.height), Int64(pixels.width), 3], owner: pixels)
+            // Never more than a small multiple of the network input: the compiled model keeps buffers
+            // sized for the largest input it has seen.
+            let bound = geometry.maxModelInput
+            let pixels = pixels.downscaled(toFit: bound.width, bound.height)
+            return try Tensor.wrappingBytes(pixels.bytes, shape: [1, Int64(pixels.height), Int64(pixels.width), 3], owner: pixels)
         }
         timings.preprocess = preprocessMs
         return tensor

@@ -11,7 +11,7 @@ public enum APIRoutes {
         var router = Router(authorize: { route, request in access?.authorize(route, request) },
                             observe: { pattern, request, response in countRequest(service, pattern, request, response) })
         let v2 = OpenInferenceHandlers(service: service)
-        let v1 = InferdHandlers(service: service, offloader: offloader)
+        let v1 = InferdHandlers(service: service, offloader: offloader, access: access)
 
         // Open Inference Protocol (KServe v2).
         router.add(.GET, "/v2/health/live", v2.live)

@@ -29,14 +29,17 @@ public struct AdminToken: Sendable {
 
     /// Reads the token from `path`.
     ///
-    /// - Throws: ``ConfigurationError`` `.unreadableFile` when it cannot be read, `.invalidValue` when
-    ///   it is too short.
+    /// - Throws: ``ConfigurationError`` `.unreadableFile` when it cannot be read or others may read or
+    ///   change it (``SecretFile``), `.invalidValue` when it is too short.
     public static func read(from path: String) throws(ConfigurationError) -> AdminToken {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(.unreadableFile, "cannot read the admin token file \(path)")
+        let text: String
+        do {
+            text = try SecretFile.read(path, what: "admin token file")
+        } catch {
+            throw ConfigurationError(.unreadableFile, error.message)
         }
         do {
-            return try AdminToken(String(decoding: data, as: UTF8.self))
+            return try AdminToken(text)
         } catch {
             throw ConfigurationError(error.code, "\(path): \(error.message)")
         }

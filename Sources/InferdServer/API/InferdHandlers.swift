@@ -7,6 +7,8 @@ struct InferdHandlers: Sendable {
     let service: InferenceService
     /// Hybrid offload, when remotes are configured.
     let offloader: OffloadingClassifier?
+    /// Decides who sees the full status over TCP (the admin token's holders).
+    let access: AdminAccess?
 
     /// `POST /v1/models/{name}/classify?top=K`: the body is the encoded image. The format is recognised
     /// from the bytes, so any `Content-Type` (`image/jpeg`, `image/png`, `application/octet-stream`, or
@@ -47,10 +49,14 @@ struct InferdHandlers: Sendable {
         .json(try await service.model(request.parameter("name")))
     }
 
-    /// `GET /v1/status`.
+    /// `GET /v1/status`; over TCP without the admin token, without pid and file paths
+    /// (``StatusResponse/redactedForNetwork()``).
     func status(_ request: HTTPRequest) async throws(InferdError) -> HTTPResponse {
         var status = await service.status()
         status.offload = offloader?.status()
+        if request.isNetworked, access?.token?.accepts(authorization: request.headers.first(name: "authorization")) != true {
+            status = status.redactedForNetwork()
+        }
         return .json(status)
     }
 

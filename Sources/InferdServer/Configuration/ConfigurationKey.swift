@@ -78,6 +78,16 @@ public struct ConfigurationKey: Sendable {
             guard pixels > 0 else { throw ConfigurationError(.invalidValue, "limits.max_image_pixels must be positive, not \(pixels)") }
             c.limits.maxImagePixels = pixels
         },
+        ConfigurationKey("limits.max_decode_bytes", env: "MAX_DECODE_BYTES", "most memory one image decode may need (256M)") { c, v throws(ConfigurationError) in
+            c.limits.maxDecodeBytes = try v.bytes("limits.max_decode_bytes")
+        },
+        ConfigurationKey("limits.decode_timeout", env: "DECODE_TIMEOUT", "seconds an image decode may take (30)") { c, v throws(ConfigurationError) in
+            let seconds = try v.number("limits.decode_timeout")
+            guard seconds > 0, seconds <= 3600 else {
+                throw ConfigurationError(.invalidValue, "limits.decode_timeout must be above 0 and at most 3600 seconds, not \(seconds)")
+            }
+            c.limits.decodeTimeout = seconds
+        },
         ConfigurationKey("limits.max_top_k", env: "MAX_TOP_K", "largest top-K a request may ask") { c, v throws(ConfigurationError) in
             let top = try v.integer("limits.max_top_k")
             guard top > 0 else { throw ConfigurationError(.invalidValue, "limits.max_top_k must be positive, not \(top)") }
@@ -221,6 +231,14 @@ public struct ConfigurationKey: Sendable {
                 throw ConfigurationError(.invalidValue, "server.max_connections must be 1 to 1000000, not \(count)")
             }
             c.maxConnections = count
+        },
+        ConfigurationKey("server.max_connections_per_client", env: "MAX_CONNECTIONS_PER_CLIENT",
+                         "connections one client (peer uid on the socket, address over TCP) may hold per listener (a quarter of max_connections)") { c, v throws(ConfigurationError) in
+            let count = try v.integer("server.max_connections_per_client")
+            guard (1...1_000_000).contains(count) else {
+                throw ConfigurationError(.invalidValue, "server.max_connections_per_client must be 1 to 1000000, not \(count)")
+            }
+            c.maxConnectionsPerClient = count
         },
         ConfigurationKey("server.shutdown_grace", env: "SHUTDOWN_GRACE", "time to finish requests at shutdown (30s)") { c, v throws(ConfigurationError) in
             c.shutdownGrace = try v.duration("server.shutdown_grace")

@@ -49,6 +49,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var idleTimeout: Double = 60
     /// Connections served at once per listener (`[server] max_connections`). Default 512.
     public var maxConnections: Int = 512
+    /// Connections one client may hold per listener (`[server] max_connections_per_client`); nil: a
+    /// quarter of ``maxConnections``.
+    public var maxConnectionsPerClient: Int?
     /// Seconds a graceful shutdown waits for in-flight requests (`[server] shutdown_grace`). Default 30.
     public var shutdownGrace: Double = 30
     /// Group whose members may call the admin routes (load, unload, pin, unpin, keep-alive, trim,

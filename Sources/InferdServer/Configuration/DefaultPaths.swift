@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import InferdWire
 
 /// Where inferd puts things when the configuration does not say, depending on whether it runs as a
 /// system service (systemd sets `INVOCATION_ID`, and it runs as root) or from a person's shell.
@@ -16,11 +17,11 @@ public enum DefaultPaths {
     }
 
     /// `INFERD_SOCKET` and `--socket` are handled as settings; without them: `/run/inferd/inferd.sock`
-    /// for the system service, else `$XDG_RUNTIME_DIR/inferd.sock`, else `/tmp/inferd-$UID.sock`.
-    public static func socket(environment: [String: String], uid: uid_t = getuid()) -> String {
-        if isSystemService(environment: environment, uid: uid) { return systemSocket }
-        if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty { return runtime + "/inferd.sock" }
-        return "/tmp/inferd-\(uid).sock"
+    /// for the system service, else `$XDG_RUNTIME_DIR/inferd.sock`, else `/tmp/inferd-$UID/inferd.sock`
+    /// (the rule of ``SocketLocation``, which clients share).
+    public static func socket(environment: [String: String], uid: uid_t = getuid()) -> SocketLocation {
+        SocketLocation.resolve(explicit: nil, environment: environment,
+                               useSystemPath: isSystemService(environment: environment, uid: uid), userID: uid)
     }
 
     /// `$STATE_DIRECTORY/models` when systemd sets `StateDirectory=`, else `/var/lib/inferd/models` for

@@ -22,6 +22,7 @@ public final class DaemonState: Sendable {
         var draining = false
         var startupMilliseconds: Double?
         var listeners: [String] = []
+        var baseResidentBytes: Int64?
     }
 
     /// - Parameters:
@@ -48,6 +49,12 @@ public final class DaemonState: Sendable {
 
     /// Records where the API is served (after binding), for `/v1/status`.
     public func setListeners(_ listeners: [String]) { state.withLock { $0.listeners = listeners } }
+
+    /// Records the daemon's resident memory with the engine started and no model loaded: its base.
+    public func setBaseResidentBytes(_ bytes: Int64) { state.withLock { $0.baseResidentBytes = bytes } }
+
+    /// See ``setBaseResidentBytes(_:)``; nil until recorded.
+    public var baseResidentBytes: Int64? { state.withLock { $0.baseResidentBytes } }
 
     /// Where the API is served: socket paths and `tcp://HOST:PORT` addresses (actual ports).
     public var listeners: [String] { state.withLock { $0.listeners } }

@@ -88,12 +88,13 @@ public final class InferenceService: Sendable {
             throw InferdError(.badRequest, "top must be between 1 and \(limits.maxTopK), not \(top)")
         }
         let bundle = try bundle(name)
-        let options = DecodeOptions(minimumSize: InputGeometry(manifest: bundle.manifest).minimumDecodeSize,
-                                    maxPixels: limits.maxImagePixels)
+        let options = limits.decodeOptions(minimumSize: InputGeometry(manifest: bundle.manifest).minimumDecodeSize)
         // The decoded pixels count against the in-flight cap before they are allocated.
         let pixelBytes: Int64
         do {
-            pixelBytes = try ImageHeader.read(image, options: options).decodedBytes(minimumSize: options.minimumSize)
+            // What the decode holds at its peak (``DecodeCost``): small for a PNG scaled row by row,
+            // every coefficient for a progressive JPEG.
+            pixelBytes = Int64(try ImageDecoder.cost(of: image, options: options).workingBytes)
         } catch {
             throw InferdError(error)
         }
@@ -352,6 +353,10 @@ public final class InferenceService: Sendable {
             modelsWarm: lifecycle.warmModels, modelsTotal: lifecycle.totalModels, counters: lifecycle.counters,
             catalogProblems: catalog.problems.map(\.description), engine: engineOptions)
         status.listeners = state.listeners
+        if let base = state.baseResidentBytes {
+            status.baseResidentBytes = base
+            status.unchargedBytes = status.residentBytes - status.usedBytes - base
+        }
         status.inFlightBytes = inFlight.heldBytes
         status.inFlightLimitBytes = inFlight.capacity
         return status

@@ -164,5 +164,11 @@ struct HTTPConnection {
         if head.method != .HEAD, response.body.readableBytes > 0 { parts.append(.body(.byteBuffer(response.body))) }
         parts.append(.end(nil))
         try await outbound.write(contentsOf: parts)
+        if !keepAlive {
+            // The connection closes after this answer. A full close drops whatever the kernel has not
+            // taken yet (a Unix socket takes ~200 KB at once), so an answer larger than that was cut
+            // off: shut the writing side first, which NIO does only after every pending byte is written.
+            try? await channel.channel.close(mode: .output).get()
+        }
     }
 }

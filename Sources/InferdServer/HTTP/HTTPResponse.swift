@@ -34,6 +34,16 @@ public struct HTTPResponse: Sendable {
         return response
     }
 
+    /// ``InferdError/overloaded(_:retryAfter:)`` as the bytes of a complete HTTP/1.1 answer that
+    /// closes the connection, for writing before any HTTP handler is set up.
+    static func overloadedBytes(message: String, retryAfter: Int) -> [UInt8] {
+        let response = error(.overloaded(message, retryAfter: retryAfter))
+        var text = "HTTP/1.1 503 Service Unavailable\r\n"
+        for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
+        text += "Content-Length: \(response.body.readableBytes)\r\nConnection: close\r\n\r\n"
+        return Array(text.utf8) + Array(buffer: response.body)
+    }
+
     /// The JSON ``ErrorBody`` for `error`, with its HTTP status, and `Retry-After` when the error
     /// says when to try again (``InferdError/retryAfter``: the 503s of an overloaded daemon).
     public static func error(_ error: InferdError) -> HTTPResponse {

@@ -16,7 +16,13 @@ import Glibc
 /// Each connection is served by ``HTTPConnection`` in its own task; handlers run in Swift tasks,
 /// never on the event loop, and blocking work inside them goes through ``BlockingWork``.
 public final class HTTPServer: Sendable {
-    typealias ServerChannel = NIOAsyncChannel<HTTPConnection.Channel, Never>
+    typealias ServerChannel = NIOAsyncChannel<Accepted, Never>
+
+    /// A connection as the listener hands it over: to serve, or already being refused with a 503.
+    enum Accepted: Sendable {
+        case serve(HTTPConnection.Channel, client: String)
+        case refused
+    }
 
     public let configuration: HTTPServerConfiguration
     private let router: Router
@@ -24,6 +30,7 @@ public final class HTTPServer: Sendable {
     private let inFlight: InFlightMemory?
     private let group: any EventLoopGroup
     private let state = Mutex(State())
+    private let admission: ConnectionAdmission
 
     private struct State {
         var listener: ServerChannel?
@@ -44,6 +51,8 @@ public final class HTTPServer: Sendable {
         self.logger = logger
         self.inFlight = inFlight
         self.group = group
+        admission = ConnectionAdmission(maxConnections: configuration.maxConnections,
+                                        maxPerClient: configuration.maxConnectionsPerClient)
     }
 
     /// Starts listening. For a Unix path: prepares the path (stale socket replaced, live one refused),
@@ -58,8 +67,26 @@ public final class HTTPServer: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.maxMessagesPerRead, value: 16)
         let idleTimeout = configuration.idleTimeout
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTPConnection.Channel> = { channel in
-            channel.eventLoop.makeCompletedFuture {
+        let admission = self.admission
+        let logger = self.logger
+        let target = configuration.target
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<Accepted> = { channel in
+            Self.clientIdentity(channel).flatMapThrowing { client in
+                let decision = admission.admit(client, now: .now)
+                if let refusal = decision.refusal {
+                    let message = switch refusal {
+                    case .listenerFull:
+                        "the server has \(admission.maxConnections) connections open (server.max_connections); retry shortly"
+                    case .clientFull:
+                        "\(client) has \(admission.maxPerClient) connections open (server.max_connections_per_client); close idle ones or retry shortly"
+                    }
+                    if let count = decision.logRefusals {
+                        logger.warning("refused \(count) connection(s) on \(target) with 503: \(message)", metadata: ["event": "connection-refused"])
+                    }
+                    try channel.pipeline.syncOperations.addHandler(ConnectionRefusal(message: message))
+                    return .refused
+                }
+                channel.closeFuture.whenComplete { _ in admission.release(client) }
                 let clock = idleTimeout.map { RequestClock(timeout: TimeAmount($0)) }
                 if let clock {
                     try channel.pipeline.syncOperations.addHandler(RequestStartWatcher(clock: clock), position: .first)
@@ -68,7 +95,7 @@ public final class HTTPServer: Sendable {
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
                 try channel.pipeline.syncOperations.addHandler(ProtocolErrorHandler())
                 if let clock { try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser(clock: clock)) }
-                return try HTTPConnection.Channel(wrappingChannelSynchronously: channel)
+                return .serve(try HTTPConnection.Channel(wrappingChannelSynchronously: channel), client: client)
             }
         }
         switch configuration.target {
@@ -133,7 +160,8 @@ public final class HTTPServer: Sendable {
         defer { removeSocketFile() }
         try await withThrowingDiscardingTaskGroup { group in
             try await listener.executeThenClose { inbound in
-                for try await channel in inbound {
+                for try await accepted in inbound {
+                    guard case .serve(let channel, _) = accepted else { continue }
                     group.addTask { await self.serveConnection(channel) }
                 }
             }
@@ -183,16 +211,9 @@ public final class HTTPServer: Sendable {
 
     private func serveConnection(_ channel: HTTPConnection.Channel) async {
         let id = ObjectIdentifier(channel.channel)
-        let (quiesceNow, full) = state.withLock { state in
-            guard state.connections.count < configuration.maxConnections else { return (false, true) }
+        let quiesceNow = state.withLock { state in
             state.connections[id] = channel.channel
-            return (state.shuttingDown, false)
-        }
-        if full {
-            logger.warning("refused a connection on \(configuration.target): \(configuration.maxConnections) are open (server.max_connections)",
-                           metadata: ["event": "connection-refused"])
-            try? await channel.channel.close()
-            return
+            return state.shuttingDown
         }
         if quiesceNow { Self.quiesce(channel.channel) }
         defer { _ = state.withLock { $0.connections.removeValue(forKey: id) } }
@@ -205,6 +226,20 @@ public final class HTTPServer: Sendable {
         let connection = HTTPConnection(channel: channel, router: router, maxBodyBytes: configuration.maxBodyBytes,
                                         inFlight: inFlight, networked: networked, logger: logger, shuttingDown: { [weak self] in self?.isShuttingDown ?? true })
         await connection.run()
+    }
+
+    /// Who is connecting, for ``ConnectionAdmission``: `uid N` from `SO_PEERCRED` on a Unix socket,
+    /// the IP address over TCP.
+    private static func clientIdentity(_ channel: any Channel) -> EventLoopFuture<String> {
+        if let address = channel.remoteAddress, let ip = address.ipAddress {
+            return channel.eventLoop.makeSucceededFuture(ip)
+        }
+        guard let provider = channel as? any SocketOptionProvider else {
+            return channel.eventLoop.makeSucceededFuture("unknown")
+        }
+        let future: EventLoopFuture<PeerCredentials.RawCredentials> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+        return future.map { "uid \($0.uid)" }.recover { _ in "unknown" }
     }
 
     /// Asks the connection's HTTP pipeline to close once the current request has been answered.

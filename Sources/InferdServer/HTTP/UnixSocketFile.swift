@@ -1,12 +1,14 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import InferdWire
 
 /// The socket file of a Unix-path listener: checks before binding, permissions after, removal at exit.
 ///
 /// Before binding, an existing path is probed with `connect(2)`: a socket nobody accepts on
 /// (`ECONNREFUSED`, left by a crashed run) is removed; a socket some process accepts on is an error,
-/// so a second daemon never steals the path from a live one.
+/// so a second daemon never steals the path from a live one. Before either, the path must pass
+/// ``SocketTrust``: a socket or directory of another user is never served or replaced.
 public enum UnixSocketFile {
     /// File mode of the socket: owner and group may connect.
     public static let mode: mode_t = 0o660
@@ -28,8 +30,9 @@ public enum UnixSocketFile {
     /// Makes `path` ready to bind: creates missing parent directories, removes a stale socket.
     ///
     /// - Throws: ``ListenError`` `.inUse` when a process accepts connections on `path`, `.notASocket`
-    ///   when a non-socket file is there, `.pathTooLong`, or `.cannotListen` for other failures.
-    public static func prepare(_ path: String) throws(ListenError) -> Preparation {
+    ///   when a non-socket file is there, `.pathTooLong`, `.untrusted` when the socket or its directory
+    ///   fails ``SocketTrust``, or `.cannotListen` for other failures.
+    public static func prepare(_ path: String, trust: SocketTrust = .forCurrentUser()) throws(ListenError) -> Preparation {
         guard path.utf8.count < MemoryLayout.size(ofValue: sockaddr_un().sun_path) else {
             throw ListenError(.pathTooLong, "socket path \(path) is longer than the \(MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1) bytes a Unix socket address holds")
         }
@@ -37,8 +40,10 @@ public enum UnixSocketFile {
         guard lstat(path, &info) == 0 else {
             guard errno == ENOENT else { throw ListenError(.cannotListen, "cannot inspect \(path): \(errorText())") }
             try createParentDirectories(of: path)
+            try check(path, trust: trust)
             return .fresh
         }
+        try check(path, trust: trust)
         guard info.st_mode & S_IFMT == S_IFSOCK else {
             throw ListenError(.notASocket, "\(path) exists and is not a socket; refusing to replace it")
         }
@@ -88,6 +93,14 @@ public enum UnixSocketFile {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         return status == 0 ? 0 : errno
+    }
+
+    private static func check(_ path: String, trust: SocketTrust) throws(ListenError) {
+        do {
+            try trust.checkSocket(path)
+        } catch {
+            throw ListenError(error.code == .notASocket ? .notASocket : .untrusted, error.message)
+        }
     }
 
     private static func createParentDirectories(of path: String) throws(ListenError) {

@@ -2,6 +2,9 @@
 /// per-minute invocation-count CSV with one row per function —
 /// `HashOwner,HashApp,HashFunction,Trigger,1,2,…,1440` — mapping functions onto models.
 public enum AzureFunctionsTrace {
+    /// The most invocations an import produces: 10 million (a day of a busy function set is less).
+    public static let maxEvents = 10_000_000
+
     /// Builds a trace from the CSV text.
     ///
     /// - Parameters:
@@ -26,7 +29,15 @@ public enum AzureFunctionsTrace {
             guard fields.count >= firstMinuteColumn + 1 else {
                 throw TraceError("row \(index + 2): expected \(header.count) columns")
             }
-            let counts = fields.dropFirst(firstMinuteColumn).map { Int($0) ?? 0 }
+            // Found by `make fuzz`: a negative count crashed (0..<-5), a huge one overflowed the sum or
+            // asked for hundreds of millions of events from a 100-byte file.
+            let counts = try fields.dropFirst(firstMinuteColumn).map { (field) throws(TraceError) -> Int in
+                let count = Int(field) ?? 0
+                guard (0...maxEvents).contains(count) else {
+                    throw TraceError("row \(index + 2): invocation count \(field) is not between 0 and \(maxEvents)")
+                }
+                return count
+            }
             functions.append((String(fields[2]), counts))
         }
         functions.sort { $0.counts.reduce(0, +) > $1.counts.reduce(0, +) }
@@ -35,6 +46,9 @@ public enum AzureFunctionsTrace {
         for (rank, function) in functions.prefix(maxFunctions).enumerated() {
             let model = models[rank % models.count]
             for minute in minutes where minute - 1 < function.counts.count {
+                guard events.count + function.counts[minute - 1] <= maxEvents else {
+                    throw TraceError("the trace would hold more than \(maxEvents) invocations; import fewer minutes or functions")
+                }
                 for _ in 0..<function.counts[minute - 1] {
                     let time = Double(minute - minutes.lowerBound) * 60 + random.unit() * 60
                     events.append(TraceEvent(time: time, model: model))

@@ -101,8 +101,9 @@ enum RawHTTP {
         private var pending: [UInt8] = []
 
         /// Connects to the Unix socket at `path`, or to `tcp://HOST:PORT` (IPv4) when `path` has that
-        /// form; reads and writes time out after `timeout` seconds.
-        init(socket path: String, timeout: Double = 300) throws {
+        /// form, from the local IPv4 address `source` when given (e.g. `127.0.0.2`, to be another
+        /// client on loopback); reads and writes time out after `timeout` seconds.
+        init(socket path: String, timeout: Double = 300, source: String? = nil) throws {
             if path.hasPrefix("tcp://") {
                 let address = path.dropFirst("tcp://".count)
                 guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
@@ -116,6 +117,18 @@ enum RawHTTP {
                 guard inet_pton(AF_INET, String(address[..<colon]), &inet.sin_addr) == 1 else {
                     Glibc.close(fd)
                     throw Failure(description: "not an IPv4 address: \(path)")
+                }
+                if let source {
+                    var local = sockaddr_in()
+                    local.sin_family = sa_family_t(AF_INET)
+                    let bound = inet_pton(AF_INET, source, &local.sin_addr) == 1 && withUnsafePointer(to: &local) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                    } == 0
+                    guard bound else {
+                        let reason = String(cString: strerror(errno))
+                        Glibc.close(fd)
+                        throw Failure(description: "bind(\(source)): \(reason)")
+                    }
                 }
                 let status = withUnsafePointer(to: &inet) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
