@@ -140,5 +140,7 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         try c.encode(offload, forKey: .offload)
         try c.encode(inFlightBytes, forKey: .inFlightBytes)
         try c.encode(inFlightLimitBytes, forKey: .inFlightLimitBytes)
+        try c.encode(baseResidentBytes, forKey: .baseResidentBytes)
+        try c.encode(unchargedBytes, forKey: .unchargedBytes)
     }
 }
