@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // The daemon's offload transport: non-blocking, connections kept open per remote (see DEPENDENCIES.md).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // C bridges (system libraries found through pkg-config).
@@ -45,6 +47,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // Latency percentiles for `inferctl bench` (and later `simulate`, `replay`).
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                // NIOThreadPool: the bounded compute pool (Execution/ComputePool); no NIO type in the API.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // HTTP/1.1 over a Unix socket (and TCP), mapping requests onto Core.
@@ -59,6 +64,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // The client side of the API, used by inferctl and the integration tests.
