@@ -18,11 +18,34 @@ public enum ImageDecoder {
         switch format {
         case .jpeg:
             let header = try JPEGDecoder.header(data)
-            let pixels = try JPEGDecoder.decode(data, options: options)
+            try options.checkDimensions(width: header.width, height: header.height, format: "JPEG")
+            let pixels = try JPEGDecoder.decode(data, header: header, options: options)
             return Result(pixels: pixels, format: format, originalWidth: header.width, originalHeight: header.height)
         case .png:
             let pixels = try PNGDecoder.decode(data, options: options)
             return Result(pixels: pixels, format: format, originalWidth: pixels.width, originalHeight: pixels.height)
+        }
+    }
+
+    /// Decodes `data` whose header was already read (and checked against `options.maxPixels`) by
+    /// ``ImageHeader/read(_:options:)``: the header is not parsed again.
+    ///
+    /// - Throws: ``ImageError`` for corrupt or truncated data.
+    public static func decode(_ data: [UInt8], header: ImageHeader, options: DecodeOptions) throws(ImageError) -> Result {
+        do {
+            return try data.withUnsafeBytes { (raw) throws(ImageError) -> Result in
+                switch header.format {
+                case .jpeg:
+                    let jpeg = JPEGDecoder.Header(width: header.width, height: header.height, isCMYK: header.isCMYK)
+                    let pixels = try JPEGDecoder.decode(raw, header: jpeg, options: options)
+                    return Result(pixels: pixels, format: .jpeg, originalWidth: header.width, originalHeight: header.height)
+                case .png:
+                    let pixels = try PNGDecoder.decode(raw, options: options)
+                    return Result(pixels: pixels, format: .png, originalWidth: pixels.width, originalHeight: pixels.height)
+                }
+            }
+        } catch {
+            throw error as! ImageError
         }
     }
 

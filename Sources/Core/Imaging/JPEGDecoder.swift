@@ -61,6 +61,22 @@ public enum JPEGDecoder {
         defer { tjDestroy(handle) }
         let info = try header(data, handle: handle)
         try options.checkDimensions(width: info.width, height: info.height, format: "JPEG")
+        return try decode(data, header: info, options: options, handle: handle)
+    }
+
+    /// Decodes `data` whose header the caller already read (``header(_:)``) and checked: one request
+    /// reads its image header once.
+    ///
+    /// - Throws: ``ImageError`` `.corrupt` for truncated data or corrupt scans.
+    public static func decode(_ data: UnsafeRawBufferPointer, header info: Header, options: DecodeOptions) throws(ImageError) -> PixelBuffer {
+        guard !data.isEmpty else { throw ImageError(.empty, "the image is empty (0 bytes)") }
+        guard let handle = tjInitDecompress() else { throw ImageError(.corrupt, "cannot start the JPEG decoder") }
+        defer { tjDestroy(handle) }
+        return try decode(data, header: info, options: options, handle: handle)
+    }
+
+    private static func decode(_ data: UnsafeRawBufferPointer, header info: Header, options: DecodeOptions,
+                               handle: tjhandle) throws(ImageError) -> PixelBuffer {
         let factor = scale(width: info.width, height: info.height, minimum: options.minimumSize)
         let outWidth = (info.width * factor.num + factor.denom - 1) / factor.denom
         let outHeight = (info.height * factor.num + factor.denom - 1) / factor.denom
