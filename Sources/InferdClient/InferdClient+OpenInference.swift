@@ -12,8 +12,8 @@ extension InferdClient {
     }
 
     /// A model's inputs, outputs and parameters (`GET /v2/models/{name}`).
-    public func modelMetadata(_ name: String) async throws(ClientError) -> OpenInference.ModelMetadata {
-        try decode(try await send("GET", "/v2/models/\(Self.escape(name))"))
+    public func modelMetadata(_ name: String, deadline: ContinuousClock.Instant? = nil) async throws(ClientError) -> OpenInference.ModelMetadata {
+        try decode(try await send("GET", "/v2/models/\(Self.escape(name))", deadline: deadline))
     }
 
     /// True when the server says `name` is ready (`GET /v2/models/{name}/ready` answers 200). inferd
@@ -31,7 +31,7 @@ extension InferdClient {
     ///   ``RemoteTimings``.
     /// - Throws: ``ClientError``: `.requestFailed` with the server's reason, `.badResponse` when the
     ///   answer has no output, a datatype other than `FP32`, or binary sizes that do not add up.
-    public func infer(model: String, tensor: InputTensor) async throws(ClientError) -> InferenceResult {
+    public func infer(model: String, tensor: InputTensor, deadline: ContinuousClock.Instant? = nil) async throws(ClientError) -> InferenceResult {
         let request = OpenInference.InferenceRequest(
             parameters: ["binary_data_output": .bool(true)],
             inputs: [OpenInference.RequestInput(name: tensor.name, shape: tensor.shape, datatype: tensor.datatype,
@@ -44,7 +44,7 @@ extension InferdClient {
         }
         let response = try await send("POST", "/v2/models/\(Self.escape(model))/infer", body: header + tensor.bytes,
                                       contentType: "application/octet-stream",
-                                      headers: [(Self.inferenceHeaderLengthField, String(header.count))])
+                                      headers: [(Self.inferenceHeaderLengthField, String(header.count))], deadline: deadline)
         return try inferenceResult(response)
     }
 

@@ -41,6 +41,8 @@ public final class RemoteClassifier: Sendable {
     /// that offloads too never passes the request on (two daemons offloading to each other would
     /// otherwise bounce it); nil leaves the remote's own mode.
     public let remoteOffload: OffloadMode?
+    /// Where the OIP path decodes and prepares tensors (the daemon: its compute pool's offload lane).
+    public let executor: any BlockingExecutor
 
     private struct State {
         var learned: RemoteProtocol?
@@ -50,8 +52,10 @@ public final class RemoteClassifier: Sendable {
 
     /// A classifier of images on `client`'s endpoint.
     public init(client: InferdClient, protocol requested: RemoteProtocol = .auto, catalog: ModelCatalog? = nil,
-                normalization: TensorNormalization? = nil, resize: ResizeSide = .server, remoteOffload: OffloadMode? = nil) {
+                normalization: TensorNormalization? = nil, resize: ResizeSide = .server, remoteOffload: OffloadMode? = nil,
+                executor: any BlockingExecutor = BlockingWork.executor) {
         self.client = client
+        self.executor = executor
         self.remoteOffload = remoteOffload
         self.requestedProtocol = requested
         self.catalog = catalog
@@ -66,23 +70,28 @@ public final class RemoteClassifier: Sendable {
 
     /// Classifies the encoded image `image` (JPEG or PNG) with `model`, returning the `top` best classes.
     ///
+    /// - Parameters:
+    ///   - header: the image's header when the caller has read it already (the OIP path then does not
+    ///     read it again).
+    ///   - deadline: everything — metadata, decoding, the exchange — ends by then (or the client's timeout).
     /// - Throws: ``ClientError`` for the exchange (`.daemonUnreachable`, `.requestFailed` with the
     ///   server's reason, …); on the OIP path also ``ImageError`` when the image cannot be decoded and
     ///   ``TensorPreparationError`` when the model's metadata describes an input this client cannot build.
-    public func classify(model: String, image: [UInt8], top: Int = 5) async throws -> RemoteClassification {
+    public func classify(model: String, image: [UInt8], top: Int = 5, header: ImageHeader? = nil,
+                         deadline: ContinuousClock.Instant? = nil) async throws -> RemoteClassification {
         switch protocolInUse {
         case .oip?:
-            return try await classifyWithTensor(model: model, image: image, top: top)
+            return try await classifyWithTensor(model: model, image: image, top: top, header: header, deadline: deadline)
         case .inferd?:
-            return try await classifyWithImage(model: model, image: image, top: top)
+            return try await classifyWithImage(model: model, image: image, top: top, deadline: deadline)
         case .auto?, nil:
             do {
-                let result = try await classifyWithImage(model: model, image: image, top: top)
+                let result = try await classifyWithImage(model: model, image: image, top: top, deadline: deadline)
                 state.withLock { $0.learned = .inferd }
                 return result
             } catch let error as ClientError where Self.isMissingRoute(error) {
                 state.withLock { $0.learned = .oip }
-                return try await classifyWithTensor(model: model, image: image, top: top)
+                return try await classifyWithTensor(model: model, image: image, top: top, header: header, deadline: deadline)
             }
         }
     }
@@ -97,7 +106,7 @@ public final class RemoteClassifier: Sendable {
 
     // MARK: inferd's classify route
 
-    private func classifyWithImage(model: String, image: [UInt8], top: Int) async throws -> RemoteClassification {
+    private func classifyWithImage(model: String, image: [UInt8], top: Int, deadline: ContinuousClock.Instant?) async throws -> RemoteClassification {
         let watch = Stopwatch()
         var body = image
         var resizeMs: Double?
@@ -106,7 +115,7 @@ public final class RemoteClassifier: Sendable {
             let size: (width: Int, height: Int)? = if let bundle = catalog?[model] {
                 InputGeometry(manifest: bundle.manifest).minimumDecodeSize
             } else {
-                try await spec(for: model).minimumDecodeSize
+                try await spec(for: model, deadline: deadline).minimumDecodeSize
             }
             if let size {
                 let resized = try ClientResizer.resize(image, minimumSize: size)
@@ -115,7 +124,7 @@ public final class RemoteClassifier: Sendable {
                 originalSize = (resized.originalWidth, resized.originalHeight)
             }
         }
-        let result = try await client.classify(model: model, image: body, top: top, offload: remoteOffload)
+        let result = try await client.classify(model: model, image: body, top: top, offload: remoteOffload, deadline: deadline)
         let answer = result.response
         return RemoteClassification(
             protocolUsed: .inferd, model: answer.model, labels: answer.labels, cold: answer.cold,
@@ -129,26 +138,29 @@ public final class RemoteClassifier: Sendable {
     // MARK: Open Inference Protocol
 
     /// The cached input description of `model`, fetching the metadata the first time.
-    public func spec(for model: String) async throws -> TensorInputSpec {
+    public func spec(for model: String, deadline: ContinuousClock.Instant? = nil) async throws -> TensorInputSpec {
         if let known = state.withLock({ $0.specs[model] }) { return known }
-        let metadata = try await client.modelMetadata(model)
+        let metadata = try await client.modelMetadata(model, deadline: deadline)
         let spec = try TensorInputSpec(metadata: metadata)
         state.withLock { $0.specs[model] = spec }
         return spec
     }
 
-    private func classifyWithTensor(model: String, image: [UInt8], top: Int) async throws -> RemoteClassification {
+    private func classifyWithTensor(model: String, image: [UInt8], top: Int, header: ImageHeader?,
+                                    deadline: ContinuousClock.Instant?) async throws -> RemoteClassification {
         let watch = Stopwatch()
-        let spec = try await spec(for: model)
+        let spec = try await spec(for: model, deadline: deadline)
         let bundle = catalog?[model]
         let geometry = bundle.map { InputGeometry(manifest: $0.manifest) }
         // Decoded as inferd's classify route decodes: DCT-scaled to the smallest size the model needs.
         let decodeSize = geometry?.minimumDecodeSize ?? spec.minimumDecodeSize
         let normalization = self.normalization ?? spec.normalization ?? bundle.map { TensorNormalization($0.manifest.normalize) }
         // Decoding and resizing are CPU work: off the cooperative pool (the daemon offloads with this).
-        let (decoded, tensor, decodeMs, preprocessMs) = try await BlockingWork.run {
+        let (decoded, tensor, decodeMs, preprocessMs) = try await executor.run(deadline: deadline) {
             let decodeWatch = Stopwatch()
-            let decoded = try ImageDecoder.decode(image, options: DecodeOptions(minimumSize: decodeSize))
+            let options = DecodeOptions(minimumSize: decodeSize)
+            let decoded = try header.map { try ImageDecoder.decode(image, header: $0, options: options) }
+                ?? ImageDecoder.decode(image, options: options)
             let decodeMs = decodeWatch.elapsedMilliseconds
             let preprocessWatch = Stopwatch()
             var pixels = decoded.pixels
@@ -160,7 +172,7 @@ public final class RemoteClassifier: Sendable {
             return (decoded, tensor, decodeMs, preprocessWatch.elapsedMilliseconds)
         }
 
-        let inference = try await client.infer(model: model, tensor: tensor)
+        let inference = try await client.infer(model: model, tensor: tensor, deadline: deadline)
         let (probabilities, softmaxApplied) = Self.probabilities(inference.values)
         let labels = Postprocess.topK(probabilities, k: top).map { entry in
             let names = bundle?.labels ?? []
