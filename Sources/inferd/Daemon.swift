@@ -18,6 +18,19 @@ struct Daemon {
     let logger: Logger
 
     func run() async throws {
+        // The offload transport keeps connections open; AsyncHTTPClient wants an explicit shutdown
+        // whichever way the daemon stops (a failed start included).
+        let transport = PooledHTTPTransport(maxConnectionsPerRemote: configuration.offload.maxInFlight)
+        do {
+            try await serve(transport: transport)
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
+        await transport.shutdown()
+    }
+
+    private func serve(transport: PooledHTTPTransport) async throws {
         let notifier = SystemdNotifier()
         let inherited: SocketActivation.Listener?
         do {
@@ -60,8 +73,12 @@ struct Daemon {
 
         let options = configuration.engine
         let loader = ModelLoader(engine: engine, options: options)
+        // Bounded threads: decoding and inference on one worker per core behind a bounded queue;
+        // reading and compiling models on one more (the manager runs one load at a time).
+        let compute = ComputePool(name: "compute", queueLimit: configuration.limits.maxQueued)
+        let loading = ComputePool(name: "loader", threads: 1, queueLimit: 256)
         do {
-            let warmUpMs = try await BlockingWork.run { try loader.warmUpEngine() }
+            let warmUpMs = try await loading.run(deadline: nil) { try loader.warmUpEngine() }
             logger.debug("engine warm-up took \(String(format: "%.0f", warmUpMs)) ms")
         } catch {
             throw fail("OpenVINO cannot compile for \(options.device): \(error)", status: ExitStatus.runtime)
@@ -70,12 +87,13 @@ struct Daemon {
             catalog: catalog, configuration: lifecycle,
             // Every load ends with a warm-up inference: the infer request's buffers then count in the
             // model's measured size, and the request that paid the cold start computes at warm speed.
-            loader: { bundle, _ in try await BlockingWork.run { try loader.load(bundle, warmUp: true) } },
+            loader: { bundle, _ in try await loading.run(deadline: nil) { try loader.load(bundle, warmUp: true) } },
             logger: Logger(label: "inferd.lifecycle"))
         let state = DaemonState(startup: startup, socketActivated: inherited != nil,
                                 startupOffsetMilliseconds: startupOffsetMilliseconds)
         let service = InferenceService(manager: manager, catalog: catalog, engine: engine, engineOptions: options,
-                                       limits: configuration.limits, state: state, logger: Logger(label: "inferd.api"))
+                                       limits: configuration.limits, state: state, compute: compute, loading: loading,
+                                       logger: Logger(label: "inferd.api"))
         let token: AdminToken?
         do {
             token = try configuration.adminTokenFile.map { (path) throws(ConfigurationError) in try AdminToken.read(from: path) }
@@ -84,7 +102,7 @@ struct Daemon {
         }
         let offloader: OffloadingClassifier?
         do {
-            offloader = try makeOffloader(service)
+            offloader = try makeOffloader(service, transport: transport)
         } catch {
             throw fail("configuration: \(error.message)", status: ExitStatus.usage)
         }
@@ -183,7 +201,7 @@ struct Daemon {
     }
 
     /// The hybrid-offload classifier when remotes are configured: each remote's token read now.
-    private func makeOffloader(_ service: InferenceService) throws(ConfigurationError) -> OffloadingClassifier? {
+    private func makeOffloader(_ service: InferenceService, transport: PooledHTTPTransport) throws(ConfigurationError) -> OffloadingClassifier? {
         let offload = configuration.offload
         guard offload.isEnabled else { return nil }
         var tokens: [String: String] = [:]
@@ -198,8 +216,9 @@ struct Daemon {
             }
             tokens[remote.url] = token
         }
-        let offloader = try OffloadingClassifier(service: service, configuration: offload, tokens: tokens, logger: Logger(label: "inferd.offload"))
-        logger.info("offloading \(offload.effectiveMode.rawValue) to \(offload.remotes.map { $0.models.isEmpty ? $0.url : "\($0.url) (\($0.models.joined(separator: ",")))" }.joined(separator: ", ")); remote timeout \(offload.timeoutMilliseconds) ms")
+        let offloader = try OffloadingClassifier(service: service, configuration: offload, tokens: tokens, transport: transport,
+                                                 logger: Logger(label: "inferd.offload"))
+        logger.info("offloading \(offload.effectiveMode.rawValue) to \(offload.remotes.map { $0.models.isEmpty ? $0.url : "\($0.url) (\($0.models.joined(separator: ",")))" }.joined(separator: ", ")); remote timeout \(offload.timeoutMilliseconds) ms, at most \(offload.maxInFlight) in flight per remote")
         return offloader
     }
 

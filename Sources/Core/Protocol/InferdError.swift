@@ -20,6 +20,10 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
         case insufficientMemory
         /// The daemon is draining for shutdown (503).
         case shuttingDown
+        /// The daemon cannot serve the request in time: the queue in front of its workers is full, or
+        /// the request's deadline passed while it waited (503 with `Retry-After`). Nothing was run;
+        /// the same request may be sent again after ``InferdError/retryAfterSeconds``.
+        case overloaded
         /// The caller may not do this (403).
         case forbidden
         /// No such route (404) or method (405).
@@ -30,10 +34,14 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public let code: Code
     public let message: String
+    /// For a 503 a client may retry: seconds to wait first, sent as the `Retry-After` header (the one
+    /// place the API maps to it is the HTTP layer's error answer). Set for ``Code/overloaded``.
+    public let retryAfterSeconds: Int?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.message = message
+        self.retryAfterSeconds = retryAfterSeconds ?? (code == .overloaded ? 1 : nil)
     }
 
     public var description: String { message }
@@ -47,7 +55,7 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
         case .unsupportedMediaType: 415
         case .loadFailed, .inferenceFailed: 500
         case .insufficientMemory: 507
-        case .shuttingDown: 503
+        case .shuttingDown, .overloaded: 503
         case .forbidden: 403
         case .methodNotAllowed: 405
         case .conflict: 409

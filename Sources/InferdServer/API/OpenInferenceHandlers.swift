@@ -61,7 +61,7 @@ struct OpenInferenceHandlers: Sendable {
         let headerLength = request.headers.first(name: BinaryTensorBody.headerLengthField)
         let body = request.body
         // A JSON tensor of a large image is millions of numbers: parse it off the cooperative pool.
-        let (parsed, input, bytes) = try await InferenceService.blocking { () throws(InferdError) in
+        let (parsed, input, bytes) = try await service.run(.local, deadline: .now + service.limits.queueTimeout) { () throws(InferdError) in
             try Self.parse(body, headerLength: headerLength, model: name)
         } map: { $0 }
         let result = try await service.infer(model: name, tensor: ImageTensor(name: input.name, shape: input.shape,

@@ -11,7 +11,17 @@ public struct RequestLimits: Sendable, Equatable {
     /// `top` when the request does not say. Default 5.
     public var defaultTopK: Int
 
-    public init(maxBodyBytes: Int = 64 << 20, maxImagePixels: Int = 100_000_000, maxTopK: Int = 1000, defaultTopK: Int = 5) {
+    /// Requests that may wait for a compute worker (per lane) beyond the ones running; more are
+    /// answered 503 with `Retry-After` at once. Default 64.
+    public var maxQueued: Int
+    /// How long a request may wait for a compute worker, from its admission, before it is answered 503
+    /// with `Retry-After`. Default 10 s. (Waiting for a cold load is not counted: that is the load's.)
+    public var queueTimeout: Duration
+
+    public init(maxBodyBytes: Int = 64 << 20, maxImagePixels: Int = 100_000_000, maxTopK: Int = 1000, defaultTopK: Int = 5,
+                maxQueued: Int = 64, queueTimeout: Duration = .seconds(10)) {
+        self.maxQueued = maxQueued
+        self.queueTimeout = queueTimeout
         self.maxBodyBytes = maxBodyBytes
         self.maxImagePixels = maxImagePixels
         self.maxTopK = maxTopK

@@ -25,9 +25,13 @@ public struct HTTPResponse: Sendable {
         }
     }
 
-    /// The JSON ``ErrorBody`` for `error`, with its HTTP status.
+    /// The JSON ``ErrorBody`` for `error`, with its HTTP status, and `Retry-After` when the error says
+    /// when to retry (every 503 `overloaded`, whoever refused: the compute queue, a deadline, the
+    /// in-flight memory cap). The one place errors become answers.
     public static func error(_ error: InferdError) -> HTTPResponse {
-        json(ErrorBody(error: error.message, code: error.code), status: HTTPResponseStatus(statusCode: error.httpStatus))
+        var response = json(ErrorBody(error: error.message, code: error.code), status: HTTPResponseStatus(statusCode: error.httpStatus))
+        if let seconds = error.retryAfterSeconds { response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds)) }
+        return response
     }
 }
 
