@@ -1,8 +1,11 @@
 # Shared by the benchmark scripts (sourced): a release build, a work directory removed at exit with
 # every process started through it, and waiting for a daemon to answer.
 #   source benchmarks/lib.sh NAME      # sets BIN, WORK, PIDS; defines wait_ready
-swift build -c release >&2
-BIN="$(swift build -c release --show-bin-path)"
+# BIN=DIR set beforehand runs the binaries there instead (another tree's release build, to compare).
+if [ -z "${BIN:-}" ]; then
+  swift build -c release >&2
+  BIN="$(swift build -c release --show-bin-path)"
+fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/inferd-$1.XXXXXX")"
 PIDS=()
 cleanup() {
