@@ -24,15 +24,22 @@ extension DaemonTests {
             return try await body(Int(UInt16(bigEndian: address.sin_port)))
         }
 
+        /// One classify request and its time from connecting to the last byte of the answer (timed on
+        /// the worker thread, so a test process slow to start 40 blocking exchanges is not counted).
         static func classify(_ daemon: DaemonProcess, _ model: String, offload: String) async throws -> (RawHTTP.Response, Double) {
-            let watch = Stopwatch()
-            let response = try await RawHTTP.post(socket: daemon.socketPath, "/v1/models/\(model)/classify?top=1&offload=\(offload)",
-                                                  body: try DaemonProcess.sampleBytes("chelsea.jpg"))
-            return (response, watch.elapsedMilliseconds)
+            let image = try DaemonProcess.sampleBytes("chelsea.jpg")
+            let target = "/v1/models/\(model)/classify?top=1&offload=\(offload)"
+            return try await RawHTTP.offPool {
+                let watch = Stopwatch()
+                let connection = try RawHTTP.Connection(socket: daemon.socketPath, timeout: 300)
+                defer { connection.close() }
+                try connection.write(RawHTTP.request(method: "POST", path: target, headers: ["Connection": "close"], body: image))
+                return (try connection.readResponse(), watch.elapsedMilliseconds)
+            }
         }
 
         @Test func aHungRemoteNeitherDelaysWarmLocalRequestsNorHoldsOffloadsPastTheirDeadline() async throws {
-            let timeoutMs = 2500.0
+            let timeoutMs = 5000.0
             try await Self.withHungRemote { port in
                 let daemon = try await DaemonProcess.start(
                     arguments: ["--offload-remote", "http://127.0.0.1:\(port)", "--offload", "auto"],
@@ -51,7 +58,8 @@ extension DaemonTests {
                 for _ in 0..<5 {
                     let (local, ms) = try await Self.classify(daemon, model, offload: "never")
                     #expect(local.status == 200, "\(local.text)")
-                    #expect(ms < 2000, "a warm request here waited \(ms) ms behind the hung remote")
+                    // main's blocking offload made these wait for the remote's timeout (17 s with 40 offloads)
+                    #expect(ms < timeoutMs * 0.6, "a warm request here waited \(ms) ms behind the hung remote")
                     #expect(try local.json(ClassifyResponse.self).placement?.side == .local)
                 }
 
@@ -60,14 +68,15 @@ extension DaemonTests {
                 for (response, ms) in answers {
                     // By the deadline: timeout_ms for the remote, a tenth more to start here; generous slack
                     // for a loaded test machine (main answered these after minutes).
-                    #expect(ms < timeoutMs * 1.1 + 2000, "an offloaded request was answered after \(ms) ms")
+                    #expect(ms < timeoutMs * 1.1 + 4000, "an offloaded request was answered after \(ms) ms")
                     if response.status == 503 {
                         #expect(response.header("Retry-After") != nil, "a 503 says when to retry")
                         #expect(try response.json(ErrorBody.self).code == .overloaded)
                     } else {
                         #expect(response.status == 200, "\(response.text)")
                         let placement = try #require(try response.json(ClassifyResponse.self).placement)
-                        #expect(placement.side == .local && placement.fallback, "ran here after the remote failed")
+                        #expect(placement.side == .local, "ran here after the remote failed or while it was backing off")
+                        #expect(placement.fallback || placement.reason.contains("failed recently"), "\(placement.reason)")
                     }
                 }
                 #expect(answers.contains { $0.0.status == 200 }, "requests the remote failed ran here")

@@ -96,13 +96,15 @@ public final class OffloadingClassifier: Sendable {
         let now = clock()
         let decision = planner.withLock { $0.decide(model: name, imageBytes: image.count, local: situation, mode: mode, now: now) }
         let modeName = (mode ?? configuration.effectiveMode).rawValue
-        guard decision.side == .remote, let remote = decision.remote, let classifier = classifiers[remote.url],
-              let gate = gates[remote.url] else {
-            return try await classifyHere(request, placement: Placement(side: .local, mode: modeName, reason: decision.reason,
-                                                                        predicted: decision.predicted))
-        }
         let timeout = Duration.milliseconds(Int64(configuration.timeoutMilliseconds))
         let deadline = request.admitted + timeout
+        guard decision.side == .remote, let remote = decision.remote, let classifier = classifiers[remote.url],
+              let gate = gates[remote.url] else {
+            // Kept here only because the remotes are failing: offload work, in the offload lane.
+            return try await classifyHere(request, placement: Placement(side: .local, mode: modeName, reason: decision.reason,
+                                                                        predicted: decision.predicted),
+                                          offloadDeadline: decision.remoteUnavailable ? deadline + timeout / 10 : nil)
+        }
         do {
             let answer = try await gate.withPermit(deadline: deadline) {
                 try await classifier.classify(model: name, image: image, top: request.top, header: request.header, deadline: deadline)
@@ -135,17 +137,17 @@ public final class OffloadingClassifier: Sendable {
             return try await classifyHere(request, placement: Placement(side: .local, mode: modeName, remote: remote.url,
                                                                         reason: "\(remote.url) failed, ran here instead (chosen because: \(decision.reason))",
                                                                         fallback: true, remoteError: reason, predicted: decision.predicted),
-                                          fallbackDeadline: deadline + timeout / 10)
+                                          offloadDeadline: deadline + timeout / 10, fallback: true)
         }
     }
 
     // MARK: Sides
 
-    /// Runs the request here; a fallback (given `fallbackDeadline`) runs in the offload lane by then.
-    private func classifyHere(_ request: ClassifyRequest, placement: Placement,
-                              fallbackDeadline: ContinuousClock.Instant? = nil) async throws(InferdError) -> ClassifyResponse {
-        let fallback = fallbackDeadline != nil
-        var response = try await service.classify(request, lane: fallback ? .offload : .local, deadline: fallbackDeadline)
+    /// Runs the request here: offload work (a fallback, or a request whose remotes are all failing;
+    /// given `offloadDeadline`) in the offload lane, starting by then.
+    private func classifyHere(_ request: ClassifyRequest, placement: Placement, offloadDeadline: ContinuousClock.Instant? = nil,
+                              fallback: Bool = false) async throws(InferdError) -> ClassifyResponse {
+        var response = try await service.classify(request, lane: offloadDeadline == nil ? .local : .offload, deadline: offloadDeadline)
         let timings = response.timings
         planner.withLock {
             $0.recordLocal(model: request.model, imageBytes: request.image.count, serveMs: max(0, timings.total - timings.load - timings.queue),
