@@ -1,4 +1,5 @@
 import Core
+import InferdWire
 import Foundation
 import Testing
 

@@ -1,4 +1,6 @@
 import Core
+import InferdRuntime
+import InferdWire
 
 /// One classify request, validated once: the model's bundle, `top` within the limits, the image's
 /// header read (format, declared size checked against the pixel limit) and the decode options for

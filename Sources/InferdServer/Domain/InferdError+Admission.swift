@@ -1,4 +1,6 @@
 import Core
+import InferdRuntime
+import InferdWire
 
 extension InferdError {
     /// A refusal by an ``AdmissionGate`` (queue full, deadline passed, cancelled): 503 `overloaded`,

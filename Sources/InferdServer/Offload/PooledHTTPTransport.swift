@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Core
+import InferdRuntime
+import InferdWire
 import Foundation
 import InferdClient
 import NIOCore
