@@ -13,8 +13,8 @@ extension InferdClient {
     }
 
     /// A model's inputs, outputs and parameters (`GET /v2/models/{name}`).
-    public func modelMetadata(_ name: String) async throws(ClientError) -> OpenInference.ModelMetadata {
-        try decode(try await send("GET", "/v2/models/\(Self.escape(name))"))
+    public func modelMetadata(_ name: String, deadline: ContinuousClock.Instant? = nil) async throws(ClientError) -> OpenInference.ModelMetadata {
+        try decode(try await send("GET", "/v2/models/\(Self.escape(name))", deadline: deadline))
     }
 
     /// True when the server says `name` is ready (`GET /v2/models/{name}/ready` answers 200). inferd
@@ -32,7 +32,7 @@ extension InferdClient {
     ///   ``RemoteTimings``.
     /// - Throws: ``ClientError``: `.requestFailed` with the server's reason, `.badResponse` when the
     ///   answer has no output, a datatype other than `FP32`, or binary sizes that do not add up.
-    public func infer(model: String, tensor: InputTensor) async throws(ClientError) -> InferenceResult {
+    public func infer(model: String, tensor: InputTensor, deadline: ContinuousClock.Instant? = nil) async throws(ClientError) -> InferenceResult {
         let request = OpenInference.InferenceRequest(
             parameters: ["binary_data_output": .bool(true)],
             inputs: [OpenInference.RequestInput(name: tensor.name, shape: tensor.shape, datatype: tensor.datatype,
@@ -45,7 +45,7 @@ extension InferdClient {
         }
         let response = try await send("POST", "/v2/models/\(Self.escape(model))/infer", body: header + tensor.bytes,
                                       contentType: "application/octet-stream",
-                                      headers: [(Self.inferenceHeaderLengthField, String(header.count))])
+                                      headers: [(Self.inferenceHeaderLengthField, String(header.count))], deadline: deadline)
         return try inferenceResult(response)
     }
 
@@ -54,7 +54,7 @@ extension InferdClient {
     /// ``infer(model:tensor:)`` for the same tensor.
     ///
     /// - Returns and throws: as ``infer(model:tensor:)``.
-    public func inferJSON(model: String, tensor: InputTensor) async throws(ClientError) -> InferenceResult {
+    public func inferJSON(model: String, tensor: InputTensor, deadline: ContinuousClock.Instant? = nil) async throws(ClientError) -> InferenceResult {
         let request = OpenInference.InferenceRequest(
             inputs: [OpenInference.RequestInput(name: tensor.name, shape: tensor.shape, datatype: tensor.datatype,
                                                 data: OpenInference.TensorData(tensor.numbers))])
@@ -64,7 +64,7 @@ extension InferdClient {
         } catch {
             throw ClientError(.badResponse, "cannot encode the inference request: \(error)", endpoint: socketPath)
         }
-        let response = try await send("POST", "/v2/models/\(Self.escape(model))/infer", body: body, contentType: "application/json")
+        let response = try await send("POST", "/v2/models/\(Self.escape(model))/infer", body: body, contentType: "application/json", deadline: deadline)
         return try inferenceResult(response)
     }
 

@@ -4,16 +4,19 @@ import InferdWire
 /// A client of inferd's HTTP/1.1 API over its Unix socket or over TCP (a remote inferd, or another
 /// Open Inference Protocol server for the `/v2` calls).
 ///
-/// Every call opens a connection, sends one request and reads the whole answer on a Dispatch worker
-/// (``BlockingWork``), so awaiting it never blocks Swift's cooperative threads; concurrent calls run
-/// in parallel on their own connections. See ``SocketTransport`` for why the exchange uses plain
-/// POSIX sockets rather than SwiftNIO.
+/// The bytes move through an injected ``HTTPTransport``. By default (inferctl) that is the
+/// ``SocketTransport``: every call opens a connection, sends one request and reads the whole answer
+/// on a Dispatch worker, so awaiting it never blocks Swift's cooperative threads (see there for why
+/// plain POSIX sockets rather than SwiftNIO). The daemon, offloading to remotes, injects a
+/// non-blocking transport with connections kept open per remote; the protocol logic here and in
+/// ``RemoteClassifier`` is the same for both.
 ///
 /// Errors are ``ClientError``: `.daemonUnreachable` when nothing listens at the endpoint (or, for
 /// TCP, the host is unknown or unreachable),
 /// `.requestFailed` with the daemon's status and ``ErrorBody`` for an error answer, `.badResponse`
-/// when the answer cannot be understood, `.timedOut` after ``timeout``. Cancelling the calling task
-/// does not interrupt an exchange already started; it ends at the latest after ``timeout``.
+/// when the answer cannot be understood, `.timedOut` after ``timeout`` (or at the call's own deadline,
+/// when it gives an earlier one). With the socket transport, cancelling the calling task does not
+/// interrupt an exchange already started; it ends at the latest at its deadline.
 public struct InferdClient: Sendable {
     /// How long one send or receive may block: 5 minutes by default (the first request for a large
     /// model pays its compile).
@@ -44,15 +47,19 @@ public struct InferdClient: Sendable {
     public let token: String?
     /// See ``defaultTimeout``.
     public let timeout: Duration
+    /// What carries the exchanges.
+    public let transport: any HTTPTransport
 
     /// The socket path for a Unix endpoint, the URL for TCP (``Endpoint/displayName``).
     public var socketPath: String { endpoint.displayName }
 
     /// A client of the server at `endpoint`, sending `token` as a bearer token when given.
-    public init(endpoint: Endpoint, token: String? = nil, timeout: Duration = InferdClient.defaultTimeout) {
+    public init(endpoint: Endpoint, token: String? = nil, timeout: Duration = InferdClient.defaultTimeout,
+                transport: any HTTPTransport = SocketTransport()) {
         self.endpoint = endpoint
         self.token = token
         self.timeout = timeout
+        self.transport = transport
     }
 
     /// A client of the daemon listening on `socketPath`.
@@ -70,12 +77,14 @@ public struct InferdClient: Sendable {
     /// Classifies an encoded image (JPEG or PNG) with `model`, asking for the `top` best classes;
     /// `offload` overrides the daemon's offload mode for this request (a daemon with remotes only).
     ///
+    /// - Parameter deadline: the exchange ends by then (or after ``timeout``, whichever is first).
     /// - Throws: ``ClientError``; `.requestFailed` carries the daemon's reason (unknown model 404, bad
     ///   image 400, too large 413, unsupported 415, load failure 500, …).
-    public func classify(model: String, image: [UInt8], top: Int = 5, offload: OffloadMode? = nil) async throws(ClientError) -> ClassifyResult {
+    public func classify(model: String, image: [UInt8], top: Int = 5, offload: OffloadMode? = nil,
+                         deadline: ContinuousClock.Instant? = nil) async throws(ClientError) -> ClassifyResult {
         let query = "top=\(top)" + (offload.map { "&offload=\($0.rawValue)" } ?? "")
         let response = try await send("POST", "/v1/models/\(Self.escape(model))/classify?\(query)",
-                                      body: image, contentType: Self.contentType(of: image))
+                                      body: image, contentType: Self.contentType(of: image), deadline: deadline)
         let answer: ClassifyResponse = try decode(response)
         return ClassifyResult(response: answer, client: response.timings, bytesSent: response.bytesSent, imageBytes: image.count,
                               bytesReceived: response.bytesReceived)
@@ -152,21 +161,17 @@ public struct InferdClient: Sendable {
     /// Sends any request and returns the answer. Unless `acceptingAnyStatus`, a non-2xx answer throws
     /// ``ClientError`` `.requestFailed` with the daemon's ``ErrorBody``.
     ///
-    /// - Parameter headers: extra request header fields (`Inference-Header-Content-Length`, …).
+    /// - Parameters:
+    ///   - headers: extra request header fields (`Inference-Header-Content-Length`, …).
+    ///   - deadline: the exchange ends by then, or after ``timeout`` if that is sooner.
     public func send(_ method: String, _ target: String, body: [UInt8] = [], contentType: String? = nil,
-                     headers: [(name: String, value: String)] = [],
+                     headers: [(name: String, value: String)] = [], deadline: ContinuousClock.Instant? = nil,
                      acceptingAnyStatus: Bool = false) async throws(ClientError) -> HTTPResponse {
-        let transport = SocketTransport(endpoint: endpoint, timeout: timeout, token: token)
-        let response: HTTPResponse
-        do {
-            response = try await BlockingWork.run {
-                try transport.exchange(method: method, target: target, body: body, contentType: contentType, headers: headers)
-            }
-        } catch let error as ClientError {
-            throw error
-        } catch {
-            throw ClientError(.badResponse, "request to \(socketPath) failed: \(error)", endpoint: socketPath)
-        }
+        var fields = headers
+        if let token { fields.insert(("Authorization", "Bearer \(token)"), at: 0) }
+        let limit = ContinuousClock.now + timeout
+        let exchange = HTTPExchange(endpoint: endpoint, method: method, target: target, body: body, contentType: contentType, headers: fields)
+        let response = try await transport.exchange(exchange, deadline: deadline.map { min($0, limit) } ?? limit)
         guard acceptingAnyStatus || response.isSuccess else {
             throw ClientError.failed(status: response.status, body: response.body, endpoint: endpoint)
         }

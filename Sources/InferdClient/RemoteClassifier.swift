@@ -60,6 +60,8 @@ public final class RemoteClassifier: Sendable {
     /// that offloads too never passes the request on (two daemons offloading to each other would
     /// otherwise bounce it); nil leaves the remote's own mode.
     public let remoteOffload: OffloadMode?
+    /// Where the OIP path decodes and prepares tensors (the daemon: its compute pool's offload lane).
+    public let executor: any BlockingExecutor
 
     private let clock: @Sendable () -> Double
 
@@ -82,7 +84,9 @@ public final class RemoteClassifier: Sendable {
                 preprocessing: PreprocessingSettings = PreprocessingSettings(), resize: ResizeSide = .server,
                 remoteOffload: OffloadMode? = nil, metadataMaxAge: Double = RemoteMetadataCache.defaultMaxAge,
                 onMetadataChange: (@Sendable (RemoteMetadataChange) -> Void)? = nil,
-                clock: @escaping @Sendable () -> Double = { Stopwatch.monotonicSeconds() }) {
+                clock: @escaping @Sendable () -> Double = { Stopwatch.monotonicSeconds() },
+                executor: any BlockingExecutor = BlockingWork.executor) {
+        self.executor = executor
         self.client = client
         self.remoteOffload = remoteOffload
         self.requestedProtocol = requested
@@ -104,20 +108,24 @@ public final class RemoteClassifier: Sendable {
     /// - Throws: ``ClientError`` for the exchange (`.daemonUnreachable`, `.requestFailed` with the
     ///   server's reason, …); on the OIP path also ``ImageError`` when the image cannot be decoded and
     ///   ``TensorPreparationError`` when the model's metadata describes an input this client cannot build.
-    public func classify(model: String, image: [UInt8], top: Int = 5) async throws -> RemoteClassification {
+    ///
+    /// `header`: the image's header when the caller read it already (the OIP path does not read it
+    /// again); `deadline`: decoding and the exchange end by then (or the client's timeout).
+    public func classify(model: String, image: [UInt8], top: Int = 5, header: ImageHeader? = nil,
+                         deadline: ContinuousClock.Instant? = nil) async throws -> RemoteClassification {
         switch protocolInUse {
         case .oip?:
-            return try await classifyWithTensor(model: model, image: image, top: top)
+            return try await classifyWithTensor(model: model, image: image, top: top, header: header, deadline: deadline)
         case .inferd?:
-            return try await classifyWithImage(model: model, image: image, top: top)
+            return try await classifyWithImage(model: model, image: image, top: top, deadline: deadline)
         case .auto?, nil:
             do {
-                let result = try await classifyWithImage(model: model, image: image, top: top)
+                let result = try await classifyWithImage(model: model, image: image, top: top, deadline: deadline)
                 state.withLock { $0.learned = .inferd }
                 return result
             } catch let error as ClientError where Self.isMissingRoute(error) {
                 state.withLock { $0.learned = .oip }
-                return try await classifyWithTensor(model: model, image: image, top: top)
+                return try await classifyWithTensor(model: model, image: image, top: top, header: header, deadline: deadline)
             }
         }
     }
@@ -132,7 +140,7 @@ public final class RemoteClassifier: Sendable {
 
     // MARK: inferd's classify route
 
-    private func classifyWithImage(model: String, image: [UInt8], top: Int) async throws -> RemoteClassification {
+    private func classifyWithImage(model: String, image: [UInt8], top: Int, deadline: ContinuousClock.Instant?) async throws -> RemoteClassification {
         let watch = Stopwatch()
         var body = image
         var resizeMs: Double?
@@ -150,7 +158,7 @@ public final class RemoteClassifier: Sendable {
                 originalSize = (resized.originalWidth, resized.originalHeight)
             }
         }
-        let result = try await client.classify(model: model, image: body, top: top, offload: remoteOffload)
+        let result = try await client.classify(model: model, image: body, top: top, offload: remoteOffload, deadline: deadline)
         let answer = result.response
         return RemoteClassification(
             protocolUsed: .inferd, model: answer.model, labels: answer.labels, cold: answer.cold,
@@ -193,11 +201,13 @@ public final class RemoteClassifier: Sendable {
         return (plan, change)
     }
 
-    private func classifyWithTensor(model: String, image: [UInt8], top: Int) async throws -> RemoteClassification {
+    private func classifyWithTensor(model: String, image: [UInt8], top: Int, header: ImageHeader?,
+                                    deadline: ContinuousClock.Instant?) async throws -> RemoteClassification {
+        let call = Call(header: header, deadline: deadline)
         let watch = Stopwatch()
         let plan = try await plan(for: model)
         do {
-            return try await classifyWithTensor(model: model, image: image, top: top, plan: plan, watch: watch)
+            return try await classifyWithTensor(model: model, image: image, top: top, plan: plan, watch: watch, call: call)
         } catch let error as ClientError {
             if error.code != .requestFailed { metadata.invalidateAll() }
             guard Self.mayMeanChangedModel(error) else { throw error }
@@ -211,11 +221,11 @@ public final class RemoteClassifier: Sendable {
                 throw error
             }
             if refreshed != plan {
-                return try await classifyWithTensor(model: model, image: image, top: top, plan: refreshed, watch: watch)
+                return try await classifyWithTensor(model: model, image: image, top: top, plan: refreshed, watch: watch, call: call)
             }
             // The same model: perhaps the server cannot read the binary tensor extension.
             guard try await shouldTryJSON() else { throw error }
-            let answer = try await classifyWithTensor(model: model, image: image, top: top, plan: plan, watch: watch, json: true)
+            let answer = try await classifyWithTensor(model: model, image: image, top: top, plan: plan, watch: watch, call: call, json: true)
             state.withLock { $0.jsonTensors = true }
             return answer
         }
@@ -239,13 +249,16 @@ public final class RemoteClassifier: Sendable {
     }
 
     private func classifyWithTensor(model: String, image: [UInt8], top: Int, plan: PreprocessingPlan,
-                                    watch: Stopwatch, json: Bool? = nil) async throws -> RemoteClassification {
+                                    watch: Stopwatch, call: Call, json: Bool? = nil) async throws -> RemoteClassification {
+        let (header, deadline) = (call.header, call.deadline)
         let bundle = catalog?[model]
         let decodeSize = plan.minimumDecodeSize
         // Decoding and resizing are CPU work: off the cooperative pool (the daemon offloads with this).
-        let (decoded, tensor, decodeMs, preprocessMs) = try await BlockingWork.run {
+        let (decoded, tensor, decodeMs, preprocessMs) = try await executor.run(deadline: deadline) {
             let decodeWatch = Stopwatch()
-            let decoded = try ImageDecoder.decode(image, options: DecodeOptions(minimumSize: decodeSize))
+            let options = DecodeOptions(minimumSize: decodeSize)
+            let decoded = try header.map { try ImageDecoder.decode(image, header: $0, options: options) }
+                ?? ImageDecoder.decode(image, options: options)
             let decodeMs = decodeWatch.elapsedMilliseconds
             let preprocessWatch = Stopwatch()
             let tensor = plan.tensor(from: decoded.pixels)
@@ -253,7 +266,7 @@ public final class RemoteClassifier: Sendable {
         }
 
         let inference = try await json ?? state.withLock({ $0.jsonTensors })
-            ? client.inferJSON(model: model, tensor: tensor) : client.infer(model: model, tensor: tensor)
+            ? client.inferJSON(model: model, tensor: tensor, deadline: deadline) : client.infer(model: model, tensor: tensor, deadline: deadline)
         let (probabilities, softmaxApplied) = Self.probabilities(inference.values)
         let labels = Postprocess.topK(probabilities, k: top).map { entry in
             let names = bundle?.labels ?? []
@@ -285,5 +298,11 @@ public final class RemoteClassifier: Sendable {
         let sum = values.reduce(Float(0), +)
         if values.allSatisfy({ $0 >= 0 && $0 <= 1 }), abs(sum - 1) < 1e-3 { return (values, false) }
         return (Postprocess.softmax(values), true)
+    }
+
+    /// What one call brings along its way through the OIP path: the header already read, the deadline.
+    struct Call {
+        var header: ImageHeader?
+        var deadline: ContinuousClock.Instant?
     }
 }

@@ -15,48 +15,61 @@ import InferdWire
 /// body byte is in the kernel, `wait` ends when the first answer byte is returned by `recv`.
 ///
 /// Each exchange opens its own connection and sends `Connection: close`, so no state leaks between
-/// requests. Connecting a Unix socket costs tens of microseconds; a TCP connection costs a handshake
+/// requests (the daemon, which offloads many requests to the same remotes, keeps connections open
+/// with its own transport instead). Connecting a Unix socket costs tens of microseconds; a TCP connection costs a handshake
 /// (one round trip) plus, for a host name, its resolution — both are reported as `connect`. TCP
 /// connections set `TCP_NODELAY`, so a small request head is not held back by Nagle's algorithm.
-struct SocketTransport: Sendable {
-    /// Where to connect.
-    let endpoint: Endpoint
-    /// How long the whole exchange may take — connect, send, wait and receive together (a cold load of
-    /// a big model can take seconds). A host name's resolution happens before and is not counted.
-    let timeout: Duration
-    /// The largest answer accepted, bytes (classify and infer answers are kilobytes; a remote that
-    /// sends more is broken or hostile).
-    static let maxResponseBytes = 64 << 20
-    /// Sent as `Authorization: Bearer <token>` when set.
-    var token: String?
-
-    /// Who answers, for messages: "inferd on /run/inferd/inferd.sock" or "http://host:port".
-    private var peer: String {
-        switch endpoint {
-        case .unix(let path): "inferd on \(path)"
-        case .tcp: endpoint.description
-        }
+public struct SocketTransport: HTTPTransport {
+    /// A transport whose blocking exchanges run on `executor` (default Dispatch threads: inferctl).
+    public init(executor: any BlockingExecutor = BlockingWork.executor) {
+        self.executor = executor
     }
 
-    /// Sends `method target` with `body` and returns the complete answer, whatever its status.
+    private let executor: any BlockingExecutor
+
+    /// Runs ``exchange(_:deadline:)`` on a worker of the executor.
+    public func exchange(_ exchange: HTTPExchange, deadline: ContinuousClock.Instant) async throws(ClientError) -> HTTPResponse {
+        do {
+            return try await executor.run(deadline: nil) { try Exchange(exchange, deadline: deadline).run() }
+        } catch let error as ClientError {
+            throw error
+        } catch {
+            throw ClientError(.badResponse, "request to \(exchange.endpoint.displayName) failed: \(error)", endpoint: exchange.endpoint.displayName)
+        }
+    }
+}
+
+/// One blocking exchange (see ``SocketTransport``).
+private struct Exchange {
+    let request: HTTPExchange
+    let deadline: ContinuousClock.Instant
+    /// What was left of the deadline when the exchange started, for messages.
+    let timeout: Duration
+    var endpoint: Endpoint { request.endpoint }
+    var peer: String { request.peer }
+
+    init(_ request: HTTPExchange, deadline: ContinuousClock.Instant) {
+        self.request = request
+        self.deadline = deadline
+        timeout = .milliseconds(Int64(((deadline - .now) / .milliseconds(1)).rounded()))
+    }
+
+    /// Sends the request and returns the complete answer, whatever its status.
     ///
-    /// - Parameter headers: extra request header fields (`Inference-Header-Content-Length`, …).
     /// - Throws: ``ClientError`` `.daemonUnreachable` when the connection cannot be made,
-    ///   `.timedOut` when the exchange takes longer than ``timeout`` (one deadline for all of it, so
+    ///   `.timedOut` when the exchange runs past the deadline (one deadline for all of it, so
     ///   a peer trickling bytes cannot hold it open), `.badResponse` when the answer is not HTTP/1.x,
-    ///   ends early or is larger than ``maxResponseBytes``.
-    func exchange(method: String, target: String, body: [UInt8] = [], contentType: String? = nil,
-                  headers: [(name: String, value: String)] = []) throws(ClientError) -> HTTPResponse {
+    ///   ends early or is larger than ``HTTPExchange/maxResponseBytes``.
+    func run() throws(ClientError) -> HTTPResponse {
+        let (method, target, body, contentType, headers) = (request.method, request.target, request.body, request.contentType, request.headers)
         var timings = ClientTimings()
         let start = ContinuousClock.now
-        let deadline = start + timeout
         let fd = try connectSocket(deadline: deadline)
         defer { close(fd) }
         let connected = ContinuousClock.now
         timings.connect = Stopwatch.milliseconds(connected - start)
 
         var head = "\(method) \(target) HTTP/1.1\r\nHost: \(endpoint.hostHeader)\r\nUser-Agent: inferctl\r\nAccept: application/json\r\n"
-        if let token { head += "Authorization: Bearer \(token)\r\n" }
         for field in headers { head += "\(field.name): \(field.value)\r\n" }
         if !body.isEmpty || method == "POST" || method == "PUT" {
             head += "Content-Length: \(body.count)\r\n"
@@ -96,8 +109,8 @@ struct SocketTransport: Sendable {
                 }
                 if firstByte == nil { firstByte = ContinuousClock.now }
                 received += count
-                guard received <= Self.maxResponseBytes else {
-                    throw ClientError(.badResponse, "\(peer) sent more than \(Self.maxResponseBytes) bytes; refusing the answer", endpoint: endpoint.displayName)
+                guard received <= HTTPExchange.maxResponseBytes else {
+                    throw ClientError(.badResponse, "\(peer) sent more than \(HTTPExchange.maxResponseBytes) bytes; refusing the answer", endpoint: endpoint.displayName)
                 }
                 if count == 0 {
                     try parser.finish()

@@ -34,17 +34,19 @@ public struct InferdError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public let code: Code
     public let message: String
-    /// Seconds the client should wait before trying again: sent as `Retry-After` (with 503).
+    /// Seconds the client should wait before trying again: sent as `Retry-After` (with 503). Set for
+    /// every ``Code/overloaded`` (1 s unless said otherwise): the queue in front of the workers is full,
+    /// a deadline passed while the request waited, too much request data is in flight, a model's
+    /// inference queue is full, or a client holds too many connections. Nothing was run.
     public var retryAfter: Int?
 
     public init(_ code: Code, _ message: String, retryAfter: Int? = nil) {
         self.code = code
         self.message = message
-        self.retryAfter = retryAfter
+        self.retryAfter = retryAfter ?? (code == .overloaded ? 1 : nil)
     }
 
-    /// A 503 the client may retry after `retryAfter` seconds: the one way the daemon says "not now"
-    /// (too much request data in flight, a model's inference queue full, no answer before the deadline).
+    /// A 503 the client may retry after `retryAfter` seconds: the one way the daemon says "not now".
     public static func overloaded(_ message: String, retryAfter: Int) -> InferdError {
         InferdError(.overloaded, message, retryAfter: max(1, retryAfter))
     }

@@ -20,6 +20,19 @@ struct Daemon {
     let logger: Logger
 
     func run() async throws {
+        // The offload transport keeps connections open; AsyncHTTPClient wants an explicit shutdown
+        // whichever way the daemon stops (a failed start included).
+        let transport = PooledHTTPTransport(maxConnectionsPerRemote: configuration.offload.maxInFlight)
+        do {
+            try await serve(transport: transport)
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
+        await transport.shutdown()
+    }
+
+    private func serve(transport: PooledHTTPTransport) async throws {
         let notifier = SystemdNotifier()
         /// Every passed socket, the primary one (the first Unix socket with a path, else the first) in front.
         let activated: [SocketActivation.Listener]
@@ -77,8 +90,13 @@ struct Daemon {
         let loader = ModelLoader(engine: engine, options: options, queueLimit: configuration.queueLimit,
                                  calibrationImages: CalibrationImages.read(configuration.calibrationDirectory, logger: logger),
                                  logger: Logger(label: "inferd.engine"))
+        // Bounded threads: decoding and tensor preparation on one worker per core behind a bounded
+        // queue (inference itself is asynchronous, bounded by each model's infer requests); reading and
+        // compiling models on one more (the manager runs one load at a time).
+        let compute = ComputePool(name: "compute", queueLimit: configuration.limits.maxQueued)
+        let loading = ComputePool(name: "loader", threads: 1, queueLimit: 256)
         do {
-            let warmUpMs = try await BlockingWork.run { try loader.warmUpEngine() }
+            let warmUpMs = try await loading.run(deadline: nil) { try loader.warmUpEngine() }
             logger.debug("engine warm-up took \(String(format: "%.0f", warmUpMs)) ms")
         } catch {
             throw fail("OpenVINO cannot compile for \(options.device): \(error)", status: ExitStatus.runtime)
@@ -91,7 +109,7 @@ struct Daemon {
             loader: { bundle, _ in
                 let watch = Stopwatch()
                 do {
-                    let model = try await BlockingWork.run { try loader.load(bundle, warmUp: true) }
+                    let model = try await loading.run(deadline: nil) { try loader.load(bundle, warmUp: true) }
                     metrics.observeLoad(model: bundle.name, seconds: watch.elapsedMilliseconds / 1000, succeeded: true)
                     return model
                 } catch {
@@ -105,8 +123,8 @@ struct Daemon {
         // The engine and its device plugin are loaded and warmed up, no model yet: the daemon's base.
         state.setBaseResidentBytes(ProcessMemory.residentBytes())
         let service = InferenceService(manager: manager, catalog: catalog, engine: engine, engineOptions: options,
-                                       limits: configuration.effectiveLimits, state: state, logger: Logger(label: "inferd.api"),
-                                       metrics: metrics)
+                                       limits: configuration.effectiveLimits, state: state, compute: compute, loading: loading,
+                                       logger: Logger(label: "inferd.api"), metrics: metrics)
         let token: AdminToken?
         do {
             token = try configuration.adminTokenFile.map { (path) throws(ConfigurationError) in try AdminToken.read(from: path) }
@@ -115,7 +133,7 @@ struct Daemon {
         }
         let offloader: OffloadingClassifier?
         do {
-            offloader = try makeOffloader(service)
+            offloader = try makeOffloader(service, transport: transport)
         } catch {
             throw fail("configuration: \(error.message)", status: ExitStatus.usage)
         }
@@ -219,7 +237,7 @@ struct Daemon {
     }
 
     /// The hybrid-offload classifier when remotes are configured: each remote's token read now.
-    private func makeOffloader(_ service: InferenceService) throws(ConfigurationError) -> OffloadingClassifier? {
+    private func makeOffloader(_ service: InferenceService, transport: PooledHTTPTransport) throws(ConfigurationError) -> OffloadingClassifier? {
         let offload = configuration.offload
         guard offload.isEnabled else { return nil }
         var tokens: [String: String] = [:]
@@ -236,8 +254,9 @@ struct Daemon {
             }
             tokens[remote.url] = token
         }
-        let offloader = try OffloadingClassifier(service: service, configuration: offload, tokens: tokens, logger: Logger(label: "inferd.offload"))
-        logger.info("offloading \(offload.effectiveMode.rawValue) to \(offload.remotes.map { $0.models.isEmpty ? $0.url : "\($0.url) (\($0.models.joined(separator: ",")))" }.joined(separator: ", ")); remote timeout \(offload.timeoutMilliseconds) ms")
+        let offloader = try OffloadingClassifier(service: service, configuration: offload, tokens: tokens, transport: transport,
+                                                 logger: Logger(label: "inferd.offload"))
+        logger.info("offloading \(offload.effectiveMode.rawValue) to \(offload.remotes.map { $0.models.isEmpty ? $0.url : "\($0.url) (\($0.models.joined(separator: ",")))" }.joined(separator: ", ")); remote timeout \(offload.timeoutMilliseconds) ms, at most \(offload.maxInFlight) in flight per remote")
         return offloader
     }
 

@@ -1,7 +1,10 @@
 import Dispatch
 
-/// Runs blocking work (decoding, model compilation, inference) on Dispatch threads, off Swift's
-/// cooperative pool, so a long compile never stalls the tasks that accept connections or run timers.
+/// Runs blocking work on Dispatch threads, off Swift's cooperative pool, for client tools (inferctl's
+/// exchanges and benchmarks), whose concurrency is bounded by what the tool itself starts.
+///
+/// The daemon never uses this: its decoding and inference run on a ``ComputePool`` sized to the
+/// cores, behind a bounded queue, so a slow dependency cannot make it spawn threads without end.
 public enum BlockingWork {
     private static let queue = DispatchQueue(label: "inferd.blocking", qos: .userInitiated, attributes: .concurrent)
 
@@ -11,6 +14,15 @@ public enum BlockingWork {
             queue.async {
                 continuation.resume(with: Result { try body() })
             }
+        }
+    }
+
+    /// This as a ``BlockingExecutor`` (deadlines are not enforced: there is no queue).
+    public static let executor: any BlockingExecutor = DispatchExecutor()
+
+    private struct DispatchExecutor: BlockingExecutor {
+        func run<T: Sendable>(deadline: ContinuousClock.Instant?, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+            try await BlockingWork.run(body)
         }
     }
 }

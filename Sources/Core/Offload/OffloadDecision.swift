@@ -10,6 +10,9 @@ public struct OffloadDecision: Sendable, Equatable {
     public var reason: String
     /// What each side was predicted to take, when both could be predicted.
     public var predicted: Placement.Prediction?
+    /// Here only because every remote that serves the model is backing off after failures: the
+    /// request is offload work that could not leave (the daemon runs it in its offload lane).
+    public var remoteUnavailable = false
 
     public init(side: Placement.Side, remote: RemoteServer? = nil, reason: String, predicted: Placement.Prediction? = nil) {
         self.side = side

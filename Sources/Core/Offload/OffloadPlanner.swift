@@ -120,7 +120,9 @@ public struct OffloadPlanner: Sendable {
         }
         guard !available.isEmpty else {
             let until = serving.compactMap { max(health[$0.url]?.downUntil ?? now, modelDownUntil[Key(remote: $0.url, model: model)] ?? now) }.min() ?? now
-            return .local("every remote for \(model) failed recently (next try in \(Self.format((until - now) * 1000)) ms)")
+            var decision = OffloadDecision.local("every remote for \(model) failed recently (next try in \(Self.format((until - now) * 1000)) ms)")
+            decision.remoteUnavailable = true
+            return decision
         }
         let predictedLocal = predictLocal(model: model, imageBytes: imageBytes, local: local)
         let ranked = available.map { ($0, predictRemote(remote: $0, model: model, imageBytes: imageBytes)) }

@@ -19,12 +19,8 @@ public enum ImageDecoder {
         switch format {
         case .jpeg:
             let header = try JPEGDecoder.header(data)
-            // Phone photos: the EXIF orientation says how to turn the stored pixels upright.
-            let orientation = ExifOrientation.of(jpeg: data)
-            let pixels = try JPEGDecoder.decode(data, options: options).oriented(orientation)
-            return Result(pixels: pixels, format: format,
-                          originalWidth: orientation.swapsAxes ? header.height : header.width,
-                          originalHeight: orientation.swapsAxes ? header.width : header.height)
+            try options.checkDimensions(width: header.width, height: header.height, format: "JPEG")
+            return try decodeJPEG(data, header: header, options: options)
         case .png:
             let pixels = try PNGDecoder.decode(data, options: options)
             let size = PNGDecoder.declaredSize(data) ?? (pixels.width, pixels.height)
@@ -50,6 +46,38 @@ public enum ImageDecoder {
         } catch {
             throw error as! ImageError
         }
+    }
+
+    /// Decodes `data` whose header was already read (and checked against `options.maxPixels`) by
+    /// ``ImageHeader/read(_:options:)``: the header is not parsed again.
+    ///
+    /// - Throws: ``ImageError`` for corrupt or truncated data.
+    public static func decode(_ data: [UInt8], header: ImageHeader, options: DecodeOptions) throws(ImageError) -> Result {
+        do {
+            return try data.withUnsafeBytes { (raw) throws(ImageError) -> Result in
+                switch header.format {
+                case .jpeg:
+                    let jpeg = JPEGDecoder.Header(width: header.width, height: header.height, isCMYK: header.isCMYK)
+                    return try decodeJPEG(raw, header: jpeg, options: options)
+                case .png:
+                    let pixels = try PNGDecoder.decode(raw, options: options)
+                    return Result(pixels: pixels, format: .png, originalWidth: pixels.width, originalHeight: pixels.height)
+                }
+            }
+        } catch {
+            throw error as! ImageError
+        }
+    }
+
+    /// A JPEG whose header was read, turned upright: phone photos carry an EXIF orientation that says
+    /// how the stored pixels must be turned.
+    private static func decodeJPEG(_ data: UnsafeRawBufferPointer, header: JPEGDecoder.Header,
+                                   options: DecodeOptions) throws(ImageError) -> Result {
+        let orientation = ExifOrientation.of(jpeg: data)
+        let pixels = try JPEGDecoder.decode(data, header: header, options: options).oriented(orientation)
+        return Result(pixels: pixels, format: .jpeg,
+                      originalWidth: orientation.swapsAxes ? header.height : header.width,
+                      originalHeight: orientation.swapsAxes ? header.width : header.height)
     }
 
     /// Decodes the bytes of `data`.

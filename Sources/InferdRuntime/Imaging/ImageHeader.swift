@@ -5,6 +5,15 @@ public struct ImageHeader: Sendable, Equatable {
     public var format: ImageFormat
     public var width: Int
     public var height: Int
+    /// A CMYK or YCCK JPEG (decoded through a CMYK pass); false for PNG.
+    public var isCMYK = false
+
+    public init(format: ImageFormat, width: Int, height: Int, isCMYK: Bool = false) {
+        self.format = format
+        self.width = width
+        self.height = height
+        self.isCMYK = isCMYK
+    }
 
     /// Reads the header of `data` and checks the declared size against `options.maxPixels`.
     ///
@@ -24,7 +33,7 @@ public struct ImageHeader: Sendable, Equatable {
         switch format {
         case .jpeg:
             let jpeg = try JPEGDecoder.header(data)
-            header = ImageHeader(format: .jpeg, width: jpeg.width, height: jpeg.height)
+            header = ImageHeader(format: .jpeg, width: jpeg.width, height: jpeg.height, isCMYK: jpeg.isCMYK)
         case .png:
             // Signature (8), IHDR length (4), "IHDR" (4), width (4, big-endian), height (4).
             guard data.count >= 24, Array(data[12..<16]) == Array("IHDR".utf8) else {

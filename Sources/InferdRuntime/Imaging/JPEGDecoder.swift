@@ -62,6 +62,22 @@ public enum JPEGDecoder {
         defer { tjDestroy(handle) }
         let info = try header(data, handle: handle)
         try options.checkDimensions(width: info.width, height: info.height, format: "JPEG")
+        return try decode(data, header: info, options: options, handle: handle)
+    }
+
+    /// Decodes `data` whose header the caller already read (``header(_:)``) and checked: one request
+    /// reads its image header once.
+    ///
+    /// - Throws: ``ImageError`` `.corrupt` for truncated data or corrupt scans.
+    public static func decode(_ data: UnsafeRawBufferPointer, header info: Header, options: DecodeOptions) throws(ImageError) -> PixelBuffer {
+        guard !data.isEmpty else { throw ImageError(.empty, "the image is empty (0 bytes)") }
+        guard let handle = tjInitDecompress() else { throw ImageError(.corrupt, "cannot start the JPEG decoder") }
+        defer { tjDestroy(handle) }
+        return try decode(data, header: info, options: options, handle: handle)
+    }
+
+    private static func decode(_ data: UnsafeRawBufferPointer, header info: Header, options: DecodeOptions,
+                               handle: tjhandle) throws(ImageError) -> PixelBuffer {
         let structure = JPEGStructure.read(data, scanLimit: options.maxJPEGScans)
         guard structure.scans <= options.maxJPEGScans else {
             throw ImageError(.tooCostly, "the JPEG has more than \(options.maxJPEGScans) progressive scans (each one is another full decoding pass); "

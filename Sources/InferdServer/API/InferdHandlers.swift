@@ -28,14 +28,12 @@ struct InferdHandlers: Sendable {
                 throw InferdError(.badRequest, "offload: \(error.message)")
             }
         }
-        let name = request.parameter("name")
-        guard let offloader else {
-            if let mode, mode != .never {
-                throw InferdError(.badRequest, "offload=\(mode.rawValue) asked, but this daemon has no remotes to offload to (configure [offload] remotes or --offload-remote)")
-            }
-            return .json(try await service.classify(model: name, image: request.bodyBytes, top: top)).placed(.local)
+        if offloader == nil, let mode, mode != .never {
+            throw InferdError(.badRequest, "offload=\(mode.rawValue) asked, but this daemon has no remotes to offload to (configure [offload] remotes or --offload-remote)")
         }
-        let answer = try await offloader.classify(model: name, image: request.bodyBytes, top: top, mode: mode)
+        let classify = try await service.admit(model: request.parameter("name"), image: request.bodyBytes, top: top, offload: mode)
+        guard let offloader else { return .json(try await service.classify(classify)).placed(.local) }
+        let answer = try await offloader.classify(classify)
         return .json(answer).placed(answer.placement?.side ?? .local)
     }
 

@@ -69,9 +69,9 @@ struct OpenInferenceHandlers: Sendable {
         let body = request.body
         let maxPixels = service.limits.maxImagePixels
         // Everything but the pixels first (shape and datatype checked), then the pixels straight into
-        // the model's input buffer; off the cooperative pool, since a JSON tensor is big. The pixels
-        // are at most the body's size, which the HTTP server charged twice to the in-flight cap.
-        let tensor = try await InferenceService.blocking { () throws(InferdError) in
+        // the model's input buffer; on the compute pool, since a JSON tensor is big. The pixels are at
+        // most the body's size, which the HTTP server charged twice to the in-flight cap.
+        let tensor = try await service.run(.local, deadline: .now + service.limits.queueTimeout) { () throws(InferdError) in
             let frame = try InferenceRequestDecoder.frame(body, headerLength: headerLength, model: name, maxPixels: maxPixels)
             return (frame.request, try InferenceRequestDecoder.tensor(frame, body: body))
         } map: { $0 }

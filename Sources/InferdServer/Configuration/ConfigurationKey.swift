@@ -104,6 +104,18 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("limits.in_flight_wait", env: "IN_FLIGHT_WAIT", "how long a request waits for in-flight room before 503 (2s; at most half server.idle_timeout)") { c, v throws(ConfigurationError) in
             c.limits.inFlightWait = try v.duration("limits.in_flight_wait")
         },
+        ConfigurationKey("limits.max_queued", env: "MAX_QUEUED", "requests that may wait for a compute worker; more get 503 (64)") { c, v throws(ConfigurationError) in
+            let queued = try v.integer("limits.max_queued")
+            guard queued >= 0 else { throw ConfigurationError(.invalidValue, "limits.max_queued must be >= 0, not \(queued)") }
+            c.limits.maxQueued = queued
+        },
+        ConfigurationKey("limits.queue_timeout_ms", env: "QUEUE_TIMEOUT_MS", "longest wait for a compute worker before 503 (10000)") { c, v throws(ConfigurationError) in
+            let value = try v.number("limits.queue_timeout_ms")
+            guard value >= 1, value <= 600_000 else {
+                throw ConfigurationError(.invalidValue, "limits.queue_timeout_ms must be 1 to 600000 milliseconds (10 minutes), not \(value)")
+            }
+            c.limits.queueTimeout = .milliseconds(Int64(value.rounded()))
+        },
         ConfigurationKey("lifecycle.memory_budget", env: "MEMORY_BUDGET", "bytes, 512M, 2G (binary units) or 40% of the memory limit") { c, v throws(ConfigurationError) in
             c.memoryBudget = try MemoryBudget.Setting.parse(v.string("lifecycle.memory_budget"))
         },
@@ -205,6 +217,11 @@ public struct ConfigurationKey: Sendable {
                 throw ConfigurationError(.invalidValue, "offload.timeout_ms must be 1 to 600000 milliseconds (10 minutes), not \(value)")
             }
             c.offload.timeoutMilliseconds = Int(value.rounded())
+        },
+        ConfigurationKey("offload.max_in_flight", env: "OFFLOAD_MAX_IN_FLIGHT", "requests in flight to one remote at once; as many more wait, the rest run here (16)") { c, v throws(ConfigurationError) in
+            let count = try v.integer("offload.max_in_flight")
+            guard count >= 1, count <= 1024 else { throw ConfigurationError(.invalidValue, "offload.max_in_flight must be 1 to 1024, not \(count)") }
+            c.offload.maxInFlight = count
         },
         ConfigurationKey("offload.probe_interval", env: "OFFLOAD_PROBE_INTERVAL", "auto: every Nth request kept here probes the remote, 0 never (20)") { c, v throws(ConfigurationError) in
             let every = try v.integer("offload.probe_interval")

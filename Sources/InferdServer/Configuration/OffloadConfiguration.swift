@@ -8,6 +8,7 @@ import InferdClient
 /// remotes = ["http://10.0.0.2:8080 models=alexnet,nin", "http://10.0.0.3:8000 protocol=oip"]
 /// mode = "auto"            # never | always | when-cold | auto
 /// timeout_ms = 10000
+/// max_in_flight = 16
 /// probe_interval = 20
 /// metadata_max_age = 30
 /// ```
@@ -16,9 +17,14 @@ public struct OffloadConfiguration: Sendable, Equatable {
     public var remotes: [RemoteServer] = []
     /// The default mode (`mode`); nil: `auto` when remotes are configured, else `never`.
     public var mode: OffloadMode?
-    /// How long a remote exchange may take before the request runs here instead (`timeout_ms`),
-    /// milliseconds. Default 10000.
+    /// The deadline of an offloaded request (`timeout_ms`), milliseconds from its admission: waiting for
+    /// a connection to the remote, decoding for an OIP remote and the whole exchange must end by then,
+    /// or the request runs here instead — and must start here within a tenth of it more, or it is
+    /// answered 503 with `Retry-After`. Default 10000.
     public var timeoutMilliseconds: Int = 10_000
+    /// Requests in flight to one remote at once (`max_in_flight`), each on a kept-open connection; as
+    /// many more may wait for one, and the rest run here at once. Default 16.
+    public var maxInFlight: Int = 16
     /// In `auto`, every this-many requests kept here one probes the remote (`probe_interval`); 0 never.
     /// Default 20.
     public var probeInterval: Int = 20

@@ -28,14 +28,21 @@ public struct RequestLimits: Sendable, Equatable {
     /// Seconds a request waits for room under ``maxInFlightBytes`` before 503 (`limits.in_flight_wait`).
     /// Default 2.
     public var inFlightWait: Double
+    /// Requests that may wait for a compute worker (per lane) beyond the ones running; more are
+    /// answered 503 with `Retry-After` at once. Default 64.
+    public var maxQueued: Int
+    /// How long a request may wait for a compute worker, from its admission, before it is answered 503
+    /// with `Retry-After`. Default 10 s. (Waiting for a cold load is not counted: that is the load's.)
+    public var queueTimeout: Duration
 
     public init(maxBodyBytes: Int = 64 << 20, maxImagePixels: Int = 100_000_000, maxTopK: Int = 1000, defaultTopK: Int = 5,
                 maxInFlightBytes: Int = 256 << 20, inFlightWait: Double = 2,
-                maxDecodeBytes: Int = DecodeOptions.defaultMaxWorkingBytes, decodeTimeout: Double = 30) {
+                maxDecodeBytes: Int = DecodeOptions.defaultMaxWorkingBytes, decodeTimeout: Double = 30,
+                maxQueued: Int = 64, queueTimeout: Duration = .seconds(10)) {
         self.maxInFlightBytes = maxInFlightBytes
         self.inFlightWait = inFlightWait
-        self.maxDecodeBytes = maxDecodeBytes
-        self.decodeTimeout = decodeTimeout
+        self.maxQueued = maxQueued
+        self.queueTimeout = queueTimeout
         self.maxBodyBytes = maxBodyBytes
         self.maxImagePixels = maxImagePixels
         self.maxTopK = maxTopK

@@ -9,9 +9,11 @@ import Synchronization
 /// in Core's terms. Knows nothing of HTTP; the API routes map requests onto it and its
 /// ``InferdError``s onto status codes.
 ///
-/// Decoding and inference run through ``BlockingWork`` (Dispatch threads), never on the event loops
-/// or the cooperative pool. Model state belongs to the ``ModelManager``; this type only asks it for
-/// leases and forwards management calls.
+/// Decoding and inference run on the bounded ``ComputePool`` (threads sized to the cores, a bounded
+/// queue in front, a deadline for the wait), never on the event loops or the cooperative pool;
+/// reading a model file for its metadata runs on the loader's one thread. A request that cannot get
+/// a worker in time is refused with ``InferdError/Code/overloaded`` (503, `Retry-After`). Model state
+/// belongs to the ``ModelManager``; this type only asks it for leases and forwards management calls.
 public final class InferenceService: Sendable {
     /// The owner of model state; this service only leases models and forwards management calls.
     public let manager: ModelManager<LoadedModel>
@@ -31,6 +33,10 @@ public final class InferenceService: Sendable {
     /// The one owner of the catalog: every path (API, metadata, offload) reads it here, and a rescan
     /// swaps it atomically.
     public let catalogs: CatalogStore
+    /// Where decoding and inference run.
+    public let compute: ComputePool
+    /// Where model files are read and compiled (one thread: loads are serialised anyway).
+    public let loading: ComputePool
     private let logger: Logger
     private let ports = Mutex<[String: ModelPorts]>([:])
 
@@ -41,8 +47,11 @@ public final class InferenceService: Sendable {
 
     /// - Parameter catalog: the catalog the manager was created with (kept for lookups and reloads).
     public init(manager: ModelManager<LoadedModel>, catalog: ModelCatalog, engine: Engine, engineOptions: EngineOptions,
-                limits: RequestLimits, state: DaemonState, logger: Logger, metrics: DaemonMetrics = DaemonMetrics()) {
+                limits: RequestLimits, state: DaemonState, compute: ComputePool, loading: ComputePool, logger: Logger,
+                metrics: DaemonMetrics = DaemonMetrics()) {
         self.manager = manager
+        self.compute = compute
+        self.loading = loading
         self.metrics = metrics
         inFlight = InFlightMemory(capacity: Int64(limits.maxInFlightBytes), wait: .milliseconds(Int64(limits.inFlightWait * 1000)))
         self.engine = engine
@@ -69,26 +78,40 @@ public final class InferenceService: Sendable {
 
     // MARK: Classification
 
-    /// Decodes `image` (JPEG or PNG; a JPEG is scaled down in the DCT domain no further than the model
-    /// needs), runs the model (loading it first when cold) and returns the top `top` labels with the
-    /// time of each step. The image is decoded before the model is leased, so a bad image never
-    /// pays (or waits for) a load.
+    /// Validates a classify request once (model, `top`, the image header and the decode options for the
+    /// model) into the value both the offload planner and ``classify(_:lane:deadline:)`` consume. A
+    /// refusal is counted as an error.
     ///
     /// - Throws: ``InferdError``: `.unknownModel`, `.badRequest` (top out of range), `.badImage`,
-    ///   `.tooLarge`, `.unsupportedMediaType`, `.loadFailed`, `.insufficientMemory`, `.shuttingDown`,
-    ///   `.inferenceFailed`.
-    public func classify(model name: String, image: [UInt8], top: Int?) async throws(InferdError) -> ClassifyResponse {
-        try await countingErrors { () async throws(InferdError) in try await classifyImage(model: name, image: image, top: top) }
+    ///   `.tooLarge`, `.unsupportedMediaType`.
+    public func admit(model name: String, image: [UInt8], top: Int?, offload: OffloadMode? = nil) async throws(InferdError) -> ClassifyRequest {
+        try await countingErrors { () async throws(InferdError) in
+            try ClassifyRequest(model: name, image: image, top: top, offload: offload, catalog: catalog, limits: limits)
+        }
     }
 
-    private func classifyImage(model name: String, image: [UInt8], top: Int?) async throws(InferdError) -> ClassifyResponse {
+    /// Decodes the request's image (a JPEG is scaled down in the DCT domain no further than the model
+    /// needs; its header is not read again), runs the model (loading it first when cold) and returns the
+    /// top labels with the time of each step. The image is decoded before the model is leased, so a bad
+    /// image never pays (or waits for) a load.
+    ///
+    /// - Parameters:
+    ///   - lane: the compute pool's lane (``ComputePool/Lane/offload`` for a request that a remote failed).
+    ///   - deadline: by when each step must have a worker; default the request's admission plus
+    ///     ``RequestLimits/queueTimeout``.
+    /// - Throws: ``InferdError``: `.badImage`, `.loadFailed`, `.insufficientMemory`, `.shuttingDown`,
+    ///   `.inferenceFailed`, `.overloaded` (no worker in time).
+    public func classify(_ request: ClassifyRequest, lane: ComputePool.Lane = .local,
+                         deadline: ContinuousClock.Instant? = nil) async throws(InferdError) -> ClassifyResponse {
+        let deadline = deadline ?? request.admitted + limits.queueTimeout
+        return try await countingErrors { () async throws(InferdError) in try await classifyImage(request, lane: lane, deadline: deadline) }
+    }
+
+    private func classifyImage(_ request: ClassifyRequest, lane: ComputePool.Lane,
+                               deadline: ContinuousClock.Instant) async throws(InferdError) -> ClassifyResponse {
         let watch = Stopwatch()
-        let top = top ?? limits.defaultTopK
-        guard (1...limits.maxTopK).contains(top) else {
-            throw InferdError(.badRequest, "top must be between 1 and \(limits.maxTopK), not \(top)")
-        }
-        let bundle = try bundle(name)
-        let options = limits.decodeOptions(minimumSize: InputGeometry(manifest: bundle.manifest).minimumDecodeSize)
+        let (image, header, options, top) = (request.image, request.header, request.decodeOptions, request.top)
+        let (name, bundle) = (request.model, request.bundle)
         // The decoded pixels count against the in-flight cap before they are allocated.
         let pixelBytes: Int64
         do {
@@ -101,8 +124,8 @@ public final class InferenceService: Sendable {
         // The body's own charge (taken by the HTTP server) covers as many bytes again.
         let reservation = try await inFlight.reserve(pixelBytes - Int64(image.count), for: "a decoded image")
         defer { reservation.release() }
-        let (decoded, decodeMs) = try await Self.blocking { () throws(ImageError) in
-            try Stopwatch.time { () throws(ImageError) in try ImageDecoder.decode(image, options: options) }
+        let (decoded, decodeMs) = try await run(lane, deadline: deadline) { () throws(ImageError) in
+            try Stopwatch.time { () throws(ImageError) in try ImageDecoder.decode(image, header: header, options: options) }
         } map: { InferdError($0) }
 
         let (lease, labels, steps) = try await withLease(name) { lease in
@@ -116,7 +139,7 @@ public final class InferenceService: Sendable {
         timings.total = watch.elapsedMilliseconds
         metrics.observe(model: name, timings: timings, decoded: true)
         return ClassifyResponse(
-            model: name, cold: lease.cold, labels: labels, timings: timings,
+            model: request.model, cold: lease.cold, labels: labels, timings: timings,
             image: .init(width: decoded.originalWidth, height: decoded.originalHeight, bytes: image.count,
                          decodedWidth: decoded.pixels.width, decodedHeight: decoded.pixels.height),
             precision: lease.model.loadReport.precision, syntheticWeights: bundle.manifest.syntheticWeights)
@@ -163,8 +186,8 @@ public final class InferenceService: Sendable {
     }
 
     /// Leases `name`, records its ports, runs `body` (which awaits the model's asynchronous
-    /// inference: no thread waits for OpenVINO), releases the lease. A full inference queue is a 503
-    /// with `Retry-After`.
+    /// inference: no thread waits for OpenVINO; the model's own queue of infer requests bounds it),
+    /// releases the lease. A full inference queue is a 503 with `Retry-After`.
     private func withLease<T: Sendable>(_ name: String, _ body: @escaping @Sendable (ModelLease<LoadedModel>) async throws -> T) async throws(InferdError) -> T {
         do {
             return try await manager.withModel(name) { lease in
@@ -177,6 +200,8 @@ public final class InferenceService: Sendable {
             throw InferdError.overloaded("\(name): \(error.message)", retryAfter: error.retryAfterSeconds)
         } catch let error as ModelChecksumError {
             throw InferdError(.loadFailed, error.message)
+        } catch let error as AdmissionError {
+            throw InferdError(error)
         } catch {
             logger.error("inference failed", metadata: ["model": "\(name)", "error": "\(error)"])
             throw InferdError(.inferenceFailed, "inference on \(name) failed: \(error)")
@@ -254,7 +279,7 @@ public final class InferenceService: Sendable {
             return known
         }
         let engine = self.engine
-        let read = try await Self.blocking { () throws(OpenVINOError) -> ModelPorts in
+        let read = try await run(on: loading, .local, deadline: nil) { () throws(OpenVINOError) -> ModelPorts in
             let graph = try engine.readModel(at: bundle.modelPath)
             let inputs = try (0..<graph.inputCount).map { (i) throws(OpenVINOError) in try graph.input(i) }
             let outputs = try (0..<graph.outputCount).map { (i) throws(OpenVINOError) in try graph.output(i) }
@@ -379,11 +404,19 @@ public final class InferenceService: Sendable {
 
     // MARK: Helpers
 
-    /// Runs typed-throwing blocking work (decoding, big JSON) on ``BlockingWork`` and maps its error.
-    static func blocking<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T,
-                                                        map: (E) -> InferdError) async throws(InferdError) -> T {
+    /// Runs typed-throwing blocking work (decoding, big JSON) on the compute pool in `lane` and maps its
+    /// error; a refusal by the pool (queue full, deadline) is `.overloaded`.
+    func run<T: Sendable, E: Error>(_ lane: ComputePool.Lane, deadline: ContinuousClock.Instant?,
+                                    _ body: @escaping @Sendable () throws(E) -> T, map: (E) -> InferdError) async throws(InferdError) -> T {
+        try await run(on: compute, lane, deadline: deadline, body, map: map)
+    }
+
+    private func run<T: Sendable, E: Error>(on pool: ComputePool, _ lane: ComputePool.Lane, deadline: ContinuousClock.Instant?,
+                                            _ body: @escaping @Sendable () throws(E) -> T, map: (E) -> InferdError) async throws(InferdError) -> T {
         do {
-            return try await BlockingWork.run { try body() }
+            return try await pool.run(lane, deadline: deadline) { try body() }
+        } catch let error as AdmissionError {
+            throw InferdError(error)
         } catch let error as E {
             throw map(error)
         } catch {

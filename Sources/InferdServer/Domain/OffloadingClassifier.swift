@@ -14,8 +14,16 @@ import Synchronization
 /// local situation from the lifecycle manager, calls the chosen side, and reports what each call
 /// measured back to the planner so its estimates follow the host and the network.
 ///
-/// Bad input costs nothing remote: the image header is read (and its declared size checked) before
-/// any upload, so a non-image, a corrupt header or a decompression bomb is refused here.
+/// Bad input costs nothing remote: the request arrives validated (``ClassifyRequest``: its image
+/// header read once and its declared size checked), so a non-image, a corrupt header or a
+/// decompression bomb is refused here before any upload.
+///
+/// Bounded and on time: each remote has an ``AdmissionGate`` of `max_in_flight` requests (as many
+/// more may wait; the rest run here at once), its exchanges go over kept-open connections of a
+/// non-blocking transport, and an offloaded request has one deadline, `timeout_ms` from admission,
+/// for everything remote (waiting for a slot, decoding for OIP, the exchange). Past it the request
+/// runs here in the compute pool's offload lane, which must give it a worker within a tenth of
+/// `timeout_ms` more, or it is answered 503 with `Retry-After`.
 public final class OffloadingClassifier: Sendable {
     /// Local classification (and the lifecycle manager).
     public let service: InferenceService
@@ -23,14 +31,17 @@ public final class OffloadingClassifier: Sendable {
     public let configuration: OffloadConfiguration
     private let planner: Mutex<OffloadPlanner>
     private let classifiers: [String: RemoteClassifier]
+    private let gates: [String: AdmissionGate]
     private let clock: @Sendable () -> Double
     private let logger: Logger
 
     /// - Parameters:
     ///   - tokens: bearer tokens by remote URL (read from each remote's `token_file` at start).
+    ///   - transport: carries the exchanges (the daemon: a ``PooledHTTPTransport``).
     ///   - clock: seconds on a monotonic clock (injected for tests).
     /// - Throws: ``ConfigurationError`` for a remote URL the client cannot use.
     public init(service: InferenceService, configuration: OffloadConfiguration, tokens: [String: String] = [:],
+                transport: any HTTPTransport,
                 clock: @escaping @Sendable () -> Double = OffloadingClassifier.monotonicSeconds, logger: Logger) throws(ConfigurationError) {
         self.service = service
         self.configuration = configuration
@@ -38,6 +49,7 @@ public final class OffloadingClassifier: Sendable {
         planner.probeInterval = configuration.probeInterval
         self.planner = Mutex(planner)
         var classifiers: [String: RemoteClassifier] = [:]
+        var gates: [String: AdmissionGate] = [:]
         for remote in configuration.remotes {
             let endpoint: Endpoint
             do {
@@ -46,14 +58,18 @@ public final class OffloadingClassifier: Sendable {
                 throw ConfigurationError(.invalidValue, "offload remote \(remote.url): \(error.message)")
             }
             let client = InferdClient(endpoint: endpoint, token: tokens[remote.url],
-                                      timeout: .milliseconds(Int64(configuration.timeoutMilliseconds)))
+                                      timeout: .milliseconds(Int64(configuration.timeoutMilliseconds)), transport: transport)
             // `never`: the remote runs what it is sent, so two daemons offloading to each other cannot bounce it.
             classifiers[remote.url] = RemoteClassifier(client: client, protocol: remote.wireProtocol, catalog: service.catalogs,
                                                        preprocessing: try PreprocessingSettings(remote: remote), remoteOffload: .never,
                                                        metadataMaxAge: configuration.metadataMaxAge,
-                                                       onMetadataChange: Self.metadataChangeLog(remote: remote.url, logger: logger))
+                                                       onMetadataChange: Self.metadataChangeLog(remote: remote.url, logger: logger),
+                                                       executor: service.compute.executor(.offload))
+            gates[remote.url] = AdmissionGate(name: "remote \(remote.url)", width: configuration.maxInFlight,
+                                              queueLimit: configuration.maxInFlight)
         }
         self.classifiers = classifiers
+        self.gates = gates
         self.clock = clock
         self.logger = logger
     }
@@ -74,41 +90,35 @@ public final class OffloadingClassifier: Sendable {
     /// Offloading as `/v1/status` reports it.
     public func status() -> OffloadStatus { planner.withLock { $0.status(now: clock()) } }
 
-    /// Classifies `image` with `model` here or on a remote, per `mode` (default: the configured one).
+    /// Classifies the request here or on a remote, per its mode (default: the configured one).
     ///
-    /// - Throws: ``InferdError``: the local errors of ``InferenceService/classify(model:image:top:)``;
-    ///   and a remote inferd's verdict that the image itself is bad (400 bad image, 415 not an image),
-    ///   since running here would fail the same way. Anything else a remote does — unreachable, too
-    ///   slow, 5xx, a wrong token, a model it lacks, a smaller body limit, a tensor it refuses — is never
-    ///   an error: the request runs here.
-    public func classify(model name: String, image: [UInt8], top: Int?, mode: OffloadMode?) async throws(InferdError) -> ClassifyResponse {
+    /// - Throws: ``InferdError``: the local errors of ``InferenceService/classify(_:lane:deadline:)``
+    ///   (`.overloaded` when a request a remote failed cannot start here in time); and a remote
+    ///   inferd's verdict that the image itself is bad (400 bad image, 415 not an image), since running
+    ///   here would fail the same way. Anything else a remote does — unreachable, too slow, busy, 5xx,
+    ///   a wrong token, a model it lacks, a smaller body limit, a tensor it refuses — is never an
+    ///   error: the request runs here.
+    public func classify(_ request: ClassifyRequest) async throws(InferdError) -> ClassifyResponse {
         let watch = Stopwatch()
-        let bundle: ModelBundle
-        let top = top ?? service.limits.defaultTopK
-        do throws(InferdError) {
-            bundle = try service.bundle(name)
-            guard (1...service.limits.maxTopK).contains(top) else {
-                throw InferdError(.badRequest, "top must be between 1 and \(service.limits.maxTopK), not \(top)")
-            }
-            do throws(ImageError) {
-                _ = try ImageHeader.read(image, options: DecodeOptions(maxPixels: service.limits.maxImagePixels))
-            } catch {
-                throw InferdError(error)
-            }
-        } catch {
-            await service.manager.countError()
-            throw error
-        }
-        let situation = await service.manager.localSituation(name) ?? LocalSituation(warm: false, fileBytes: bundle.fileBytes)
+        let (name, image, mode) = (request.model, request.image, request.offload)
+        let fileBytes = request.bundle.fileBytes
+        let situation = await service.manager.localSituation(name) ?? LocalSituation(warm: false, fileBytes: fileBytes)
         let now = clock()
         let decision = planner.withLock { $0.decide(model: name, imageBytes: image.count, local: situation, mode: mode, now: now) }
         let modeName = (mode ?? configuration.effectiveMode).rawValue
-        guard decision.side == .remote, let remote = decision.remote, let classifier = classifiers[remote.url] else {
-            return try await classifyHere(name, image: image, top: top, fileBytes: bundle.fileBytes,
-                                          placement: Placement(side: .local, mode: modeName, reason: decision.reason, predicted: decision.predicted))
+        let timeout = Duration.milliseconds(Int64(configuration.timeoutMilliseconds))
+        let deadline = request.admitted + timeout
+        guard decision.side == .remote, let remote = decision.remote, let classifier = classifiers[remote.url],
+              let gate = gates[remote.url] else {
+            // Kept here only because the remotes are failing: offload work, in the offload lane.
+            return try await classifyHere(request, placement: Placement(side: .local, mode: modeName, reason: decision.reason,
+                                                                        predicted: decision.predicted),
+                                          offloadDeadline: decision.remoteUnavailable ? deadline + timeout / 10 : nil)
         }
         do {
-            let answer = try await classifier.classify(model: name, image: image, top: top)
+            let answer = try await gate.withPermit(deadline: deadline) {
+                try await classifier.classify(model: name, image: image, top: request.top, header: request.header, deadline: deadline)
+            }
             // The remote's time as it reported it, else as estimated from the round trip.
             let reported = answer.network.remoteTime?.milliseconds
             let remoteLoad = answer.inferd?.response.timings.load ?? 0
@@ -127,28 +137,33 @@ public final class OffloadingClassifier: Sendable {
                 throw refusal
             }
             let reason = Self.describe(error)
-            let scope = Self.concernsModelOnly(error) ? name : nil
-            planner.withLock { $0.recordRemoteFailure(remote: remote.url, model: scope, error: reason, now: clock(), decidedAt: now) }
+            // Busy (its queue full) or no slot before the deadline says nothing new about the remote:
+            // the requests in flight there report its failures.
+            if !(error is AdmissionError) {
+                let scope = Self.concernsModelOnly(error) ? name : nil
+                planner.withLock { $0.recordRemoteFailure(remote: remote.url, model: scope, error: reason, now: clock(), decidedAt: now) }
+            }
             logger.warning("offload to \(remote.url) failed; running \(name) here", metadata: [
                 "event": "offload-fallback", "model": "\(name)", "remote": "\(remote.url)", "error": "\(reason)",
             ])
-            return try await classifyHere(name, image: image, top: top, fileBytes: bundle.fileBytes,
-                                          placement: Placement(side: .local, mode: modeName, remote: remote.url,
-                                                               reason: "\(remote.url) failed, ran here instead (chosen because: \(decision.reason))",
-                                                               fallback: true, remoteError: reason, predicted: decision.predicted),
-                                          fallback: true)
+            return try await classifyHere(request, placement: Placement(side: .local, mode: modeName, remote: remote.url,
+                                                                        reason: "\(remote.url) failed, ran here instead (chosen because: \(decision.reason))",
+                                                                        fallback: true, remoteError: reason, predicted: decision.predicted),
+                                          offloadDeadline: deadline + timeout / 10, fallback: true)
         }
     }
 
     // MARK: Sides
 
-    private func classifyHere(_ name: String, image: [UInt8], top: Int, fileBytes: Int64, placement: Placement,
+    /// Runs the request here: offload work (a fallback, or a request whose remotes are all failing;
+    /// given `offloadDeadline`) in the offload lane, starting by then.
+    private func classifyHere(_ request: ClassifyRequest, placement: Placement, offloadDeadline: ContinuousClock.Instant? = nil,
                               fallback: Bool = false) async throws(InferdError) -> ClassifyResponse {
-        var response = try await service.classify(model: name, image: image, top: top)
+        var response = try await service.classify(request, lane: offloadDeadline == nil ? .local : .offload, deadline: offloadDeadline)
         let timings = response.timings
         planner.withLock {
-            $0.recordLocal(model: name, imageBytes: image.count, serveMs: max(0, timings.total - timings.load - timings.queue),
-                           loadMs: timings.load, fileBytes: fileBytes, fallback: fallback)
+            $0.recordLocal(model: request.model, imageBytes: request.image.count, serveMs: max(0, timings.total - timings.load - timings.queue),
+                           loadMs: timings.load, fileBytes: request.bundle.fileBytes, fallback: fallback)
         }
         response.placement = placement
         return response
@@ -194,6 +209,6 @@ public final class OffloadingClassifier: Sendable {
     }
 
     static func describe(_ error: Error) -> String {
-        (error as? ClientError)?.message ?? "\(error)"
+        (error as? ClientError)?.message ?? (error as? AdmissionError)?.message ?? "\(error)"
     }
 }
