@@ -24,7 +24,8 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # systemd: systemd-analyze and systemd-socket-activate for the tests; patchelf: make install sets
 # the installed binaries' RUNPATH; util-linux: setpriv for the peer-credential tests.
 # iproute2: ip and tc for the network-namespace offload test.
-apt_packages=(pkg-config libturbojpeg0-dev libpng-dev libsystemd-dev systemd curl patchelf util-linux iproute2)
+# chromium: the report tests render the HTML reports headless at 1280x800 and measure them.
+apt_packages=(pkg-config libturbojpeg0-dev libpng-dev libsystemd-dev systemd curl patchelf util-linux iproute2 chromium)
 
 install_apt() {
   local missing=()
