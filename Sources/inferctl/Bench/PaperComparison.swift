@@ -152,7 +152,7 @@ struct PaperComparison {
         report.table(headers: ["model", "quantity", "the paper's framework, statistic", "the paper", "this host", "paper ÷ this host", "source"],
                      rows: matched.map { value, row in
                          [value.model, value.quantity == "load" ? "load model" : "compute probability", "\(value.framework), \(value.kind)", f(value.ms),
-                          f(figure(value, row)), String(format: "%.0f×", value.ms / max(0.001, figure(value, row))), value.source]
+                          f(figure(value, row)), times(value.ms / max(0.001, figure(value, row))), value.source]
                      }, rowHeaders: 3)
         let bars = matched.flatMap { value, row in
             [SVGBarChart.Bar(label: "paper: \(value.model) \(value.quantity) (\(value.framework))", values: [value.ms], reference: true),
@@ -190,6 +190,9 @@ struct PaperComparison {
         report.table(headers: ["model", "phase", "duration ms (median)", "minor faults per request", "major faults per request",
                                "RSS growth over the cell, MB (largest)", "resident after load, MB", "n"], rows: rows, rowHeaders: 2)
     }
+
+    /// A ratio: two decimals below 10, whole numbers above.
+    func times(_ ratio: Double) -> String { String(format: ratio < 10 ? "%.2f×" : "%.0f×", ratio) }
 
     /// Milliseconds (or any figure) with two decimals, as the paper prints them.
     func f(_ value: Double) -> String { String(format: "%.2f", value) }
