@@ -9,7 +9,7 @@ SYSCONFDIR ?= /etc
 BUILD_DIR ?=
 SWIFT_FLAGS ?=
 
-.PHONY: setup build release demo test clean install uninstall install-models
+.PHONY: setup build release demo test clean install uninstall install-models deb
 
 setup:
 	@scripts/setup.sh
@@ -48,3 +48,9 @@ install-models: setup
 
 clean:
 	rm -rf .build
+
+## A Debian package (out/inferd_VERSION_ARCH.deb): stripped release binaries, OpenVINO's CPU libraries,
+## units, sysusers/tmpfiles, the default config as a conffile, man pages, completions, copyright.
+## BUILD_DIR=<dir with inferd and inferctl> packages those instead of a release build.
+deb: setup
+	@OUT_DIR="$(ROOT)/out" BUILD_DIR="$(BUILD_DIR)" scripts/deb.sh

@@ -19,7 +19,9 @@ let package = Package(
     products: [
         .executable(name: "inferd", targets: ["inferd"]),
         .executable(name: "inferctl", targets: ["inferctl"]),
-        .library(name: "Core", targets: ["Core"]),
+        .library(name: "Core", targets: ["Core", "InferdWire"]),
+        .library(name: "InferdRuntime", targets: ["InferdRuntime"]),
+        .library(name: "InferdClient", targets: ["InferdClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -37,22 +39,39 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
-        // Everything the daemon and the CLI share: catalog, runtime, imaging, lifecycle, protocol, telemetry.
+        // The API's wire types: JSON bodies, error codes, Open Inference Protocol, status and placement.
+        // Foundation only, so any client can speak the API without the daemon's code.
+        .target(name: "InferdWire"),
+        // The shared domain, pure Swift: catalog, lifecycle (budget, rules, policies, the ModelManager
+        // actor over an injected loader), the offload planner, telemetry basics.
         .target(
             name: "Core",
             dependencies: [
-                "COpenVINO", "CTurboJPEG", "CPNG",
+                "InferdWire",
                 .product(name: "Logging", package: "swift-log"),
-                // Latency percentiles for `inferctl bench` (and later `simulate`, `replay`).
+            ]
+        ),
+        // What touches the machine: OpenVINO, TurboJPEG/libpng, tensors, model loading, PSI and cgroups.
+        .target(
+            name: "InferdRuntime",
+            dependencies: ["Core", "InferdWire", "COpenVINO", "CTurboJPEG", "CPNG"]
+        ),
+        // Code only inferctl uses: the lifecycle simulator and its traces, SVG/HTML reports, latency
+        // histograms. The daemon does not link it.
+        .target(
+            name: "InferdStudy",
+            dependencies: [
+                "Core", "InferdWire",
+                // Latency percentiles for `inferctl bench`, `simulate`, `replay`.
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        // HTTP/1.1 over a Unix socket (and TCP), mapping requests onto Core.
+        // HTTP/1.1 over a Unix socket (and TCP), mapping requests onto Core and the runtime.
         .target(
             name: "InferdServer",
             dependencies: [
                 // InferdClient: the daemon offloads to remote servers with the same client inferctl uses.
-                "Core", "CSystemd", "InferdClient",
+                "Core", "InferdRuntime", "InferdWire", "CSystemd", "InferdClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -61,20 +80,16 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
-        // The client side of the API, used by inferctl and the integration tests.
+        // The client side of the API, used by inferctl, the daemon's offloading and the integration tests.
+        // InferdRuntime: it decodes and resizes images on the client (ClientResizer, the OIP tensor path).
         .target(
             name: "InferdClient",
-            dependencies: [
-                "Core",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            dependencies: ["Core", "InferdRuntime", "InferdWire"]
         ),
         .executableTarget(
             name: "inferd",
             dependencies: [
-                "Core", "InferdServer",
+                "Core", "InferdRuntime", "InferdWire", "InferdServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -84,14 +99,14 @@ let package = Package(
         .executableTarget(
             name: "inferctl",
             dependencies: [
-                "Core", "InferdClient",
+                "Core", "InferdClient", "InferdRuntime", "InferdStudy", "InferdWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: runtimeRpath
         ),
         .testTarget(
             name: "CoreTests",
-            dependencies: ["Core", "InferdTestKit"],
+            dependencies: ["Core", "InferdRuntime", "InferdStudy", "InferdWire", "InferdTestKit"],
             linkerSettings: runtimeRpath
         ),
         // Helpers the test targets share (stub sockets that play systemd and journald).
@@ -101,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Core", "InferdServer", "InferdTestKit",
+                "Core", "InferdRuntime", "InferdServer", "InferdWire", "InferdTestKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -110,7 +125,12 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Core", "InferdClient", "InferdTestKit", "inferd", "inferctl"],
+            dependencies: [
+                "Core", "InferdClient", "InferdRuntime", "InferdStudy", "InferdWire", "InferdTestKit",
+                "inferd", "inferctl",
+            ],
+            // The foreign test servers' models (Python), run by Support/ForeignOIPServer.swift.
+            exclude: ["Support/kserve", "Support/mlserver"],
             linkerSettings: runtimeRpath
         ),
     ]

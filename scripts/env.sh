@@ -7,4 +7,6 @@ case ":${PKG_CONFIG_PATH:-}:" in
 esac
 export INFERD_PYTHONPATH="$_inferd_root/.deps/python"
 export INFERD_TEST_PYTHONPATH="$_inferd_root/.deps/python-tests"
+export INFERD_KSERVE_PYTHONPATH="$_inferd_root/.deps/python-kserve"
+export INFERD_MLSERVER_PYTHONPATH="$_inferd_root/.deps/python-mlserver"
 unset _inferd_root

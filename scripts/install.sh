@@ -13,6 +13,10 @@
 # SYSCONFDIR where the config goes (default /etc): SYSCONFDIR/inferd/inferd.toml, never overwritten.
 # BUILD_DIR  a directory holding already built `inferd` and `inferctl` (tests pass the debug build);
 #            unset: `swift build -c release --static-swift-stdlib` builds them.
+# INSTALL_FOR_PACKAGE=1  stage for scripts/deb.sh: no manifest (dpkg keeps its own), no instructions.
+#
+# Besides the binaries it installs man pages (inferd(1), inferctl(1), one per subcommand) and bash,
+# zsh and fish completions, generated from the binaries themselves.
 #
 # The manifest is PREFIX/share/inferd/install-manifest: one line per file, "sha256  path" (paths
 # without DESTDIR). Uninstall removes each listed file — the config only while it is unchanged —
@@ -64,11 +68,11 @@ put() {
   RECORDED+=("$target")
 }
 
-# put_template MODE SOURCE TARGET: like put, with @PREFIX@ replaced.
+# put_template MODE SOURCE TARGET: like put, with @PREFIX@ and @SYSCONFDIR@ replaced.
 put_template() {
   local mode="$1" source="$2" target="$3" tmp
   tmp="$(mktemp)"
-  sed "s|@PREFIX@|$PREFIX|g" "$source" > "$tmp"
+  sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" "$source" > "$tmp"
   put "$mode" "$tmp" "$target"
   rm -f "$tmp"
 }
@@ -131,6 +135,7 @@ do_install() {
   put 0644 "$ROOT/systemd/inferd.sysusers" "$PREFIX/lib/sysusers.d/inferd.conf"
   put 0644 "$ROOT/systemd/inferd.tmpfiles" "$PREFIX/lib/tmpfiles.d/inferd.conf"
   put 0644 "$ROOT/docs/SYSTEMD.md" "$PREFIX/share/doc/inferd/SYSTEMD.md"
+  install_manuals_and_completions
 
   local config="$SYSCONFDIR/inferd/inferd.toml"
   if [ -e "$DESTDIR$config" ]; then
@@ -139,6 +144,11 @@ do_install() {
     put 0644 "$ROOT/systemd/inferd.toml" "$config"
   fi
 
+  # A package (scripts/deb.sh) is tracked by dpkg: no manifest, no instructions.
+  if [ "${INSTALL_FOR_PACKAGE:-}" = 1 ]; then
+    log "staged ${#RECORDED[@]} files under $DESTDIR for a package"
+    return
+  fi
   write_manifest
   log "installed $(grep -vc "^dir " "$DESTDIR$MANIFEST") files under ${DESTDIR:-/} (manifest $DESTDIR$MANIFEST)"
   cat <<EOF
@@ -153,6 +163,54 @@ To run inferd as a system service (as root):
   inferctl status
 Per user instead:  systemctl --user daemon-reload && systemctl --user enable --now inferd.socket
 EOF
+}
+
+# swift-argument-parser's generate-manual tool (a product of the package's dependency), built once.
+manual_generator() {
+  # shellcheck source=scripts/env.sh
+  source "$ROOT/scripts/env.sh"
+  (cd "$ROOT" && swift build --product generate-manual >&2)
+  printf '%s/generate-manual\n' "$(cd "$ROOT" && swift build --show-bin-path)"
+}
+
+# Man pages (inferd(1), inferctl(1) and one page per inferctl subcommand, gzipped) and bash, zsh and
+# fish completions, all generated from the binaries being installed so they always match their --help.
+install_manuals_and_completions() {
+  local generator work page binary date zsh_dir
+  generator="$(manual_generator)"
+  work="$(mktemp -d)"
+  # The commit's date, not today's: the same tree gives byte-identical pages (reproducible packages).
+  date="$(git -C "$ROOT" log -1 --format=%cs 2>/dev/null || date -u +%F)"
+  "$generator" "$BUILD_DIR/inferctl" --multi-page --date "$date" --output-directory "$work" >&2
+  "$generator" "$BUILD_DIR/inferd" --date "$date" --output-directory "$work" >&2
+  rm -f "$work/inferctl.help.1"  # `inferctl help` is --help; its page says nothing of its own
+  local name command
+  for page in "$work"/*.1; do
+    # Subcommand pages are named the way man-db looks them up for `man inferctl classify` (and git
+    # names its own): inferctl-classify(1), whose NAME is one word so whatis/lexgrog can index it;
+    # the synopsis still shows the command as typed. Blank lines become paragraph macros (groff warns).
+    name="$(basename "$page" .1 | tr . -)"
+    command="$(sed -n 's/^\.Nm "\(.*\)"$/\1/p' "$page" | head -1)"
+    [ -n "$command" ] || command="$name"
+    sed -i -e "s/^\.Dt [A-Z.-]* /.Dt $(printf '%s' "$name" | tr '[:lower:]' '[:upper:]') /" \
+      -e "0,/^\.Nm \"$command\"\$/s//.Nm $name/" -e "s/^\.Nm\$/.Nm $command/" -e 's/^$/.Pp/' \
+      -e '/^\.Xr inferctl\.help /d' -e '/^\.Xr inferctl\./{s/\./-/g;s/^-Xr/.Xr/}' "$page"
+    gzip -9n -c "$page" > "$work/$name.1.gz"
+    put 0644 "$work/$name.1.gz" "$PREFIX/share/man/man1/$name.1.gz"
+  done
+  # Debian's zsh reads packaged completions from vendor-completions, local ones from site-functions.
+  zsh_dir="$PREFIX/share/zsh/site-functions"
+  [ "$PREFIX" = /usr ] && zsh_dir="/usr/share/zsh/vendor-completions"
+  for binary in inferd inferctl; do
+    # A completion file is sourced, not run: no #! line (lintian: bash-completion-with-hashbang).
+    "$BUILD_DIR/$binary" --generate-completion-script bash | sed '1{/^#!/d}' > "$work/$binary.bash"
+    "$BUILD_DIR/$binary" --generate-completion-script zsh > "$work/_$binary"
+    "$BUILD_DIR/$binary" --generate-completion-script fish > "$work/$binary.fish"
+    put 0644 "$work/$binary.bash" "$PREFIX/share/bash-completion/completions/$binary"
+    put 0644 "$work/_$binary" "$zsh_dir/_$binary"
+    put 0644 "$work/$binary.fish" "$PREFIX/share/fish/vendor_completions.d/$binary.fish"
+  done
+  rm -rf "$work"
 }
 
 # Manifest lines: "sha256  path"; then "dir  path" for each directory install created.

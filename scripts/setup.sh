@@ -10,6 +10,8 @@
 #   .deps/pkgconfig/  inferd-openvino.pc generated for it
 #   .deps/python/     Python packages used to prepare models and samples (and the parity test)
 #   .deps/python-tests/  Python packages only the tests use (the stock Triton HTTP client)
+#   .deps/python-kserve/ the stock KServe model server, a foreign offload remote of the tests
+#   .deps/python-mlserver/ Seldon's MLServer, another foreign offload remote of the tests
 #   models/           prepared model bundles (manifest.json + model.onnx + labels.txt)
 #   samples/          sample photos and the paper's three resolution groups
 set -euo pipefail
@@ -24,8 +26,11 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # systemd: systemd-analyze and systemd-socket-activate for the tests; patchelf: make install sets
 # the installed binaries' RUNPATH; util-linux: setpriv for the peer-credential tests.
 # iproute2: ip and tc for the network-namespace offload test.
+# dpkg-dev (dpkg-shlibdeps), lintian and man-db: `make deb` and the package test.
+apt_packages=(pkg-config libturbojpeg0-dev libpng-dev libsystemd-dev systemd curl patchelf util-linux iproute2)
+apt_packages+=(dpkg-dev lintian man-db)
 # chromium: the report tests render the HTML reports headless at 1280x800 and measure them.
-apt_packages=(pkg-config libturbojpeg0-dev libpng-dev libsystemd-dev systemd curl patchelf util-linux iproute2 chromium)
+apt_packages+=(chromium)
 
 install_apt() {
   local missing=()
@@ -75,26 +80,36 @@ Libs: -L\${libdir} -l:$lib"
   fi
 }
 
+# pip install -r REQ --target DIR, once per content of REQ (a stamp named by its hash); DIR is
+# replaced whole, so no stale package survives a pin change. Returns pip's failure.
+pip_install_stamped() {
+  local dir="$1" req="$2" what="$3"
+  local stamp="$dir/.installed-$(sha256sum "$req" | cut -c1-16)"
+  [ -f "$stamp" ] && return 0
+  log "installing $what into $dir"
+  rm -rf "$dir"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$dir" -r "$req" || return 1
+  touch "$stamp"
+}
+
 install_python_tools() {
-  local req="$ROOT/scripts/requirements.txt"
-  local stamp=".deps/python/.installed-$(sha256sum "$req" | cut -c1-16)"
-  if [ ! -f "$stamp" ]; then
-    log "installing Python tools into .deps/python"
-    rm -rf .deps/python
-    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .deps/python -r "$req"
-    touch "$stamp"
-  fi
+  pip_install_stamped .deps/python "$ROOT/scripts/requirements.txt" "Python tools"
 }
 
 install_test_python_tools() {
-  local req="$ROOT/scripts/requirements-tests.txt"
-  local stamp=".deps/python-tests/.installed-$(sha256sum "$req" | cut -c1-16)"
-  if [ ! -f "$stamp" ]; then
-    log "installing the tests' Python packages into .deps/python-tests"
-    rm -rf .deps/python-tests
-    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .deps/python-tests -r "$req"
-    touch "$stamp"
-  fi
+  pip_install_stamped .deps/python-tests "$ROOT/scripts/requirements-tests.txt" "the tests' Python packages"
+}
+
+# The KServe (and MLServer) tests skip (saying why) when their folder has no stamp, so a machine where the package
+# cannot install still runs the rest of the suite: a failed install is logged, not fatal.
+install_kserve() {
+  pip_install_stamped .deps/python-kserve "$ROOT/scripts/requirements-kserve.txt" "the stock KServe model server (tests only)" \
+    || log "kserve did not install; the KServe offload tests will be skipped"
+}
+
+install_mlserver() {
+  pip_install_stamped .deps/python-mlserver "$ROOT/scripts/requirements-mlserver.txt" "Seldon MLServer (tests only)" \
+    || log "mlserver did not install; the MLServer offload tests will be skipped"
 }
 
 prepare_models() {
@@ -115,6 +130,8 @@ main() {
   install_openvino
   install_python_tools
   install_test_python_tools
+  install_kserve
+  install_mlserver
   [ "${1:-all}" = "deps" ] && return
   prepare_models
 }

@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 
 /// The daemon's answer to an operator action (load, unload, pin, unpin, keep-alive, trim): its JSON
 /// as sent, and the model summary in it when there is one.

@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 
 /// The daemon's answer to one classify request together with what the client measured around it.
 public struct ClassifyResult: Sendable {

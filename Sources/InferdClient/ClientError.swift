@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 
 /// Why a request to inferd did not give the answer asked for. Callers switch on ``code``; people
 /// read ``description``.

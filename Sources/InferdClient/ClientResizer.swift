@@ -1,4 +1,5 @@
 import Core
+import InferdRuntime
 
 /// Downscales an image on the client before it is sent — the paper's "resize on the client" choice,
 /// paying `T_d(x1, x2)` here so the daemon's `T_n(x2)` works on a smaller image.

@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 
 /// One HTTP answer as received, with the client's timings of the exchange.
 public struct HTTPResponse: Sendable {
@@ -30,10 +30,23 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The exchange's timings as a remote call's phases (`server` is the client's `wait`), with
-    /// `remoteReported` as the server's own figure when the caller knows it.
+    /// `remoteReported` as the server's own figure when the caller read one from the body, else the
+    /// `Server-Timing` header's when there is one (``RemoteTimings/remoteSource`` says which).
     public func remoteTimings(remoteReported: Double? = nil) -> RemoteTimings {
-        RemoteTimings(connect: timings.connect, upload: timings.upload, server: timings.wait, download: timings.download,
-                      remoteReported: remoteReported, bytesSent: bytesSent, bytesReceived: bytesReceived)
+        var reported = remoteReported
+        var source: RemoteTimeSource? = remoteReported == nil ? nil : .reported
+        if reported == nil, let header = serverTiming?.total {
+            reported = header
+            source = .serverTiming
+        }
+        return RemoteTimings(connect: timings.connect, upload: timings.upload, server: timings.wait, download: timings.download,
+                             remoteReported: reported, remoteSource: source, bytesSent: bytesSent, bytesReceived: bytesReceived)
+    }
+
+    /// The `Server-Timing` headers, joined; nil when there are none.
+    public var serverTiming: ServerTiming? {
+        let values = headers.filter { $0.name.lowercased() == "server-timing" }.map(\.value)
+        return values.isEmpty ? nil : ServerTiming(parsing: values.joined(separator: ","))
     }
 
     /// The first value of header `name` (case-insensitive).

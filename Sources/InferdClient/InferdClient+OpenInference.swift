@@ -1,4 +1,5 @@
-import Core
+import InferdRuntime
+import InferdWire
 
 /// The Open Inference Protocol (KServe v2) calls, which inferd, Triton, KServe and OpenVINO Model
 /// Server all answer: metadata, readiness and `/infer` with the binary tensor extension.
@@ -45,6 +46,25 @@ extension InferdClient {
         let response = try await send("POST", "/v2/models/\(Self.escape(model))/infer", body: header + tensor.bytes,
                                       contentType: "application/octet-stream",
                                       headers: [(Self.inferenceHeaderLengthField, String(header.count))])
+        return try inferenceResult(response)
+    }
+
+    /// Runs `model` on one input tensor with the tensor and the outputs as JSON numbers (`data`): for
+    /// servers without the binary tensor extension (MLServer). Several times the bytes of
+    /// ``infer(model:tensor:)`` for the same tensor.
+    ///
+    /// - Returns and throws: as ``infer(model:tensor:)``.
+    public func inferJSON(model: String, tensor: InputTensor) async throws(ClientError) -> InferenceResult {
+        let request = OpenInference.InferenceRequest(
+            inputs: [OpenInference.RequestInput(name: tensor.name, shape: tensor.shape, datatype: tensor.datatype,
+                                                data: OpenInference.TensorData(tensor.numbers))])
+        let body: [UInt8]
+        do {
+            body = try JSONCoding.encode(request)
+        } catch {
+            throw ClientError(.badResponse, "cannot encode the inference request: \(error)", endpoint: socketPath)
+        }
+        let response = try await send("POST", "/v2/models/\(Self.escape(model))/infer", body: body, contentType: "application/json")
         return try inferenceResult(response)
     }
 

@@ -1,4 +1,5 @@
 import Core
+import InferdWire
 
 /// A client of inferd's HTTP/1.1 API over its Unix socket or over TCP (a remote inferd, or another
 /// Open Inference Protocol server for the `/v2` calls).
@@ -179,7 +180,7 @@ public struct InferdClient: Sendable {
             return try JSONCoding.decode(T.self, from: bytes)
         } catch {
             let who = endpoint.isTCP ? endpoint.description : "inferd on \(socketPath)"
-            throw ClientError(.badResponse, "\(who) sent a \(status) answer that is not a \(T.self): \(error) — body: \(text.prefix(300))",
+            throw ClientError(.badResponse, "\(who) sent a \(status) answer that is not a \(T.self): \(DecodingErrorText.describe(error)) — body: \(text.prefix(300))",
                               endpoint: socketPath)
         }
     }

@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 
 /// The answer of an Open Inference `/infer` call: the first output's values as floats, and how the
 /// exchange spent its time.

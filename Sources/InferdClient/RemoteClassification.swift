@@ -1,4 +1,6 @@
 import Core
+import InferdRuntime
+import InferdWire
 
 /// One classification by a ``RemoteClassifier``: the labels, which protocol produced them, and where
 /// the time went on both sides of the network.
@@ -35,6 +37,8 @@ public struct RemoteClassification: Sendable {
     public var tensorShape: [Int64]?
     /// On the OIP protocol: true when the output were scores and softmax was applied here.
     public var softmaxApplied: Bool
+    /// On the OIP protocol: how the tensor was built, and where each choice came from.
+    public var preprocessing: PreprocessingPlan?
     /// On the inferd protocol: the daemon's answer as received (server-side steps, precision, placement).
     public var inferd: ClassifyResult?
 

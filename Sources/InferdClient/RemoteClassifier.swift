@@ -1,4 +1,6 @@
 import Core
+import InferdRuntime
+import InferdWire
 import Synchronization
 
 /// Classifies images on a remote server: a remote inferd through its classify route (the encoded image
@@ -9,12 +11,24 @@ import Synchronization
 /// answers 404 (or 405/501) without an inferd error for a model — the route does not exist — the
 /// classifier remembers that the server is not an inferd and uses OIP for every later request.
 ///
-/// On the OIP path the model's metadata is fetched once per model and cached for the life of the
-/// classifier (one classifier talks to one endpoint). The image is decoded with DCT scaling to the
-/// smallest size needed (the input's fixed size, or inferd's `network_width`/`network_height`), centre-
-/// cropped when the model's bundle is known locally (``catalog``) and its manifest says so, prepared by
-/// ``TensorPreparer`` and sent. Outputs that are not already probabilities (they do not sum to 1) get a
+/// On the OIP path the model's metadata is kept in a ``RemoteMetadataCache``: fetched before first use,
+/// again once it is older than its `maxAge`, and again when an `/infer` fails in a way that could mean
+/// the model changed (``mayMeanChangedModel(_:)``); when the new metadata describes a different input
+/// the request is retried once with it and the change is reported to `onMetadataChange`. A remote that
+/// cannot be reached has all its metadata refetched when it comes back (it may come back redeployed).
+/// The tensor is built per a ``PreprocessingPlan`` (layout, size and datatype from the metadata;
+/// normalisation and crop from explicit settings, else the metadata, else the local bundle — an FP32
+/// input nothing describes is refused rather than guessed). The image is decoded with DCT scaling to
+/// the smallest size needed. Outputs that are not already probabilities (they do not sum to 1) get a
 /// softmax. Labels come from the local bundle when known, else are `class N`.
+///
+/// Tensors go with the binary tensor extension; a server that refuses them (any 4xx/5xx with its
+/// metadata unchanged) and does not list `binary_tensor_data` in `GET /v2` gets them as JSON numbers
+/// from then on (MLServer).
+///
+/// When the remote reports no time of its own (neither a `total_ms` parameter nor a `Server-Timing`
+/// header), its time is estimated as the wait minus one round trip, the TCP handshake's
+/// (``RemoteTimings/remoteEstimated``), so a caller still learns the network's share.
 ///
 /// Reusable by the daemon for offloading: a `Sendable` class whose caches are behind a mutex.
 public final class RemoteClassifier: Sendable {
@@ -33,8 +47,12 @@ public final class RemoteClassifier: Sendable {
     public let requestedProtocol: RemoteProtocol
     /// Local model bundles: labels, crop rule and normalisation of models known here.
     public let catalog: ModelCatalog?
-    /// Normalisation for `FP32` inputs, overriding what the metadata or the manifest says.
-    public let normalization: TensorNormalization?
+    /// Normalisation and crop stated for this remote, overriding what the metadata or the manifest says.
+    public let preprocessing: PreprocessingSettings
+    /// The remote's model metadata.
+    public let metadata: RemoteMetadataCache
+    /// Told when a remote model's metadata changed (it was redeployed): the daemon logs it.
+    public let onMetadataChange: (@Sendable (RemoteMetadataChange) -> Void)?
     /// See ``ResizeSide``.
     public let resize: ResizeSide
     /// Sent as the request's `offload` mode to a remote inferd: the daemon sends `never`, so a remote
@@ -42,21 +60,37 @@ public final class RemoteClassifier: Sendable {
     /// otherwise bounce it); nil leaves the remote's own mode.
     public let remoteOffload: OffloadMode?
 
+    private let clock: @Sendable () -> Double
+
     private struct State {
         var learned: RemoteProtocol?
-        var specs: [String: TensorInputSpec] = [:]
+        /// The last TCP handshake's time, ms: the round trip a remote time estimate subtracts when an
+        /// exchange reused a connection (connect 0).
+        var roundTrip: Double?
+        /// True once the server refused a binary tensor and took it as JSON (MLServer).
+        var jsonTensors = false
     }
     private let state = Mutex(State())
 
     /// A classifier of images on `client`'s endpoint.
+    ///
+    /// - Parameters:
+    ///   - metadataMaxAge: seconds a model's metadata is trusted before it is fetched again.
+    ///   - clock: seconds on a monotonic clock, for the metadata's age (injected for tests).
     public init(client: InferdClient, protocol requested: RemoteProtocol = .auto, catalog: ModelCatalog? = nil,
-                normalization: TensorNormalization? = nil, resize: ResizeSide = .server, remoteOffload: OffloadMode? = nil) {
+                preprocessing: PreprocessingSettings = PreprocessingSettings(), resize: ResizeSide = .server,
+                remoteOffload: OffloadMode? = nil, metadataMaxAge: Double = RemoteMetadataCache.defaultMaxAge,
+                onMetadataChange: (@Sendable (RemoteMetadataChange) -> Void)? = nil,
+                clock: @escaping @Sendable () -> Double = { Stopwatch.monotonicSeconds() }) {
         self.client = client
         self.remoteOffload = remoteOffload
         self.requestedProtocol = requested
         self.catalog = catalog
-        self.normalization = normalization
+        self.preprocessing = preprocessing
         self.resize = resize
+        self.metadata = RemoteMetadataCache(maxAge: metadataMaxAge)
+        self.onMetadataChange = onMetadataChange
+        self.clock = clock
         if requested != .auto { state.withLock { $0.learned = requested } }
     }
 
@@ -128,39 +162,97 @@ public final class RemoteClassifier: Sendable {
 
     // MARK: Open Inference Protocol
 
-    /// The cached input description of `model`, fetching the metadata the first time.
+    /// The input description of `model`, from the cached metadata (fetched when missing or stale).
     public func spec(for model: String) async throws -> TensorInputSpec {
-        if let known = state.withLock({ $0.specs[model] }) { return known }
-        let metadata = try await client.modelMetadata(model)
-        let spec = try TensorInputSpec(metadata: metadata)
-        state.withLock { $0.specs[model] = spec }
-        return spec
+        try await plan(for: model).spec
+    }
+
+    /// How to build `model`'s tensor, from the cached metadata (fetched when missing, stale, or
+    /// `refresh`). Returns whether the metadata changed since it was last fetched.
+    ///
+    /// - Throws: ``ClientError`` fetching; ``TensorPreparationError`` when the metadata describes an
+    ///   input this client cannot build, or an FP32 input nothing says how to normalise.
+    public func plan(for model: String, refresh: Bool = false) async throws -> PreprocessingPlan {
+        try await resolvePlan(for: model, refresh: refresh).plan
+    }
+
+    private func resolvePlan(for model: String, refresh: Bool) async throws -> (plan: PreprocessingPlan, changed: RemoteMetadataChange?) {
+        var change: RemoteMetadataChange?
+        let known: OpenInference.ModelMetadata
+        if !refresh, let fresh = metadata.fresh(model, now: clock()) {
+            known = fresh
+        } else {
+            known = try await client.modelMetadata(model)
+            change = metadata.store(known, for: model, now: clock())
+            if let change { onMetadataChange?(change) }
+        }
+        let spec = try TensorInputSpec(metadata: known)
+        let plan = try PreprocessingPlan.resolve(model: model, server: client.endpoint.description, spec: spec,
+                                                 bundle: catalog?[model]?.manifest, settings: preprocessing)
+        return (plan, change)
     }
 
     private func classifyWithTensor(model: String, image: [UInt8], top: Int) async throws -> RemoteClassification {
         let watch = Stopwatch()
-        let spec = try await spec(for: model)
+        let plan = try await plan(for: model)
+        do {
+            return try await classifyWithTensor(model: model, image: image, top: top, plan: plan, watch: watch)
+        } catch let error as ClientError {
+            if error.code != .requestFailed { metadata.invalidateAll() }
+            guard Self.mayMeanChangedModel(error) else { throw error }
+            // The model may have been redeployed with another input: read its metadata again, and
+            // retry once when it now describes a different tensor.
+            let refreshed: PreprocessingPlan
+            do {
+                refreshed = try await resolvePlan(for: model, refresh: true).plan
+            } catch {
+                metadata.invalidate(model)
+                throw error
+            }
+            if refreshed != plan {
+                return try await classifyWithTensor(model: model, image: image, top: top, plan: refreshed, watch: watch)
+            }
+            // The same model: perhaps the server cannot read the binary tensor extension.
+            guard try await shouldTryJSON() else { throw error }
+            let answer = try await classifyWithTensor(model: model, image: image, top: top, plan: plan, watch: watch, json: true)
+            state.withLock { $0.jsonTensors = true }
+            return answer
+        }
+    }
+
+    /// True when tensors still go as binary and the server does not list the `binary_tensor_data`
+    /// extension in `GET /v2` (KServe takes binary without listing it, so binary is tried first).
+    private func shouldTryJSON() async throws -> Bool {
+        guard !state.withLock({ $0.jsonTensors }) else { return false }
+        let server = try await client.serverMetadata()
+        return !server.extensions.contains("binary_tensor_data")
+    }
+
+    /// True for an `/infer` failure that could mean the remote's model is no longer the one its cached
+    /// metadata describes: a 4xx about the request (400 bad tensor, 404 gone, 409, 410, 422) or a 5xx
+    /// (500 the model choked on the tensor, 503 being reloaded). Not 401/403 (the token), 413 (size) or
+    /// 429 (throttling), which the model has nothing to do with.
+    public static func mayMeanChangedModel(_ error: ClientError) -> Bool {
+        guard error.code == .requestFailed, let status = error.status else { return false }
+        return [400, 404, 409, 410, 422].contains(status) || (500...599).contains(status)
+    }
+
+    private func classifyWithTensor(model: String, image: [UInt8], top: Int, plan: PreprocessingPlan,
+                                    watch: Stopwatch, json: Bool? = nil) async throws -> RemoteClassification {
         let bundle = catalog?[model]
-        let geometry = bundle.map { InputGeometry(manifest: $0.manifest) }
-        // Decoded as inferd's classify route decodes: DCT-scaled to the smallest size the model needs.
-        let decodeSize = geometry?.minimumDecodeSize ?? spec.minimumDecodeSize
-        let normalization = self.normalization ?? spec.normalization ?? bundle.map { TensorNormalization($0.manifest.normalize) }
+        let decodeSize = plan.minimumDecodeSize
         // Decoding and resizing are CPU work: off the cooperative pool (the daemon offloads with this).
         let (decoded, tensor, decodeMs, preprocessMs) = try await BlockingWork.run {
             let decodeWatch = Stopwatch()
             let decoded = try ImageDecoder.decode(image, options: DecodeOptions(minimumSize: decodeSize))
             let decodeMs = decodeWatch.elapsedMilliseconds
             let preprocessWatch = Stopwatch()
-            var pixels = decoded.pixels
-            if let geometry {
-                let region = geometry.cropRegion(width: pixels.width, height: pixels.height)
-                pixels = pixels.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
-            }
-            let tensor = TensorPreparer.tensor(from: pixels, for: spec, normalization: normalization)
+            let tensor = plan.tensor(from: decoded.pixels)
             return (decoded, tensor, decodeMs, preprocessWatch.elapsedMilliseconds)
         }
 
-        let inference = try await client.infer(model: model, tensor: tensor)
+        let inference = try await json ?? state.withLock({ $0.jsonTensors })
+            ? client.inferJSON(model: model, tensor: tensor) : client.infer(model: model, tensor: tensor)
         let (probabilities, softmaxApplied) = Self.probabilities(inference.values)
         let labels = Postprocess.topK(probabilities, k: top).map { entry in
             let names = bundle?.labels ?? []
@@ -168,12 +260,22 @@ public final class RemoteClassifier: Sendable {
                               probability: entry.score)
         }
         return RemoteClassification(
-            protocolUsed: .oip, model: model, labels: labels, cold: inference.cold, network: inference.timings,
+            protocolUsed: .oip, model: model, labels: labels, cold: inference.cold, network: estimated(inference.timings),
             endToEnd: watch.elapsedMilliseconds, clientDecode: decodeMs, clientPreprocess: preprocessMs,
             imageBytes: image.count, payloadBytes: tensor.bytes.count,
             originalWidth: decoded.originalWidth, originalHeight: decoded.originalHeight,
             decodedWidth: decoded.pixels.width, decodedHeight: decoded.pixels.height,
-            tensorShape: tensor.shape, softmaxApplied: softmaxApplied, inferd: nil)
+            tensorShape: tensor.shape, softmaxApplied: softmaxApplied, preprocessing: plan, inferd: nil)
+    }
+
+    /// `timings` with the remote's time estimated when it reported none: the wait minus this
+    /// exchange's TCP handshake, or the last one seen when the connection was reused.
+    func estimated(_ timings: RemoteTimings) -> RemoteTimings {
+        let roundTrip: Double? = state.withLock { state in
+            if client.endpoint.isTCP, timings.connect > 0 { state.roundTrip = timings.connect }
+            return state.roundTrip ?? (client.endpoint.isTCP ? nil : 0)
+        }
+        return timings.estimatingRemote(roundTrip: roundTrip)
     }
 
     /// `values` as probabilities: as they are when they already are (each in 0…1, summing to 1 within

@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import InferdClient
+import InferdWire
 
 /// `inferctl bench`: the paper's study on this host — models × image groups × modes, cold versus warm,
 /// with the paper's columns, resources, the resize rule, and plots.

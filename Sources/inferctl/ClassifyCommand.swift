@@ -2,6 +2,8 @@ import ArgumentParser
 import Core
 import Foundation
 import InferdClient
+import InferdRuntime
+import InferdWire
 
 extension EngineOptions.Precision: ExpressibleByArgument {}
 extension OffloadMode: ExpressibleByArgument {}
@@ -36,7 +38,14 @@ struct ClassifyCommand: AsyncParsableCommand {
         metadata and sends a tensor (protocol oip; the breakdown adds the local decode and \
         preprocess). --remote-protocol inferd|oip forces one; oip also works on the local socket. \
         Labels of an OIP answer come from the local bundle (--models-dir) when it has the model, else \
-        "class N". When the daemon offloaded a request, its placement (where it ran and why) is shown.
+        "class N". On OIP the tensor's layout, size and type come from the server's metadata; its \
+        normalisation and centre crop from --input-normalize / --input-crop-short-side, else the \
+        metadata's parameters (normalize, crop_short_side), else the local bundle; an FP32 input that \
+        none of them describes is refused rather than guessed. The "remote" figure is the server's \
+        own time as it reported it (inferd's timings, a total_ms parameter, or a Server-Timing \
+        header), else an estimate (the wait minus the TCP connect's round trip); a note says which. \
+        When the daemon offloaded a request, its placement (where it ran and why) is shown, and the \
+        steps it could not see (queue, load, compute on the remote) show as "-".
 
         --in-process loads the model in this process, with no daemon: every invocation is a cold \
         start, the baseline the daemon is compared with. The breakdown adds the runtime start and the \
@@ -71,6 +80,16 @@ struct ClassifyCommand: AsyncParsableCommand {
         "Where a daemon with offload remotes runs this request: never (here), always (a remote), when-cold, or auto (the faster predicted side). The answer says where it ran and why.",
         valueName: OffloadMode.allCases.map(\.rawValue).joined(separator: "|")))
     var offload: OffloadMode?
+
+    @Option(name: .customLong("input-normalize"), help: ArgumentHelp(
+        "On OIP: how to normalise an FP32 input whose server metadata does not say: unit, imagenet, none, or MEAN/SCALE in 0...255 units (e.g. 127.5/127.5). Overrides the metadata and the local bundle.",
+        valueName: "n"))
+    var inputNormalize: String?
+
+    @Option(name: .customLong("input-crop-short-side"), help: ArgumentHelp(
+        "On OIP: scale the short side to this, then centre-crop the input size (0: no crop). Overrides the metadata and the local bundle.",
+        valueName: "px"))
+    var inputCropShortSide: Int?
 
     @Flag(name: .customLong("in-process"), help: "Classify in this process, without the daemon (a cold start every invocation).")
     var inProcess = false
@@ -110,6 +129,12 @@ struct ClassifyCommand: AsyncParsableCommand {
         if offload != nil, inProcess || usesRemoteClassifier {
             throw ValidationError("--offload asks the local daemon to decide where to run; it cannot be combined with --in-process, --remote or --remote-protocol")
         }
+        if inputNormalize != nil || inputCropShortSide != nil {
+            guard usesRemoteClassifier else {
+                throw ValidationError("--input-normalize and --input-crop-short-side say how to prepare a tensor for a server's Open Inference endpoint; use them with --remote or --remote-protocol oip")
+            }
+            _ = try preprocessingSettings()
+        }
         if inProcess, remoteProtocol != .auto {
             throw ValidationError("--remote-protocol applies to a server, not to --in-process")
         }
@@ -118,6 +143,24 @@ struct ClassifyCommand: AsyncParsableCommand {
         } else if resize == .client, !usesRemoteClassifier {
             _ = try ModelDirectory.bundle(named: model, in: ModelDirectory.resolve(modelsDirectory), why: "--resize client")
         }
+    }
+
+    /// `--input-normalize` and `--input-crop-short-side`, checked.
+    private func preprocessingSettings() throws -> PreprocessingSettings {
+        var settings = PreprocessingSettings()
+        if let inputNormalize {
+            guard let normalization = TensorNormalization(named: inputNormalize) else {
+                throw ValidationError("--input-normalize must be \(TensorNormalization.spellings), not \(inputNormalize)")
+            }
+            settings.normalization = normalization
+        }
+        if let inputCropShortSide {
+            guard (0...(1 << 15)).contains(inputCropShortSide) else {
+                throw ValidationError("--input-crop-short-side must be 0 (no crop) to 32768, not \(inputCropShortSide)")
+            }
+            settings.cropShortSide = inputCropShortSide
+        }
+        return settings
     }
 
     /// True when classification goes through ``RemoteClassifier``: a remote, or a protocol forced.
@@ -135,7 +178,7 @@ struct ClassifyCommand: AsyncParsableCommand {
             // Labels, crop and normalisation of models known here; the remote does without them.
             let catalog = try? ModelCatalog.scan(ModelDirectory.resolve(modelsDirectory))
             remote = RemoteClassifier(client: connection.client(), protocol: remoteProtocol, catalog: catalog,
-                                      resize: resize == .client ? .client : .server)
+                                      preprocessing: try preprocessingSettings(), resize: resize == .client ? .client : .server)
         } else if inProcess || resize == .client {
             let bundle = try ModelDirectory.bundle(named: model, in: ModelDirectory.resolve(modelsDirectory),
                                                    why: inProcess ? "--in-process" : "--resize client")
@@ -225,7 +268,7 @@ struct ClassifyCommand: AsyncParsableCommand {
                               timings: ClassifyRecord.Timings(remote: result),
                               remote: ClassifyRecord.Remote(endpoint: remote.client.endpoint.description, protocol: result.protocolUsed,
                                                             timings: result.network, tensorShape: result.tensorShape,
-                                                            softmaxApplied: result.softmaxApplied),
+                                                            softmaxApplied: result.softmaxApplied, preprocessing: result.preprocessing?.summary),
                               placement: result.placement)
     }
 

@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import InferdWire
 
 /// Prints `inferctl classify` results as text: per image its labels and a row per request, then a
 /// summary with cold and warm figures side by side.
@@ -16,12 +16,19 @@ struct ClassifyPrinter {
         var value: (ClassifyRecord) -> Double?
     }
 
-    private var steps: [Step] {
-        if mode == .remote { return remoteSteps(for: []) }
+    /// The steps of a daemon or in-process run. A request the daemon offloaded over OIP has no server
+    /// steps of its own here (queue, load, compute, postprocess ran nowhere it could see): they show
+    /// as `-`, with the remote's time and the network's instead, so an offloaded row never reads like
+    /// a local run.
+    private func localSteps(for records: [ClassifyRecord]) -> [Step] {
+        /// `value`, unless `record` ran remotely where these steps are not known.
+        func here(_ value: @escaping (ClassifyRecord) -> Double) -> (ClassifyRecord) -> Double? {
+            { record in record.ranRemotelyOverOIP ? nil : value(record) }
+        }
         var steps: [Step] = []
         if resize == .client { steps.append(Step(header: "resize", name: "client_resize") { $0.timings.clientResize }) }
-        steps.append(Step(header: "queue", name: "queue") { $0.timings.queue })
-        steps.append(Step(header: "load", name: "load") { $0.timings.load })
+        steps.append(Step(header: "queue", name: "queue", value: here { $0.timings.queue }))
+        steps.append(Step(header: "load", name: "load", value: here { $0.timings.load }))
         if mode == .inProcess {
             steps.append(Step(header: "runtime", name: "runtime_init") { $0.timings.runtimeInit })
             steps.append(Step(header: "read", name: "read") { $0.timings.read })
@@ -29,9 +36,13 @@ struct ClassifyPrinter {
         }
         steps.append(Step(header: "decode", name: "decode") { $0.timings.decode })
         steps.append(Step(header: "preproc", name: "preprocess") { $0.timings.preprocess })
-        steps.append(Step(header: "compute", name: "compute") { $0.timings.compute })
-        steps.append(Step(header: "post", name: "postprocess") { $0.timings.postprocess })
+        steps.append(Step(header: "compute", name: "compute", value: here { $0.timings.compute }))
+        steps.append(Step(header: "post", name: "postprocess", value: here { $0.timings.postprocess }))
         steps.append(Step(header: mode == .daemon ? "server" : "total", name: mode == .daemon ? "server total" : "total") { $0.timings.total })
+        if records.contains(where: { $0.placement?.side == .remote }) {
+            steps.append(Step(header: "offload", name: "offload exchange") { $0.placement?.side == .remote ? $0.placement?.network?.total : nil })
+            steps.append(Step(header: "remote", name: "  remote's own") { $0.placement?.side == .remote ? $0.placement?.network?.remoteTime?.milliseconds : nil })
+        }
         if mode == .daemon { steps.append(Step(header: "transfer", name: "transfer") { $0.timings.transfer }) }
         steps.append(Step(header: "e2e", name: "end-to-end") { $0.timings.endToEnd })
         return steps
@@ -49,7 +60,7 @@ struct ClassifyPrinter {
         steps.append(Step(header: "connect", name: "connect") { $0.remote?.timings.connect })
         steps.append(Step(header: "upload", name: "upload") { $0.remote?.timings.upload })
         steps.append(Step(header: "server", name: "server") { $0.remote?.timings.server })
-        steps.append(Step(header: "remote", name: "  remote reported") { $0.remote?.timings.remoteReported })
+        steps.append(Step(header: "remote", name: "  remote's own") { $0.remote?.timings.remoteTime?.milliseconds })
         steps.append(Step(header: "network", name: "  network") { $0.remote?.network })
         steps.append(Step(header: "download", name: "download") { $0.remote?.timings.download })
         steps.append(Step(header: "e2e", name: "end-to-end") { $0.timings.endToEnd })
@@ -59,7 +70,22 @@ struct ClassifyPrinter {
 
     /// The steps to show for `records`.
     private func steps(for records: [ClassifyRecord]) -> [Step] {
-        mode == .remote ? remoteSteps(for: records) : steps
+        mode == .remote ? remoteSteps(for: records) : localSteps(for: records)
+    }
+
+    /// Where the figures in the `remote` column came from, when any row has one: the remote's own
+    /// report, its `Server-Timing` header, or an estimate.
+    static func remoteTimeNote(_ records: [ClassifyRecord]) -> String? {
+        let sources = Set(records.compactMap { $0.remote?.timings.remoteTime?.source ?? $0.placement?.network?.remoteTime?.source })
+        guard !sources.isEmpty else { return nil }
+        let words = sources.sorted { $0.rawValue < $1.rawValue }.map { source in
+            switch source {
+            case .reported: "as the server reported it"
+            case .serverTiming: "from the server's Server-Timing header"
+            case .connectEstimate: "estimated: the wait minus one round trip (the TCP connect), as the server reports no time"
+            }
+        }
+        return "remote: the server's own time, " + words.joined(separator: "; ")
     }
 
     /// Prints one image: what it is, its labels (from `labelsFrom`) and one row per request.
@@ -81,21 +107,27 @@ struct ClassifyPrinter {
             header += ")"
         }
         print(header)
+        if let preprocessing = first.remote?.preprocessing { print("  tensor prepared here: \(preprocessing)") }
         if let placement = first.placement { print("  " + Self.describe(placement)) }
         let nameWidth = first.labels.map(\.label.count).max() ?? 0
         for (rank, label) in first.labels.enumerated() {
             let padding = String(repeating: " ", count: nameWidth - label.label.count)
             print("  \(rank + 1). \(label.label)\(padding)  \(String(format: "%6.2f%%", Double(label.probability) * 100))")
         }
-        var table = TextTable(headers: ["run", "state"] + (resize == .client ? ["sent"] : []) + steps(for: records).map(\.header) + ["(ms)"],
-                              alignments: [.right, .left] + (resize == .client ? [.right] : []) + steps(for: records).map { _ in .right } + [.left],
+        let placed = records.contains { $0.placement != nil }
+        var table = TextTable(headers: ["run", "state"] + (placed ? ["ran"] : []) + (resize == .client ? ["sent"] : [])
+                                  + steps(for: records).map(\.header) + ["(ms)"],
+                              alignments: [.right, .left] + (placed ? [.left] : []) + (resize == .client ? [.right] : [])
+                                  + steps(for: records).map { _ in .right } + [.left],
                               indent: 2)
         for record in records {
             table.append(["\(record.run)", record.cold ? "cold" : "warm"]
+                         + (placed ? [record.placement.map { $0.side == .remote ? "remote" : $0.fallback ? "here*" : "here" } ?? "here"] : [])
                          + (resize == .client ? [HumanFormat.bytes(record.bytesSent)] : [])
                          + steps(for: records).map { HumanFormat.milliseconds($0.value(record)) })
         }
         print(table.render())
+        if let note = Self.remoteTimeNote(records) { print("  " + note) }
         print("")
     }
 

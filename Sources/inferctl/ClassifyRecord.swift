@@ -1,5 +1,6 @@
 import Core
 import InferdClient
+import InferdWire
 
 /// One classification as `inferctl classify --json` prints it: every key always present (null when it
 /// does not apply), so scripts can rely on the shape.
@@ -15,8 +16,10 @@ import InferdClient
 /// ```
 ///
 /// With `--remote`, `mode` is `remote` and `remote` holds `endpoint`, `protocol` (`inferd` or `oip`),
-/// `connect`, `upload`, `server`, `remote_reported`, `network` (server minus remote_reported),
-/// `download`, `bytes_sent`, `bytes_received`, `tensor_shape` and `softmax_applied`.
+/// `connect`, `upload`, `server`, `remote_reported` (the server's own time, when it says it),
+/// `remote_source` (`reported`, `server-timing`, or `connect-estimate` when `remote_estimated` is
+/// the wait minus the TCP handshake), `network` (server minus the remote's time), `download`,
+/// `bytes_sent`, `bytes_received`, `tensor_shape`, `softmax_applied` and, on OIP, `preprocessing`.
 struct ClassifyRecord: Encodable {
     /// Where the classification ran.
     enum Mode: String, Encodable {
@@ -38,13 +41,18 @@ struct ClassifyRecord: Encodable {
         /// On OIP: the tensor's shape and whether softmax was applied here.
         var tensorShape: [Int64]?
         var softmaxApplied: Bool
+        /// On OIP: how the tensor was prepared and where each choice came from, in words.
+        var preprocessing: String?
 
-        /// The time in ``RemoteTimings/server`` the remote did not report: network latency and queueing, ms.
-        var network: Double? { timings.remoteReported.map { max(0, timings.server - $0) } }
+        /// The time in ``RemoteTimings/server`` that is not the remote's own (reported, else estimated):
+        /// network latency and queueing, ms.
+        var network: Double? { timings.remoteTime.map { max(0, timings.server - $0.milliseconds) } }
 
         enum CodingKeys: String, CodingKey {
-            case endpoint, `protocol`, connect, upload, server, download, network
+            case endpoint, `protocol`, connect, upload, server, download, network, preprocessing
             case remoteReported = "remote_reported"
+            case remoteSource = "remote_source"
+            case remoteEstimated = "remote_estimated"
             case bytesSent = "bytes_sent"
             case bytesReceived = "bytes_received"
             case tensorShape = "tensor_shape"
@@ -59,12 +67,15 @@ struct ClassifyRecord: Encodable {
             try c.encode(timings.upload, forKey: .upload)
             try c.encode(timings.server, forKey: .server)
             try c.encode(timings.remoteReported, forKey: .remoteReported)
+            try c.encode(timings.remoteTime?.source, forKey: .remoteSource)
+            try c.encode(timings.remoteEstimated, forKey: .remoteEstimated)
             try c.encode(network, forKey: .network)
             try c.encode(timings.download, forKey: .download)
             try c.encode(timings.bytesSent, forKey: .bytesSent)
             try c.encode(timings.bytesReceived, forKey: .bytesReceived)
             try c.encode(tensorShape, forKey: .tensorShape)
             try c.encode(softmaxApplied, forKey: .softmaxApplied)
+            try c.encode(preprocessing, forKey: .preprocessing)
         }
     }
 
@@ -160,6 +171,10 @@ struct ClassifyRecord: Encodable {
     /// Where the daemon says the request ran and why, when it says.
     var placement: Placement?
 
+    /// True when the daemon offloaded it over OIP: the answer's server steps (queue, load, compute,
+    /// postprocess) are unknown, not zero.
+    var ranRemotelyOverOIP: Bool { placement?.side == .remote && placement?.wireProtocol == RemoteProtocol.oip.rawValue }
+
     enum CodingKeys: String, CodingKey {
         case image, run, mode, resize, model, cold, precision, labels, width, height, bytes, remote, placement
         case decodedWidth = "decoded_width"
@@ -209,8 +224,9 @@ extension ClassifyRecord.Timings {
             self.init(daemon: daemon, clientResize: result.clientResize)
         } else {
             let network = result.network
-            self.init(total: network.remoteReported ?? 0, connect: network.connect, upload: network.upload, wait: network.server,
-                      download: network.download, transfer: network.total - (network.remoteReported ?? 0), endToEnd: 0)
+            let remote = network.remoteTime?.milliseconds ?? 0
+            self.init(total: remote, connect: network.connect, upload: network.upload, wait: network.server,
+                      download: network.download, transfer: network.total - remote, endToEnd: 0)
             clientDecode = result.clientDecode
             clientPreprocess = result.clientPreprocess
         }

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Core
 import Foundation
 import InferdClient
+import InferdWire
 
 /// `--socket`, `--remote`, `--token-file` and `--timeout`, shared by every command that talks to the daemon.
 struct ConnectionOptions: ParsableArguments {

@@ -1,7 +1,6 @@
 import ArgumentParser
-import Core
-import InferdClient
 import Foundation
+import InferdClient
 
 /// inferctl's exit codes, documented in the root command's help.
 enum ExitStatus: Int32 {

@@ -1,4 +1,6 @@
 import Core
+import InferdRuntime
+import InferdWire
 
 /// Classifies in inferctl's own process, with no daemon: the baseline inferd is compared with.
 ///

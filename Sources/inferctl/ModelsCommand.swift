@@ -1,7 +1,7 @@
 import ArgumentParser
-import Core
 import Foundation
 import InferdClient
+import InferdWire
 
 /// `inferctl models`: every model the daemon knows, like `ollama ps`.
 struct ModelsCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Core
 import Foundation
 import InferdClient
+import InferdStudy
 
 /// `inferctl replay`: a trace against the running daemon.
 struct ReplayCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import InferdStudy
 
 /// `inferctl simulate`: replay a trace offline against the daemon's own lifecycle rules.
 struct SimulateCommand: ParsableCommand {

@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import InferdStudy
 
 /// `inferctl simulate --report DIR`: an HTML page with hit ratio, cold starts and memory held against
 /// the budget, one curve per policy (SVG inline, no external assets), plus the tables.

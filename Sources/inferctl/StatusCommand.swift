@@ -1,7 +1,7 @@
-import Foundation
 import ArgumentParser
-import Core
+import Foundation
 import InferdClient
+import InferdWire
 
 /// `inferctl status`: the daemon as a whole.
 struct StatusCommand: AsyncParsableCommand {

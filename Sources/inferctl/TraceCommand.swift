@@ -1,6 +1,6 @@
 import ArgumentParser
-import Core
 import Foundation
+import InferdStudy
 
 /// `inferctl trace`: make request traces for `replay` and `simulate`.
 struct TraceCommand: ParsableCommand {

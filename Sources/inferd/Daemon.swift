@@ -1,7 +1,9 @@
 import ArgumentParser
 import Core
 import Foundation
+import InferdRuntime
 import InferdServer
+import InferdWire
 import Logging
 import ServiceLifecycle
 

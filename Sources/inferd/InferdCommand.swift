@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import InferdRuntime
 import InferdServer
 import Logging
 import ServiceLifecycle
@@ -86,7 +87,7 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("File with the bearer token that admin calls over TCP must send (at least 16 characters).", valueName: "path"))
     var adminTokenFile: String?
 
-    @Option(help: ArgumentHelp("A server to offload classifications to (repeatable): \"http://HOST:PORT [models=a,b] [token_file=PATH] [protocol=auto|inferd|oip]\".", valueName: "remote"))
+    @Option(help: ArgumentHelp("A server to offload classifications to (repeatable): \"http://HOST:PORT [models=a,b] [token_file=PATH] [protocol=auto|inferd|oip] [normalize=N] [crop_short_side=S]\".", valueName: "remote"))
     var offloadRemote: [String] = []
 
     @Option(help: ArgumentHelp("When to offload: never, always, when-cold or auto (default auto with remotes, else never).", valueName: "mode"))

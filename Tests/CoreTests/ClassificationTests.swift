@@ -1,4 +1,5 @@
-import Core
+import InferdRuntime
+import InferdWire
 import Testing
 
 /// The real EfficientNet-Lite0 weights through the real decoder and OpenVINO give the right classes.

@@ -1,5 +1,6 @@
-import Core
 import Foundation
+import InferdRuntime
+import InferdWire
 import Testing
 
 /// Grey, CMYK, palette, 16-bit and alpha images become RGB that looks like the same photo: their

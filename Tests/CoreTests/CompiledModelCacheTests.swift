@@ -1,5 +1,6 @@
-import Core
 import Foundation
+import InferdRuntime
+import InferdWire
 import Testing
 
 /// The compiled-model cache: a second cold load imports the exported blob instead of reading and

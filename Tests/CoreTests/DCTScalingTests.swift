@@ -1,4 +1,5 @@
-import Core
+import InferdRuntime
+import InferdWire
 import Testing
 
 /// JPEGs are decoded at the smallest DCT scale that still covers what the model needs: a 2160 x 3840

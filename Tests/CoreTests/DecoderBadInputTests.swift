@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import InferdRuntime
 import Testing
 
 /// Every kind of bad image becomes a typed ``ImageError``, never a crash, and decompression bombs are

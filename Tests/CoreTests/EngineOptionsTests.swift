@@ -1,5 +1,6 @@
-import Core
 import Foundation
+import InferdRuntime
+import InferdWire
 import Testing
 
 /// The precision hint reaches the compiled model, and `.auto` lets OpenVINO choose for this CPU.

@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import InferdRuntime
+import InferdWire
 
 /// Paths of the models and photos that scripts/setup.sh prepares.
 enum Fixtures {

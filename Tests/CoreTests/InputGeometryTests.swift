@@ -1,4 +1,5 @@
 import Core
+import InferdRuntime
 import Testing
 
 /// The smallest useful decode size and the centre crop, checked against hand-worked numbers.

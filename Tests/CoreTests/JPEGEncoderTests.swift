@@ -1,4 +1,4 @@
-import Core
+import InferdRuntime
 import Testing
 
 /// The JPEG encoder used by `inferctl classify --resize client`: what it writes decodes back to the

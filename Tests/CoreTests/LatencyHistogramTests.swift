@@ -1,4 +1,4 @@
-import Core
+import InferdStudy
 import Testing
 
 /// HdrHistogram-backed summaries: exact mean, minimum and maximum; percentiles to 3 significant digits.

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import InferdWire
 import Logging
 
 /// A stand-in for a loaded model: its size and load cost are whatever the test says.

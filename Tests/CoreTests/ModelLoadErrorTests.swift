@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import InferdRuntime
+import InferdWire
 import Testing
 
 /// A model file OpenVINO cannot read is a typed ``OpenVINOError`` carrying OpenVINO's own reason.

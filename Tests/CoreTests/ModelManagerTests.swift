@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import InferdWire
 import Testing
 
 /// The lifecycle manager on scripted traces with a fake clock, fake sizes and a fake loader.

@@ -1,4 +1,5 @@
 import Core
+import InferdWire
 import Testing
 
 /// The offload planner as pure policy: situations in, decisions out, no clock and no network.

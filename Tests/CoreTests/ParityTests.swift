@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import InferdRuntime
+import InferdWire
 import Testing
 
 /// OpenVINO at f32 and onnxruntime agree to 1e-4 on the same network and the same input tensor.

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import InferdRuntime
 import Testing
 
 @Suite struct PressureMonitorTests {

@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import InferdStudy
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

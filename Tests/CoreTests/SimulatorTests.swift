@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import InferdStudy
 import Testing
 
 @Suite struct SimulatorTests {

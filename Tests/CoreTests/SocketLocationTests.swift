@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 import Testing
 
 /// The socket rule shared by inferd and its clients, rule by rule.

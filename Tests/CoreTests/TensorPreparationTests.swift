@@ -1,4 +1,5 @@
-import Core
+import InferdRuntime
+import InferdWire
 import Testing
 
 /// Reading an input's shape, layout and datatype from OIP metadata, and building its tensor from pixels.

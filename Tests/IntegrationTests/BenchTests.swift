@@ -1,5 +1,6 @@
-import Core
 import Foundation
+import InferdStudy
+import InferdWire
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

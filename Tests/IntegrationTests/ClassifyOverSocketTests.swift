@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import InferdWire
 import Testing
 
 extension DaemonTests {

@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import InferdWire
 import Testing
 
 /// Tests of the real `inferd` binary over its Unix socket, with the prepared models and photos.

@@ -1,6 +1,6 @@
-import Core
-@testable import inferctl
+import InferdWire
 import Testing
+@testable import inferctl
 
 /// inferctl's text rendering and argument parsing, without processes: sizes, ages, the models table,
 /// keep-alive durations.

@@ -1,6 +1,6 @@
-import Core
 import Foundation
 import InferdClient
+import InferdWire
 import Testing
 
 /// The real `inferctl` against the real `inferd` (each test its own daemon on a temporary socket, with

@@ -1,4 +1,3 @@
-import Core
 import Foundation
 import Testing
 
@@ -20,10 +19,16 @@ import Testing
         let prefix = destdir + "/usr/local"
         for file in ["bin/inferd", "bin/inferctl", "lib/inferd/libopenvino_intel_cpu_plugin.so", "lib/systemd/system/inferd.service",
                      "lib/systemd/system/inferd.socket", "lib/systemd/user/inferd.service", "lib/systemd/user/inferd.socket",
-                     "lib/sysusers.d/inferd.conf", "lib/tmpfiles.d/inferd.conf", "share/inferd/install-manifest"] {
+                     "lib/sysusers.d/inferd.conf", "lib/tmpfiles.d/inferd.conf", "share/inferd/install-manifest",
+                     "share/man/man1/inferd.1.gz", "share/man/man1/inferctl.1.gz", "share/man/man1/inferctl-classify.1.gz",
+                     "share/bash-completion/completions/inferctl", "share/zsh/site-functions/_inferctl",
+                     "share/fish/vendor_completions.d/inferctl.fish", "share/bash-completion/completions/inferd"] {
             #expect(FileManager.default.fileExists(atPath: prefix + "/" + file), "\(file) not installed")
         }
         #expect(FileManager.default.fileExists(atPath: destdir + "/etc/inferd/inferd.toml"))
+        // man reads the installed page, and the page is the binary's own help.
+        let manual = try await Command.run(["man", "-l", prefix + "/share/man/man1/inferctl-classify.1.gz"], environment: ["MANWIDTH": "100"])
+        #expect(manual.status == 0 && manual.stdout.contains("--resize"), "\(manual.stderr)\(manual.stdout.prefix(400))")
         #expect(!FileManager.default.fileExists(atPath: prefix + "/lib/inferd/libopenvino_intel_gpu_plugin.so"), "the GPU plugin is not needed")
 
         // The binaries look for libraries only next to the install, never in the build tree.
@@ -80,10 +85,28 @@ import Testing
         let figure = try #require(exposure, "no exposure figure in: \(security.stdout.suffix(300))")
         #expect(figure <= 2.5, "\(overall)")
 
+        // The unit reads the configuration where SYSCONFDIR put it.
+        let unit = try String(contentsOfFile: prefix + "/lib/systemd/system/inferd.service", encoding: .utf8)
+        #expect(unit.contains("--config /etc/inferd/inferd.toml"), "\(unit)")
+
         // Uninstall removes exactly what install put there: no file of ours is left.
         let uninstall = try await Command.run(make + ["uninstall"])
         #expect(uninstall.status == 0, "\(uninstall.stderr)")
         let left = FileManager.default.enumerator(atPath: destdir)?.allObjects as? [String] ?? []
         #expect(left.isEmpty, "left after uninstall: \(left)")
+    }
+
+    /// `make install SYSCONFDIR=/usr/local/etc`: the config goes there and the unit reads it from there
+    /// (before, the unit still said /etc/inferd/inferd.toml and the service exited 2).
+    @Test func sysconfdirReachesTheUnit() async throws {
+        let destdir = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-sysconf-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: destdir) }
+        let buildDirectory = URL(fileURLWithPath: try DaemonProcess.binaryPath).deletingLastPathComponent().path
+        let install = try await Command.run(["make", "--no-print-directory", "DESTDIR=\(destdir)", "BUILD_DIR=\(buildDirectory)",
+                                             "SYSCONFDIR=/usr/local/etc", "install"])
+        try #require(install.status == 0, "make install: \(install.stderr)")
+        #expect(FileManager.default.fileExists(atPath: destdir + "/usr/local/etc/inferd/inferd.toml"))
+        let unit = try String(contentsOfFile: destdir + "/usr/local/lib/systemd/system/inferd.service", encoding: .utf8)
+        #expect(unit.contains("ExecStart=/usr/local/bin/inferd --config /usr/local/etc/inferd/inferd.toml"), "\(unit)")
     }
 }

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import InferdWire
 import Testing
 
 extension DaemonTests {

@@ -1,6 +1,6 @@
-import Core
 import Foundation
 @testable import InferdClient
+import InferdWire
 import Testing
 
 extension DaemonTests {

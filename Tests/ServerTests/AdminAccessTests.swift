@@ -1,6 +1,6 @@
-import Core
 import Foundation
 @testable import InferdServer
+import InferdWire
 import Logging
 import NIOCore
 import Testing

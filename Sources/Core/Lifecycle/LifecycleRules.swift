@@ -1,3 +1,5 @@
+import InferdWire
+
 /// A warm model as the lifecycle rules see it.
 public struct ResidentState: Sendable, Equatable {
     public var name: String

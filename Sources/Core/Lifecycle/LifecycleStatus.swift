@@ -1,3 +1,5 @@
+import InferdWire
+
 /// The manager's figures for `/v1/status` and systemd's `STATUS=` line.
 public struct LifecycleStatus: Sendable, Equatable {
     public var budget: MemoryBudget

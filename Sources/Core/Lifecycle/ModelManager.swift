@@ -1,3 +1,4 @@
+import InferdWire
 import Logging
 
 /// The one owner of model state. Every model moves cold → loading → warm → (evicting) → cold, or to

@@ -6,8 +6,3 @@ public protocol ResidentModel: Sendable {
     /// What the load cost (read + compile), ms: the price of a cold start, used by cost-aware policies.
     var loadMilliseconds: Double { get }
 }
-
-extension LoadedModel: ResidentModel {
-    public var residentBytes: Int64 { loadReport.residentBytes }
-    public var loadMilliseconds: Double { loadReport.totalMilliseconds }
-}

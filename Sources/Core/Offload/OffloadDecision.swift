@@ -1,3 +1,5 @@
+import InferdWire
+
 /// The planner's answer for one request: where to run it, on which remote, and why.
 public struct OffloadDecision: Sendable, Equatable {
     /// Here or on ``remote``.

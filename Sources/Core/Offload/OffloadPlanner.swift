@@ -1,4 +1,5 @@
 import Foundation
+import InferdWire
 
 /// Decides, request by request, whether a classification runs here or on a remote server, and learns
 /// the costs of both sides from what requests measured. Pure policy: no clock, no I/O; the caller
@@ -12,7 +13,9 @@ import Foundation
 ///   file, over all models) times its file size, or a prior of ``loadPriorBase`` + ``loadPriorPerMB``.
 /// - **Remote** = network + remote serve. Network (connect + upload + wait − remote's own time +
 ///   download) is fitted against bytes sent per remote: its intercept is the round trip, its slope
-///   the inverse bandwidth. Remote serve is the moving average of the time the remote reports for
+///   the inverse bandwidth. The remote's own time is what it reported (its body or a `Server-Timing`
+///   header), else an estimate (the wait minus the TCP handshake's round trip,
+///   ``RemoteTimings/remoteTime``); ``status(now:)`` says which. Remote serve is the moving average of the time the remote reports for
 ///   the model, without any load it paid (a serving fleet keeps models warm). A remote that does not
 ///   report its time gets one fit of the whole exchange per model.
 ///
@@ -59,6 +62,8 @@ public struct OffloadPlanner: Sendable {
     /// A remote that failed for one model only (it lacks it, refused its size, its metadata is unusable).
     private var modelDownUntil: [Key: Double] = [:]
     private var keptLocal: [String: Int] = [:]
+    /// Where the last remote time of each remote came from (the body, `Server-Timing`, an estimate).
+    private var timeSource: [String: RemoteTimeSource] = [:]
     private var keptRemote: [String: Int] = [:]
     /// Requests that ran here, on a remote, and here after a remote failed.
     public private(set) var counters = Counters()
@@ -230,9 +235,10 @@ public struct OffloadPlanner: Sendable {
                                       remoteServeMs: Double?, remoteLoadMs: Double = 0, clientMs: Double = 0) {
         let key = Key(remote: remote, model: model)
         let x = Double(imageBytes)
-        if let reported = timings.remoteReported, let remoteServeMs {
+        if let (reported, source) = timings.remoteTime, let remoteServeMs {
             remoteServe[key, default: MovingAverage()].observe(remoteServeMs + max(0, clientMs))
             network[remote, default: OnlineLinearFit()].observe(x: x, y: max(0, timings.total - reported))
+            timeSource[remote] = source
         } else {
             remoteWhole[key, default: OnlineLinearFit()].observe(x: x, y: timings.total - remoteLoadMs + max(0, clientMs))
         }
@@ -287,7 +293,8 @@ public struct OffloadPlanner: Sendable {
                     backingOffSeconds: state.downUntil.map { max(0, $0 - now) }.flatMap { $0 > 0 ? $0 : nil },
                     // The fit's intercept can fall below 0 when small requests rode a shaper's burst.
                     roundTripMs: fit?.predict(0).map { max(0, $0) },
-                    megabytesPerSecond: fit?.slope.flatMap { $0 > 0 && (1 / ($0 * 1000)).isFinite ? 1 / ($0 * 1000) : nil })
+                    megabytesPerSecond: fit?.slope.flatMap { $0 > 0 && (1 / ($0 * 1000)).isFinite ? 1 / ($0 * 1000) : nil },
+                    remoteTimeSource: timeSource[remote.url])
             })
     }
 

@@ -14,6 +14,14 @@ public struct Stopwatch: Sendable {
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 
+    /// Seconds on the monotonic clock since an arbitrary origin (the first call in this process): for
+    /// ages and deadlines that a clock injected into pure policy compares.
+    public static func monotonicSeconds() -> Double {
+        milliseconds(ContinuousClock.now - origin) / 1000
+    }
+
+    private static let origin = ContinuousClock.now
+
     /// Runs `body` and returns its result with the milliseconds it took.
     public static func time<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> (T, Double) {
         let watch = Stopwatch()

@@ -1,4 +1,3 @@
-import Core
 import NIOHTTP1
 
 /// The API's route table: the Open Inference Protocol (`/v2`), Triton's repository extension

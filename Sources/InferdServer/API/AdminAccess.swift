@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 import Logging
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import InferdWire
 
 /// The shared secret that admits admin calls over TCP (`Authorization: Bearer <token>`), where
 /// there are no peer credentials to check. Read once at start from `server.admin_token_file`.

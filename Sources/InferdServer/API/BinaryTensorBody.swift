@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 import NIOCore
 
 /// The Open Inference binary tensor extension: a body is a JSON header of

@@ -1,4 +1,5 @@
 import Core
+import InferdWire
 import NIOHTTP1
 
 /// Handlers of inferd's own API (`/v1`): classify an encoded image, list and manage models, status.

@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import InferdWire
 import NIOCore
 import NIOHTTP1
 

@@ -1,4 +1,6 @@
 import Core
+import InferdRuntime
+import InferdWire
 import Logging
 
 /// One setting: its name in the config file (`engine.threads`), its environment variable
@@ -136,7 +138,7 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("server.admin_token_file", env: "ADMIN_TOKEN_FILE", "file with the bearer token admin calls over TCP need") { c, v throws(ConfigurationError) in
             c.adminTokenFile = try nonEmpty(v.string("server.admin_token_file"), "server.admin_token_file")
         },
-        ConfigurationKey("offload.remotes", env: "OFFLOAD_REMOTES", "remote servers: \"http://HOST:PORT [models=a,b] [token_file=F] [protocol=auto|inferd|oip]\", ';'-separated in the environment") { c, v throws(ConfigurationError) in
+        ConfigurationKey("offload.remotes", env: "OFFLOAD_REMOTES", "remote servers: \"http://HOST:PORT [models=a,b] [token_file=F] [protocol=auto|inferd|oip] [normalize=N] [crop_short_side=S]\", ';'-separated in the environment") { c, v throws(ConfigurationError) in
             let texts: [String]
             switch v {
             case .list(let values): texts = values
@@ -144,7 +146,9 @@ public struct ConfigurationKey: Sendable {
             }
             c.offload.remotes = []
             for text in texts where !text.trimmingCharacters(in: .whitespaces).isEmpty {
-                c.offload.remotes.append(try RemoteServer.parse(text))
+                let remote = try RemoteServer.parse(text)
+                _ = try PreprocessingSettings(remote: remote)  // its normalize= is checked now, not at the first request
+                c.offload.remotes.append(remote)
             }
         },
         ConfigurationKey("offload.mode", env: "OFFLOAD_MODE", "never|always|when-cold|auto (auto when remotes are set, else never)") { c, v throws(ConfigurationError) in
@@ -161,6 +165,13 @@ public struct ConfigurationKey: Sendable {
             let every = try v.integer("offload.probe_interval")
             guard every >= 0 else { throw ConfigurationError(.invalidValue, "offload.probe_interval must be >= 0, not \(every)") }
             c.offload.probeInterval = every
+        },
+        ConfigurationKey("offload.metadata_max_age", env: "OFFLOAD_METADATA_MAX_AGE", "seconds an OIP remote's model metadata is trusted before it is read again (30)") { c, v throws(ConfigurationError) in
+            let seconds = try v.number("offload.metadata_max_age")
+            guard seconds.isFinite, seconds >= 0, seconds <= 86_400 else {
+                throw ConfigurationError(.invalidValue, "offload.metadata_max_age must be 0 (before every request) to 86400 seconds, not \(seconds)")
+            }
+            c.offload.metadataMaxAge = seconds
         },
         ConfigurationKey("server.idle_timeout", env: "IDLE_TIMEOUT", "seconds a silent connection owed nothing stays open, 0 = for ever (60)") { c, v throws(ConfigurationError) in
             let seconds = try v.number("server.idle_timeout")

@@ -1,4 +1,6 @@
 import Core
+import InferdRuntime
+import InferdWire
 import Logging
 
 /// Everything `inferd` is configured with. A plain value: every field has a documented default, and

@@ -1,4 +1,5 @@
 import Core
+import InferdClient
 
 /// The `[offload]` settings: where classifications may be sent instead of running here.
 ///
@@ -8,6 +9,7 @@ import Core
 /// mode = "auto"            # never | always | when-cold | auto
 /// timeout_ms = 10000
 /// probe_interval = 20
+/// metadata_max_age = 30
 /// ```
 public struct OffloadConfiguration: Sendable, Equatable {
     /// Remote servers (`remotes`). Default none: everything runs here.
@@ -20,6 +22,10 @@ public struct OffloadConfiguration: Sendable, Equatable {
     /// In `auto`, every this-many requests kept here one probes the remote (`probe_interval`); 0 never.
     /// Default 20.
     public var probeInterval: Int = 20
+    /// Seconds an Open Inference remote's model metadata is trusted before it is read again
+    /// (`metadata_max_age`), so a redeployed remote model is followed; 0 reads it before every
+    /// request. A failed `/infer` that could mean a changed model reads it at once. Default 30.
+    public var metadataMaxAge: Double = RemoteMetadataCache.defaultMaxAge
 
     public init() {}
 

@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 
 /// An image sent as a tensor (Open Inference `/infer`): `UINT8`, shape `[1, height, width, 3]`
 /// (or `[height, width, 3]`), RGB, rows packed.

@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import InferdRuntime
+import InferdWire
 import Logging
 import Synchronization
 

@@ -1,6 +1,8 @@
 import Core
 import Foundation
 import InferdClient
+import InferdRuntime
+import InferdWire
 import Logging
 import Synchronization
 
@@ -46,8 +48,10 @@ public final class OffloadingClassifier: Sendable {
             let client = InferdClient(endpoint: endpoint, token: tokens[remote.url],
                                       timeout: .milliseconds(Int64(configuration.timeoutMilliseconds)))
             // `never`: the remote runs what it is sent, so two daemons offloading to each other cannot bounce it.
-            classifiers[remote.url] = RemoteClassifier(client: client, protocol: remote.wireProtocol,
-                                                       catalog: service.catalog, remoteOffload: .never)
+            classifiers[remote.url] = RemoteClassifier(client: client, protocol: remote.wireProtocol, catalog: service.catalog,
+                                                       preprocessing: try PreprocessingSettings(remote: remote), remoteOffload: .never,
+                                                       metadataMaxAge: configuration.metadataMaxAge,
+                                                       onMetadataChange: Self.metadataChangeLog(remote: remote.url, logger: logger))
         }
         self.classifiers = classifiers
         self.clock = clock
@@ -55,10 +59,16 @@ public final class OffloadingClassifier: Sendable {
     }
 
     /// Seconds since an arbitrary origin, monotonic.
-    public static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    public static func monotonicSeconds() -> Double { Stopwatch.monotonicSeconds() }
+
+    /// Logs a remote model's changed metadata (it was redeployed): what changed, at notice level.
+    static func metadataChangeLog(remote: String, logger: Logger) -> @Sendable (RemoteMetadataChange) -> Void {
+        { change in
+            logger.notice("the metadata of \(change.model) on \(remote) changed; preparing its tensors anew", metadata: [
+                "event": "offload-metadata-changed", "model": "\(change.model)", "remote": "\(remote)",
+                "change": "\(change.description)",
+            ])
+        }
     }
 
     /// Offloading as `/v1/status` reports it.
@@ -99,7 +109,8 @@ public final class OffloadingClassifier: Sendable {
         }
         do {
             let answer = try await classifier.classify(model: name, image: image, top: top)
-            let reported = answer.network.remoteReported
+            // The remote's time as it reported it, else as estimated from the round trip.
+            let reported = answer.network.remoteTime?.milliseconds
             let remoteLoad = answer.inferd?.response.timings.load ?? 0
             planner.withLock {
                 $0.recordRemote(remote: remote.url, model: name, imageBytes: image.count, timings: answer.network,
@@ -108,7 +119,8 @@ public final class OffloadingClassifier: Sendable {
             }
             return response(from: answer, model: name, imageBytes: image.count, total: watch.elapsedMilliseconds,
                             placement: Placement(side: .remote, mode: modeName, remote: remote.url, reason: decision.reason,
-                                                 predicted: decision.predicted, network: answer.network))
+                                                 predicted: decision.predicted, network: answer.network,
+                                                 wireProtocol: answer.protocolUsed.rawValue))
         } catch {
             if let refusal = Self.refusal(error) {
                 await service.manager.countError()

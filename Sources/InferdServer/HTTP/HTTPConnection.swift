@@ -1,4 +1,5 @@
 import Core
+import InferdWire
 import Logging
 import NIOCore
 import NIOHTTP1

@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 
 /// Where the API server listens.
 public enum ListenTarget: Sendable, Equatable, CustomStringConvertible {

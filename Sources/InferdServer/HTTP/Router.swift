@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 import NIOHTTP1
 
 /// A route table: method and path pattern (`/v2/models/{name}/infer`) to a handler.

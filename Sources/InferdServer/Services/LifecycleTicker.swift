@@ -1,4 +1,5 @@
 import Core
+import InferdRuntime
 import ServiceLifecycle
 
 /// Calls the model manager's keep-alive sweep (``ModelManager/tick()``) at a fixed interval until

@@ -1,4 +1,5 @@
 import Core
+import InferdRuntime
 import NIOCore
 import NIOPosix
 

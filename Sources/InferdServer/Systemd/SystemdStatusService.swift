@@ -1,4 +1,5 @@
 import Core
+import InferdRuntime
 import ServiceLifecycle
 
 /// Keeps systemd's `STATUS=` line current: asks the model manager for its summary

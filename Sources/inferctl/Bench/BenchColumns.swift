@@ -1,4 +1,5 @@
 import Core
+import InferdStudy
 
 /// The paper's columns of one cell, each summarised over the cell's samples (mean, p50, p95, p99).
 struct BenchColumns: Codable, Sendable, Equatable {

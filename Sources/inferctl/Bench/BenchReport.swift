@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import InferdStudy
 
 /// `--report DIR`: the benchmark as a self-contained HTML page (`DIR/index.html`) with the paper's
 /// figures as inline SVG — the breakdown per model cold versus warm (Fig. 4) and rescale time against

@@ -1,4 +1,4 @@
-import Core
+import InferdStudy
 
 /// Everything one `inferctl bench` run measured, as `--json` prints it (stable keys, every key present).
 struct BenchResult: Codable, Sendable {

@@ -1,6 +1,8 @@
 import Core
 import Foundation
 import InferdClient
+import InferdRuntime
+import InferdStudy
 
 /// Runs the cells of a benchmark — every model × group × mode × resize choice — and measures each.
 ///

@@ -1,4 +1,4 @@
-import Core
+import InferdWire
 
 /// What one `inferctl bench` run measures, resolved from its options.
 struct BenchSettings: Sendable {

@@ -1,4 +1,3 @@
-import Core
 import Foundation
 
 /// The terminal table of a benchmark: one row per cell with the paper's columns (mean and p95 of

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import InferdClient
+import InferdRuntime
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
-import Core
 import Foundation
+import InferdRuntime
+import InferdWire
 
 /// The machine and software a benchmark ran on, as RESULTS.md needs it stated.
 struct HostInfo: Codable, Sendable {

@@ -1,4 +1,4 @@
-import Core
+import InferdStudy
 import Foundation
 
 /// The paper's figures beside this host's, for the report: Table III with the paper's four modes and

@@ -1,5 +1,8 @@
 import Core
 import Foundation
+import InferdRuntime
+import InferdStudy
+import InferdWire
 
 /// `inferctl bench --raw-runtime`: OpenVINO measured in this process with no daemon and no IPC — the
 /// baseline inferd's own overhead is judged against (benchmarks/compare.sh).

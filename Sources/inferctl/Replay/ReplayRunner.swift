@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import InferdClient
+import InferdStudy
 import Synchronization
 
 /// Sends a trace's requests to the daemon on schedule (time / speed), at most `concurrency` at once,

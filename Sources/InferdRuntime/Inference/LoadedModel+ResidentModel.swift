@@ -1,0 +1,7 @@
+import Core
+
+/// The real resident model: what the lifecycle manager charges and weighs for a loaded one.
+extension LoadedModel: ResidentModel {
+    public var residentBytes: Int64 { loadReport.residentBytes }
+    public var loadMilliseconds: Double { loadReport.totalMilliseconds }
+}
