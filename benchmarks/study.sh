@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The paper's study on this host in one run: Table III (device cold / warm / in-process / fresh
-# daemon, and the cloud), Fig. 4 (breakdown per model), Fig. 5 (rescale against image size) and the
-# resize rule over the local socket and over a Wi-Fi-like link.
+# daemon, and the cloud), Fig. 4 (breakdown per model), Fig. 5 (rescale against image size), the
+# resize rule over the local socket and over a Wi-Fi-like link, and Table IV's counterpart (faults,
+# memory growth) — each beside the paper's own figures (benchmarks/paper/reference.json). The load
+# average at the start and end goes to REPORT_DIR/load.txt.
 #
 #   benchmarks/study.sh [REPORT_DIR]          # default docs/bench-report
 #   REPEAT=2 WARMUP=2 MODELS=alexnet,nin,squeezenet,efficientnet-lite0 DELAY_MS=20 RATE_MBIT=20 benchmarks/study.sh
@@ -44,9 +46,14 @@ LINK="$(sed -n 's/^listening //p' "$WORK/link.out" | head -1)"
 [ -n "$LINK" ] || { echo "study: the link emulator did not start:" >&2; cat "$WORK/link.out" >&2; exit 1; }
 echo "study: device $WORK/device.sock; cloud $CLOUD behind a ${DELAY_MS} ms / ${RATE_MBIT} Mbit/s link at $LINK" >&2
 
+mkdir -p "$REPORT"
+echo "start $(date -u +%FT%TZ) load average $(cut -d' ' -f1-3 /proc/loadavg)" >"$REPORT/load.txt"
+# --paper: the paper's own figures (benchmarks/paper/reference.json, copied from its text) beside ours.
 "$BIN/inferctl" bench --socket "$WORK/device.sock" --models "$MODELS" \
   --modes cold,warm,in-process,daemon-cold-start --cloud "http://$LINK" --resize both \
-  --repeat "$REPEAT" --warmup "$WARMUP" --report "$REPORT" --profile-out "$REPORT/profile.json"
+  --repeat "$REPEAT" --warmup "$WARMUP" --report "$REPORT" --profile-out "$REPORT/profile.json" \
+  --paper benchmarks/paper/reference.json
+echo "end   $(date -u +%FT%TZ) load average $(cut -d' ' -f1-3 /proc/loadavg)" >>"$REPORT/load.txt"
 
 # Every chart of the report also as its own file (fig-1.svg, …), for docs/RESULTS.md.
 python3 - "$REPORT" <<'PY'

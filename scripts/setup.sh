@@ -33,6 +33,8 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # dpkg-dev (dpkg-shlibdeps), lintian and man-db: `make deb` and the package test.
 apt_packages=(pkg-config libturbojpeg0-dev libpng-dev libsystemd-dev systemd curl patchelf util-linux iproute2)
 apt_packages+=(dpkg-dev lintian man-db)
+# chromium: the report tests render the HTML reports headless at 1280x800 and measure them.
+apt_packages+=(chromium)
 
 install_apt() {
   local missing=()

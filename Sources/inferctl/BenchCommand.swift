@@ -41,7 +41,11 @@ struct BenchCommand: AsyncParsableCommand {
         OUTPUT
           a table (default), --json (every field, stable keys) or --csv; --report DIR writes \
           DIR/index.html (self-contained, inline SVG charts) and DIR/bench.json; --profile-out FILE \
-          writes the simulator's per-model costs (bytes, load_ms, compute_ms) for `inferctl simulate`.
+          writes the simulator's per-model costs (bytes, load_ms, compute_ms) for `inferctl simulate`; \
+          --paper FILE (benchmarks/paper/reference.json) draws the paper's Table III, Fig. 4, Fig. 5 and \
+          Table IV figures beside this host's in the report, with the ratios between them.
+        Charts show medians with min-max whiskers and n; the device-cost column is CPU-seconds per \
+        request (RAPL energy beside it where the host has it).
         A progress bar is drawn on standard error when it is a terminal.
         """
     )
@@ -98,6 +102,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("profile-out"), help: ArgumentHelp("Write the simulator profile (ModelProfile JSON) to this file.", valueName: "file"))
     var profileOut: String?
 
+    @Option(name: .long, help: ArgumentHelp("The paper's figures (benchmarks/paper/reference.json) to draw beside this host's in --report.", valueName: "file"))
+    var paper: String?
+
     @Option(name: .long, help: ArgumentHelp("Measure nothing: print (and --report) the results saved in this bench JSON.", valueName: "file"))
     var from: String?
 
@@ -135,6 +142,14 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
         for name in Self.list(models ?? "") { try ModelName.validate(name) }
+        if paper != nil, report == nil { throw ValidationError("--paper draws the paper beside this host in the report: it needs --report DIR") }
+        if let paper {
+            do {
+                _ = try PaperReference.load(paper)
+            } catch let error as BenchError {
+                throw ValidationError(error.description)
+            }
+        }
         if let images {
             let files = Self.list(images)
             guard !files.isEmpty else { throw ValidationError("--images needs at least one file") }
@@ -209,7 +224,8 @@ struct BenchCommand: AsyncParsableCommand {
                                  settings: .init(models: names, groups: imageGroups.map(\.name), modes: modes.map(\.rawValue),
                                                  resize: resize.modes.map(\.rawValue), repetitions: repetitions, warmup: warmup,
                                                  top: top, threads: settings.threads, precision: settings.precision.rawValue),
-                                 cells: cells, resizeRule: rules, resizeVerdicts: ResizeRule.verdicts(rules))
+                                 cells: cells, resizeRule: rules, resizeVerdicts: ResizeRule.verdicts(rules),
+                                 modelBytes: runner.measuredBytes)
         try write(result)
         if let profileOut {
             var fallback: [String: Int64] = [:]
@@ -236,7 +252,8 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if let report {
             try FileManager.default.createDirectory(atPath: report, withIntermediateDirectories: true)
-            try BenchReport.html(result).write(toFile: report + "/index.html", atomically: true, encoding: .utf8)
+            let reference = try paper.map(PaperReference.load)
+            try BenchReport.html(result, paper: reference).write(toFile: report + "/index.html", atomically: true, encoding: .utf8)
             try Self.encode(result).write(to: URL(fileURLWithPath: report + "/bench.json"))
             if !output.json && !csv { print("report: \(report)/index.html") }
         }

@@ -26,7 +26,8 @@ import Testing
         #expect(!run.stderr.contains("["), "no progress bar when stderr is not a terminal: \(run.stderr)")
 
         let json = try #require(try run.json() as? [String: Any])
-        #expect(Set(json.keys) == ["host", "settings", "cells", "resize_rule", "resize_verdicts"])
+        #expect(Set(json.keys) == ["host", "settings", "cells", "resize_rule", "resize_verdicts", "model_bytes"])
+        #expect(((json["model_bytes"] as? [String: Int])?["squeezenet"] ?? 0) > 0, "the load's lasting RSS growth, measured by the daemon")
         let host = try #require(json["host"] as? [String: Any])
         for key in ["cpu", "cores", "cpu_flags", "memory_bytes", "kernel", "openvino", "threads", "precision", "inferd_version", "date", "load_average"] {
             #expect(host.keys.contains(key), "host.\(key)")
@@ -48,7 +49,9 @@ import Testing
             }
             let resources = try #require(cell["resources"] as? [String: Any])
             #expect(Set(resources.keys) == ["measured", "cpu_percent", "peak_rss_bytes", "peak_rss_note", "minor_faults",
-                                            "major_faults", "energy_joules", "energy_note", "wall_ms"])
+                                            "major_faults", "energy_joules", "energy_note", "wall_ms", "cpu_seconds", "client_cpu_seconds",
+                                            "start_rss_bytes"])
+            #expect((resources["cpu_seconds"] as? Double).map { $0 >= 0 } == true, "the device-cost column's CPU time")
             #expect(resources["cpu_percent"] as? Double != nil)
             #expect(resources["peak_rss_bytes"] as? Int != nil)
             #expect((resources["energy_note"] as? String).map { $0 == "rapl" || $0.hasPrefix("n/a") } == true)

@@ -22,8 +22,9 @@ public struct HTMLReport: Sendable {
         case preformatted(String)
         /// An SVG element from one of the chart types, inserted as is, with a caption.
         case chart(svg: String, caption: String)
-        /// A table: header cells and rows of cells (plain text, escaped).
-        case table(headers: [String], rows: [[String]])
+        /// A table: header cells and rows of cells (plain text, escaped). The first `rowHeaders`
+        /// cells of each row say what the row is and are drawn as row headers (`<th scope="row">`).
+        case table(headers: [String], rows: [[String]], rowHeaders: Int)
     }
 
     /// The page title (`<title>` and `<h1>`).
@@ -41,7 +42,11 @@ public struct HTMLReport: Sendable {
     public mutating func paragraph(_ text: String) { blocks.append(.paragraph(text)) }
     public mutating func preformatted(_ text: String) { blocks.append(.preformatted(text)) }
     public mutating func chart(_ svg: String, caption: String) { blocks.append(.chart(svg: svg, caption: caption)) }
-    public mutating func table(headers: [String], rows: [[String]]) { blocks.append(.table(headers: headers, rows: rows)) }
+    /// A table whose first `rowHeaders` columns (at least one) name each row: together they must
+    /// tell every row apart, as a reader needs them to (the browser test checks that they do).
+    public mutating func table(headers: [String], rows: [[String]], rowHeaders: Int = 1) {
+        blocks.append(.table(headers: headers, rows: rows, rowHeaders: max(1, rowHeaders)))
+    }
 
     /// The whole page.
     public func render() -> String {
@@ -60,14 +65,16 @@ public struct HTMLReport: Sendable {
                 html += "<pre>\(Markup.escape(text))</pre>\n"
             case .chart(let svg, let caption):
                 html += "<figure>\n\(svg)\n<figcaption>\(Markup.escape(caption))</figcaption>\n</figure>\n"
-            case .table(let headers, let rows):
-                html += "<table>\n<thead><tr>"
-                html += headers.map { "<th>\(Markup.escape($0))</th>" }.joined()
+            case .table(let headers, let rows, let rowHeaders):
+                html += "<div class=\"table\"><table>\n<thead><tr>"
+                html += headers.map { "<th scope=\"col\">\(Markup.escape($0))</th>" }.joined()
                 html += "</tr></thead>\n<tbody>\n"
                 for row in rows {
-                    html += "<tr>" + row.map { "<td>\(Markup.escape($0))</td>" }.joined() + "</tr>\n"
+                    html += "<tr>" + row.enumerated().map { index, cell in
+                        index < rowHeaders ? "<th scope=\"row\">\(Markup.escape(cell))</th>" : "<td>\(Markup.escape(cell))</td>"
+                    }.joined() + "</tr>\n"
                 }
-                html += "</tbody>\n</table>\n"
+                html += "</tbody>\n</table></div>\n"
             }
         }
         html += "</body>\n</html>\n"
@@ -80,6 +87,8 @@ public struct HTMLReport: Sendable {
     h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ddd}\
     .subtitle{color:#666;margin-top:0}figure{margin:1em 0}figcaption{color:#555;font-size:.9em}\
     table{border-collapse:collapse;font-size:12px;margin:1em 0}th,td{border:1px solid #ddd;padding:3px 6px;text-align:right}\
-    th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:12px}
+    thead th{background:#f4f4f4}tbody th{font-weight:normal;text-align:left;background:#fafafa}\
+    td:first-child,th:first-child{text-align:left}div.table{overflow-x:auto;max-width:100%}\
+    svg.chart{max-width:100%;height:auto;display:block}pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:12px}
     """
 }

@@ -9,6 +9,9 @@ struct BenchResult: Codable, Sendable {
     var resizeRule: [ResizeRule]
     /// One sentence per model: when downscaling first pays off.
     var resizeVerdicts: [String]
+    /// Per model, the resident memory its load added to the daemon (measured by the daemon around the
+    /// load, heap trimmed on both sides), bytes: the load phase's lasting RSS growth.
+    var modelBytes: [String: Int64]?
 
     /// The options the run was made with.
     struct Settings: Codable, Sendable {
@@ -27,6 +30,7 @@ struct BenchResult: Codable, Sendable {
         case host, settings, cells
         case resizeRule = "resize_rule"
         case resizeVerdicts = "resize_verdicts"
+        case modelBytes = "model_bytes"
     }
 
     /// The simulator's per-model costs: bytes as the daemon measured them while warm (else the

@@ -8,6 +8,8 @@ struct CellMeter {
     private let energy: EnergyMeter
     private let watch = Stopwatch()
     private let startUsage: ProcessUsage?
+    private let startClient: ProcessUsage?
+    private let startRSS: Int64?
     private let startEnergy: [Double]?
     private let peakReset: Bool
     private let measured: String
@@ -18,7 +20,9 @@ struct CellMeter {
         self.measured = measured
         self.energy = energy
         peakReset = ProcessUsage.resetPeakResident(pid: pid)
+        startRSS = ProcessUsage.residentBytes(pid: pid)
         startUsage = ProcessUsage.read(pid: pid)
+        startClient = ProcessUsage.read(pid: getpid())
         startEnergy = energy.read()
     }
 
@@ -34,7 +38,9 @@ struct CellMeter {
                              peakRSSNote: peakReset ? "reset before the cell" : "not reset (clear_refs refused): peak since the daemon started",
                              minorFaults: delta?.minorFaults, majorFaults: delta?.majorFaults,
                              energyJoules: joules, energyNote: Self.energyNote(energy, joules),
-                             wallMilliseconds: wall)
+                             wallMilliseconds: wall, cpuSeconds: delta?.cpuSeconds,
+                             clientCPUSeconds: Self.delta(startClient, ProcessUsage.read(pid: getpid()))?.cpuSeconds,
+                             startRSSBytes: startRSS)
     }
 
     /// `end - start`, or nil when either is missing.

@@ -2,6 +2,11 @@ import Foundation
 
 /// What the serving process used during one cell: CPU, peak memory, page faults, energy.
 ///
+/// The device-cost column of the report is CPU-seconds per request — the paper's battery column's
+/// honest counterpart on a host without RAPL: ``cpuSeconds`` of the serving process on this host
+/// plus ``clientCPUSeconds`` of `inferctl` itself, over the cell's samples. Energy (RAPL) is
+/// reported beside it where the host exposes it.
+///
 /// For cells against the running daemon these describe the daemon; for `in-process` cells the
 /// `inferctl` children (their summed CPU time and faults; the peak is the largest child's); for
 /// `daemon-cold-start` the fresh daemons (CPU and faults summed from process start to the answer,
@@ -23,6 +28,14 @@ struct CellResources: Codable, Sendable, Equatable {
     var energyNote: String
     /// Wall time of the cell, ms (the denominator of the CPU percentage).
     var wallMilliseconds: Double
+    /// User plus system CPU time of the measured process(es) over the cell, seconds.
+    var cpuSeconds: Double? = nil
+    /// User plus system CPU time of this `inferctl` (the client: sending, and downscaling with
+    /// `--resize client`) over the cell, seconds; nil where it was not measured.
+    var clientCPUSeconds: Double? = nil
+    /// Resident set of the measured process when the cell began, bytes: the peak minus it is what
+    /// the cell grew the process by (for a cold cell, the load phase).
+    var startRSSBytes: Int64? = nil
 
     /// Nothing could be measured: `what` runs elsewhere.
     static func unmeasured(_ what: String) -> CellResources {
@@ -40,6 +53,9 @@ struct CellResources: Codable, Sendable, Equatable {
         case energyJoules = "energy_joules"
         case energyNote = "energy_note"
         case wallMilliseconds = "wall_ms"
+        case cpuSeconds = "cpu_seconds"
+        case clientCPUSeconds = "client_cpu_seconds"
+        case startRSSBytes = "start_rss_bytes"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -53,5 +69,18 @@ struct CellResources: Codable, Sendable, Equatable {
         try c.encode(energyJoules, forKey: .energyJoules)
         try c.encode(energyNote, forKey: .energyNote)
         try c.encode(wallMilliseconds, forKey: .wallMilliseconds)
+        try c.encode(cpuSeconds, forKey: .cpuSeconds)
+        try c.encode(clientCPUSeconds, forKey: .clientCPUSeconds)
+        try c.encode(startRSSBytes, forKey: .startRSSBytes)
+    }
+
+    /// Device CPU-seconds per request over `samples`: the serving process's when it is the device
+    /// (`includeServer`), plus the client's. Nil when nothing was measured. Older results without
+    /// `cpu_seconds` fall back to the CPU percentage times the wall time.
+    func deviceCPUSecondsPerRequest(samples: Int, includeServer: Bool) -> Double? {
+        guard samples > 0 else { return nil }
+        let server: Double? = includeServer ? (cpuSeconds ?? cpuPercent.map { $0 / 100 * wallMilliseconds / 1000 }) : nil
+        guard server != nil || clientCPUSeconds != nil else { return nil }
+        return ((server ?? 0) + (clientCPUSeconds ?? 0)) / Double(samples)
     }
 }

@@ -108,7 +108,7 @@ final class FreshDaemonCell {
                              peakRSSBytes: peakKnown ? peak : nil, peakRSSNote: "largest fresh daemon's peak since its start (VmHWM)",
                              minorFaults: usage.minorFaults, majorFaults: usage.majorFaults,
                              energyJoules: joules, energyNote: CellMeter.energyNote(energy, joules),
-                             wallMilliseconds: watch.elapsedMilliseconds)
+                             wallMilliseconds: watch.elapsedMilliseconds, cpuSeconds: usage.cpuSeconds)
     }
 
     private static func tail(_ path: String) -> String {

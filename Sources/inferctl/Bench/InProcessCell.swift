@@ -68,6 +68,6 @@ final class InProcessCell {
                              peakRSSBytes: peak > 0 ? peak : nil, peakRSSNote: "largest child's peak (wait4 ru_maxrss)",
                              minorFaults: usage.minorFaults, majorFaults: usage.majorFaults,
                              energyJoules: joules, energyNote: CellMeter.energyNote(energy, joules),
-                             wallMilliseconds: watch.elapsedMilliseconds)
+                             wallMilliseconds: watch.elapsedMilliseconds, cpuSeconds: usage.cpuSeconds)
     }
 }
