@@ -63,4 +63,4 @@ clean:
 ## units, sysusers/tmpfiles, the default config as a conffile, man pages, completions, copyright.
 ## BUILD_DIR=<dir with inferd and inferctl> packages those instead of a release build.
 deb: setup
-	@OUT_DIR="$(ROOT)/out" BUILD_DIR="$(BUILD_DIR)" scripts/deb.sh
+	@OUT_DIR="$${OUT_DIR:-$(ROOT)/out}" BUILD_DIR="$(BUILD_DIR)" scripts/deb.sh

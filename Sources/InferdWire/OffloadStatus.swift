@@ -67,6 +67,7 @@ public struct OffloadStatus: Codable, Sendable, Equatable {
             try c.encode(backingOffSeconds, forKey: .backingOffSeconds)
             try c.encode(roundTripMs, forKey: .roundTripMs)
             try c.encode(megabytesPerSecond, forKey: .megabytesPerSecond)
+            try c.encode(remoteTimeSource, forKey: .remoteTimeSource)
         }
     }
 

@@ -80,6 +80,7 @@ public struct Placement: Codable, Sendable, Equatable {
         try c.encode(remoteError, forKey: .remoteError)
         try c.encode(predicted, forKey: .predicted)
         try c.encode(network, forKey: .network)
+        try c.encode(wireProtocol, forKey: .wireProtocol)
     }
 }
 
@@ -159,6 +160,8 @@ public struct RemoteTimings: Codable, Sendable, Equatable {
         try c.encode(server, forKey: .server)
         try c.encode(download, forKey: .download)
         try c.encode(remoteReported, forKey: .remoteReported)
+        try c.encode(remoteSource, forKey: .remoteSource)
+        try c.encode(remoteEstimated, forKey: .remoteEstimated)
         try c.encode(bytesSent, forKey: .bytesSent)
         try c.encode(bytesReceived, forKey: .bytesReceived)
     }

@@ -57,7 +57,12 @@ public struct SocketTrust: Sendable, Equatable {
             try checkDirectory(Self.parent(of: target), holding: path)
         }
         guard info.st_mode & S_IFMT == S_IFSOCK else {
-            throw SocketTrustError(.notASocket, "\(path) is not a socket; point --socket or INFERD_SOCKET at inferd's socket")
+            let kind = switch info.st_mode & S_IFMT {
+            case S_IFDIR: "a directory"
+            case S_IFREG: "a regular file"
+            default: "a special file"
+            }
+            throw SocketTrustError(.notASocket, "\(path) is \(kind), not a socket; point --socket or INFERD_SOCKET at inferd's socket")
         }
         guard trustedOwners.contains(info.st_uid) else {
             throw SocketTrustError(.untrustedOwner,

@@ -18,11 +18,15 @@ import Testing
         #expect(ready.text.contains("STATUS=1 warm, "), "\(ready.text)")
         #expect(ready.text.contains("policy lru, pressure none"), "\(ready.text)")
 
-        // WATCHDOG=1 at half of WATCHDOG_USEC (1 s): about 4 in 4 s; generous bounds.
+        // WATCHDOG=1 at half of WATCHDOG_USEC (1 s): about one a second over the time really waited
+        // (other suites may hold this task's thread for longer than the 4 s asked); generous bounds:
+        // alive, and not spinning.
+        let window = ContinuousClock.now
         let before = systemd.messages.filter { $0.text == "WATCHDOG=1" }.count
         try await Task.sleep(for: .seconds(4))
         let pings = systemd.messages.filter { $0.text == "WATCHDOG=1" }.count - before
-        #expect((2...8).contains(pings), "\(pings) watchdog pings in 4 s with WATCHDOG_USEC=2 s")
+        let waited = Double((ContinuousClock.now - window).components.seconds)
+        #expect(pings >= 2 && Double(pings) <= waited * 2 + 4, "\(pings) watchdog pings in \(waited) s with WATCHDOG_USEC=2 s")
 
         // STATUS= follows lifecycle changes: unloading the model shows within a few seconds.
         let unload = try await RawHTTP.post(socket: daemon.socketPath, "/v1/models/squeezenet/unload")

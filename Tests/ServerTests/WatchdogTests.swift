@@ -44,7 +44,7 @@ final class Hangable: @unchecked Sendable {
         let started = ContinuousClock.now
         let problem = await watchdog.checkOnce()
         #expect(problem?.contains("a stuck part did not answer") == true)
-        #expect(ContinuousClock.now - started < .seconds(60))  // returns at all; other suites load the cores
+        #expect(ContinuousClock.now - started < .seconds(300))  // returns at all; other suites may hold the cooperative threads
     }
 
     @Test func aFailingCheckIsNamed() async {
@@ -65,7 +65,7 @@ final class Hangable: @unchecked Sendable {
                                        ping: { pings.withLock { $0 += 1 } }, logger: logger)
         let running = Task { try await watchdog.run() }
         let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(60)
+        let deadline = clock.now + .seconds(300)
         while pings.withLock({ $0 }) < 3, clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(pings.withLock { $0 } >= 3, "no pings while healthy")
         part.hang()

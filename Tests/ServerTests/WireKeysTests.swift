@@ -18,8 +18,8 @@ import Testing
         let json = try Self.object(cold)
         #expect(Set(json.keys) == ["name", "state", "class", "pinned", "bytes", "bytes_estimated", "file_bytes", "last_used",
                                    "expires_at", "requests", "cold_starts", "in_flight", "loads", "evictions", "last_load_ms",
-                                   "failure", "description", "synthetic_weights"])
-        for key in ["class", "last_used", "expires_at", "last_load_ms", "failure", "description"] {
+                                   "failure", "description", "synthetic_weights", "precision", "precision_choice", "inference"])
+        for key in ["class", "last_used", "expires_at", "last_load_ms", "failure", "description", "precision", "precision_choice", "inference"] {
             #expect(json[key] is NSNull, "\(key): \(json[key] ?? "missing")")
         }
         // It still decodes (null reads back as nil).

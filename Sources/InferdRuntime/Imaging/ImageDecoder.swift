@@ -60,8 +60,9 @@ public enum ImageDecoder {
                     let jpeg = JPEGDecoder.Header(width: header.width, height: header.height, isCMYK: header.isCMYK)
                     return try decodeJPEG(raw, header: jpeg, options: options)
                 case .png:
+                    // The size the header declared, not the decoded one (PNGs are scaled down while read).
                     let pixels = try PNGDecoder.decode(raw, options: options)
-                    return Result(pixels: pixels, format: .png, originalWidth: pixels.width, originalHeight: pixels.height)
+                    return Result(pixels: pixels, format: .png, originalWidth: header.width, originalHeight: header.height)
                 }
             }
         } catch {
