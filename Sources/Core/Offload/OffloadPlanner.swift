@@ -219,9 +219,11 @@ public struct OffloadPlanner: Sendable {
     // MARK: Learning
 
     /// A request ran here: `serveMs` is its time without load and queue; `loadMs` the load it paid (0 warm).
+    /// Only warm answers teach the serve time: around a load a cold answer also waits for the load
+    /// queue, pending frees and the first inferences, which are not what a warm request costs.
     public mutating func recordLocal(model: String, imageBytes: Int, serveMs: Double, loadMs: Double, fileBytes: Int64,
                                      fallback: Bool = false) {
-        localServe[model, default: OnlineLinearFit()].observe(x: Double(imageBytes), y: serveMs)
+        if loadMs == 0 { localServe[model, default: OnlineLinearFit()].observe(x: Double(imageBytes), y: serveMs) }
         if loadMs > 0 {
             localLoad[model, default: MovingAverage(alpha: 0.5)].observe(loadMs)
             if fileBytes > 0 { loadRate.observe(loadMs / (Double(fileBytes) / 1_000_000)) }
