@@ -384,6 +384,7 @@ public final class InferenceService: Sendable {
         }
         status.inFlightBytes = inFlight.heldBytes
         status.inFlightLimitBytes = inFlight.capacity
+        status.pools = compute.status + loading.status
         return status
     }
 
