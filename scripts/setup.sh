@@ -4,7 +4,8 @@
 #
 #   scripts/setup.sh            # all steps
 #   scripts/setup.sh deps       # system packages + OpenVINO runtime + Python tools only
-#   scripts/setup.sh perf       # Triton's perf_analyzer for benchmarks/throughput.sh (not needed by the tests)
+#   scripts/setup.sh perf       # benchmark peers the tests do not need: Triton's perf_analyzer
+#                               # (benchmarks/throughput.sh), libjpeg-turbo's djpeg (region-decode.py)
 #
 # Layout (all git-ignored):
 #   .deps/openvino/   the pinned `openvino` wheel (headers + shared libraries), pip --target
@@ -194,6 +195,8 @@ PY
 
 main() {
   if [ "${1:-all}" = "perf" ]; then
+    apt_packages=(libjpeg-turbo-progs)
+    install_apt
     install_perf_analyzer
     return
   fi
