@@ -21,7 +21,7 @@ tiny.close()
 
 def run(arguments):
     start = time.perf_counter()
-    subprocess.run(["djpeg"] + arguments + ["-outfile", os.devnull], check=True)
+    subprocess.run(["djpeg", "-outfile", os.devnull] + arguments, check=True)
     return (time.perf_counter() - start) * 1000
 
 cases = {"whole photo": ["-scale", "1/8", photo], f"centre {crop} only": ["-scale", "1/8", "-crop", crop, photo],
