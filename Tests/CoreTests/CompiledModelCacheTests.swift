@@ -144,6 +144,17 @@ import Testing
         #expect(second.loadReport.cacheHit)
     }
 
+    /// Without a cache directory the decision is still made once per process: measuring compiles
+    /// the model at every precision (seconds for AlexNet), which no cold start should pay again.
+    @Test func precisionAutoMeasuresOncePerProcessWithoutACache() throws {
+        let loader = ModelLoader(engine: Fixtures.engine, options: EngineOptions(precision: .auto))
+        let bundle = try Fixtures.bundle("squeezenet")
+        let first = try #require(try loader.load(bundle).loadReport.precisionChoice)
+        let second = try #require(try loader.load(bundle).loadReport.precisionChoice)
+        // A new measurement would time the precisions again: equal medians mean the first was reused.
+        #expect(second == first)
+    }
+
     @Test func theDecisionKeepsTheFasterOnlyWithinAccuracy() {
         typealias M = PrecisionChoice.Measurement
         let f32 = M(precision: .f32, medianMilliseconds: 10, top5Agreement: 1, sameTop1: true)

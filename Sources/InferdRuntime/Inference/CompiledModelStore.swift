@@ -59,6 +59,11 @@ public struct CompiledModelStore: Sendable {
 
     /// The key of `bundle` under `options`: a hash of everything that shapes the compiled model.
     func key(for bundle: ModelBundle, options: EngineOptions, openVINOVersion: String = Engine.version) -> String {
+        Self.key(for: bundle, options: options, openVINOVersion: openVINOVersion)
+    }
+
+    /// ``key(for:options:openVINOVersion:)`` without a store (it does not depend on the directory).
+    static func key(for bundle: ModelBundle, options: EngineOptions, openVINOVersion: String = Engine.version) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let manifest = (try? encoder.encode(bundle.manifest)).map { String(decoding: $0, as: UTF8.self) } ?? ""

@@ -15,6 +15,8 @@ public struct ModelLoader: Sendable {
     /// Decoded photos `precision auto` compares f32 and lower precisions on; synthetic patterns when empty.
     public var calibrationImages: [PixelBuffer]
     let logger: Logger
+    /// What `precision auto` decided in this process, so a model measures once, not at every load.
+    private let decisions = PrecisionDecisions()
 
     /// The default ``queueLimit``: room for perf_analyzer's concurrency 16 and more on one model.
     public static let defaultQueueLimit = 64
@@ -54,8 +56,11 @@ public struct ModelLoader: Sendable {
         var measured: Built?
         if options.precision == .auto {
             let lower = engine.lowerPrecisions(device: options.device)
-            if let recorded = store?.recordedChoice(for: bundle, options: options), lower.contains(recorded.chosen) || recorded.chosen == .f32 {
+            let key = CompiledModelStore.key(for: bundle, options: options)
+            if let recorded = decisions.choice(for: key) ?? store?.recordedChoice(for: bundle, options: options),
+               lower.contains(recorded.chosen) || recorded.chosen == .f32 {
                 choice = recorded
+                decisions.remember(recorded, for: key)
             } else if lower.isEmpty {
                 choice = PrecisionChoice.decide([], images: 0, photos: false)
                 choice?.reason = "f32: the CPU offers no bf16 or f16"
@@ -64,6 +69,7 @@ public struct ModelLoader: Sendable {
                 choice = decided
                 measured = built
                 store?.record(decided, for: bundle, options: options)
+                decisions.remember(decided, for: key)
                 logger.info("precision auto: \(decided.reason)", metadata: ["model": "\(bundle.name)", "event": "precision-auto"])
             }
             effective.precision = choice?.chosen ?? .f32
