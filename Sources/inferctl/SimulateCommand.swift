@@ -120,13 +120,15 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         let watch = Stopwatch()
         let data = try TraceFile.read(self.trace)
-        let trace = try Trace.parse(data, jsonLines: self.trace.hasSuffix(".jsonl") || self.trace.hasSuffix(".json"))
+        // Columns (times, model ids), read once and shared by every run.
+        let jsonLines = self.trace.hasSuffix(".jsonl") || self.trace.hasSuffix(".json")
+        let trace = jsonLines ? CompactTrace(try Trace.parse(data, jsonLines: true)) : try CompactTrace.parseCSV(data)
         let profile = try costProfile()
-        for model in trace.models { _ = try profile.costs(model) }
+        for model in trace.names { _ = try profile.costs(model) }
         for (name, costs) in profile.models where costs.bytes <= 0 {
             throw ValidationError("the profile gives \(name) a size of \(costs.bytes) B; a model's size must be at least 1 byte")
         }
-        let sizes = trace.models.map { profile.models[$0]!.bytes }
+        let sizes = trace.names.map { profile.models[$0]!.bytes }
         let sweep = try explicitBudgets() ?? Self.defaultBudgets(sizes)
         let policies = try policyList()
         let pins = pinned.split(separator: ",").map(String.init)
@@ -134,8 +136,15 @@ struct SimulateCommand: ParsableCommand {
         let jobs = sweep.flatMap { budget in policies.map { (budget, $0) } }
         let slots = Mutex<[SimulationResult?]>(Array(repeating: nil, count: jobs.count))
         let failure = Mutex<(any Error)?>(nil)
-        // Budgets x policies run in parallel on the cores: each run is independent.
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+        let curves = Mutex<MissRatioCurves?>(nil)
+        // Budgets x policies, and the one-pass curves, run in parallel on the cores (one thread per
+        // core): each run is independent and reads the same columns.
+        DispatchQueue.concurrentPerform(iterations: jobs.count + 1) { index in
+            guard index < jobs.count else {
+                let computed = MissRatioCurves(trace: trace, sizes: profile.models.mapValues(\.bytes))
+                curves.withLock { $0 = computed }
+                return
+            }
             var configuration = LifecycleConfiguration(
                 budget: MemoryBudget(bytes: jobs[index].0, source: "simulated"), recentWindow: recentWindow,
                 minimumResidency: minResidency, pinned: pins)
@@ -148,18 +157,19 @@ struct SimulateCommand: ParsableCommand {
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
-        let curves = MissRatioCurves(trace: trace, sizes: profile.models.mapValues(\.bytes))
+        let curve = curves.withLock { $0 }!
+        let requests = Double(max(1, trace.count))
         let summary = SimulationSummary(
-            trace: self.trace, requests: trace.events.count, models: trace.models, budgets: sweep, policies: policies.map(\.description),
+            trace: self.trace, requests: trace.count, models: trace.names, budgets: sweep, policies: policies.map(\.description),
             elapsedSeconds: watch.elapsedMilliseconds / 1000, results: slots.withLock { $0.compactMap { $0 } },
             inputs: SimulationInputs(
                 version: Inferctl.configuration.version, traceChecksum: TraceFile.checksum(data), traceHeader: trace.comments,
-                costs: profile.models.filter { trace.models.contains($0.key) }, recentWindow: recentWindow, minResidency: minResidency,
+                costs: profile.models.filter { trace.names.contains($0.key) }, recentWindow: recentWindow, minResidency: minResidency,
                 roomWaitTimeout: LifecycleConfiguration(budget: MemoryBudget(bytes: 1, source: "")).roomWaitTimeout,
                 pinned: pins, options: options),
             curves: sweep.map { budget in
-                SimulationSummary.CurvePoint(budgetBytes: budget, lruHitRatio: Double(curves.lruHits(budget: budget)) / Double(max(1, trace.events.count)),
-                                             hitRatioBound: Double(curves.hitBound(budget: budget)) / Double(max(1, trace.events.count)))
+                SimulationSummary.CurvePoint(budgetBytes: budget, lruHitRatio: Double(curve.lruHits(budget: budget)) / requests,
+                                             hitRatioBound: Double(curve.hitBound(budget: budget)) / requests)
             })
         if let report {
             try SimulationReport.write(summary, to: report)

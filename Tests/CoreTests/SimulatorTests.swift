@@ -136,6 +136,9 @@ import Testing
                     let guarded = try Simulator(profile: profile, configuration: LifecycleConfiguration(budget: budget, minimumResidency: 5))
                         .run(trace, policy: .lifecycle(kind, keepAlive: nil))
                     #expect(guarded.refused <= plain.refused, "\(kind) \(shape): a 5 s guard refused \(guarded.refused), plain \(plain.refused)")
+                    // What the guard costs as an ordering (docs/LIFECYCLE.md quotes the range).
+                    let cost = String(format: "%+.1f", (Double(guarded.loads) / Double(max(plain.loads, 1)) - 1) * 100)
+                    print("guard cost: seed \(seed), \(models) models, zipf \(zipf), \(shape), share \(share), \(kind): 5 s guard \(cost) % loads against plain")
                     #expect(Double(defaults.loads) <= Double(plain.loads) * 1.05 + 3, "\(kind) \(shape) \(share): defaults \(defaults.loads) loads, plain \(plain.loads)")
                     loads[kind.rawValue] = defaults.loads
                 }

@@ -55,30 +55,40 @@ public struct RoomMaker: Sendable {
     ///   - residents: the warm models.
     public func decide(for name: String, need: Need, usedBytes: Int64, residents: [ResidentState],
                        policy: any EvictionPolicy, now: Double) -> Decision {
+        if let decision = decideWithoutVictims(need: need, usedBytes: usedBytes) { return decision }
         let budget = rules.configuration.budget.bytes
-        guard need.certainBytes <= budget else { return .neverFits(certainBytes: need.certainBytes) }
         let wanted = min(need.bytes, budget)
-        if usedBytes + wanted <= budget { return .load(evicting: []) }
         let victims = policy.evictsAutomatically
-            ? rules.victims(residents, reason: .budget, classes: [.cached, .recent], excluding: name, policy: policy, now: now)
+            ? rules.victimCandidates(residents, reason: .budget, classes: [.cached, .recent], excluding: name, policy: policy, now: now)
             : []
         var held = usedBytes
-        var chosen: [String] = []
+        var chosen: [EvictionCandidate] = []
         for victim in victims where held + wanted > budget {
-            held -= residents.first { $0.name == victim }?.bytes ?? 0
+            held -= victim.bytes
             chosen.append(victim)
         }
-        if held + wanted <= budget { return .load(evicting: chosen) }
+        if held + wanted <= budget { return .load(evicting: chosen.map(\.name)) }
         if !need.certainIsCharge, held + need.certainBytes <= budget {
             // Just enough victims for the certain figure; the estimate may be high.
             held = usedBytes
             var enough: [String] = []
             for victim in chosen where held + need.certainBytes > budget {
-                held -= residents.first { $0.name == victim }?.bytes ?? 0
-                enough.append(victim)
+                held -= victim.bytes
+                enough.append(victim.name)
             }
             return .load(evicting: enough)
         }
-        return policy.evictsAutomatically ? .blocked(evicting: chosen) : .noRoomManual
+        return policy.evictsAutomatically ? .blocked(evicting: chosen.map(\.name)) : .noRoomManual
+    }
+
+    /// The decision when it needs no look at the warm models: the certain figure is over the budget
+    /// (``Decision/neverFits(certainBytes:)``), or the load fits as things are (load, evicting nothing).
+    /// `nil` when victims must be chosen. ``decide(for:need:usedBytes:residents:policy:now:)`` starts
+    /// with this; a caller may ask it first to skip gathering the residents.
+    public func decideWithoutVictims(need: Need, usedBytes: Int64) -> Decision? {
+        let budget = rules.configuration.budget.bytes
+        guard need.certainBytes <= budget else { return .neverFits(certainBytes: need.certainBytes) }
+        if usedBytes + min(need.bytes, budget) <= budget { return .load(evicting: []) }
+        return nil
     }
 }

@@ -4,13 +4,13 @@ import Core
 /// first (never requested again = farthest). It sees the future, so only the simulator can run it.
 struct FarthestNextUsePolicy: EvictionPolicy {
     let name = "oracle"
-    /// Index in the trace of each model's next request (`Int.max` = none).
-    let nextUse: [String: Int]
+    /// The simulator's models, and the index in the trace of each one's next request (`Int.max` = none).
+    let models: [String]
+    let nextUse: [Int]
 
     func order(_ candidates: [EvictionCandidate], now: Double) -> [EvictionCandidate] {
-        candidates.sorted {
-            let (a, b) = (nextUse[$0.name] ?? .max, nextUse[$1.name] ?? .max)
-            return a != b ? a > b : $0.usedBefore($1)
-        }
+        candidates.map { candidate in (models.firstIndex(of: candidate.name).map { nextUse[$0] } ?? .max, candidate) }
+            .sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1.usedBefore($1.1) }
+            .map { $0.1 }
     }
 }

@@ -19,30 +19,37 @@ public struct MissRatioCurves: Sendable {
 
     /// One pass over `trace` with model sizes from `sizes`.
     public init(trace: Trace, sizes: [String: Int64]) {
-        var stack: [String] = []   // most recent first
+        self.init(trace: CompactTrace(trace), sizes: sizes)
+    }
+
+    /// One pass over `trace`'s columns with model sizes from `sizes` (a model without one counts 0 B).
+    public init(trace: CompactTrace, sizes: [String: Int64]) {
+        let size = trace.names.map { sizes[$0] ?? 0 }
+        var stack: [Int32] = []   // most recent first
         var distances: [Int64?] = []
-        distances.reserveCapacity(trace.events.count)
-        var lastSeen: [String: Int] = [:]
+        distances.reserveCapacity(trace.count)
+        var lastSeen = [Int](repeating: -1, count: trace.names.count)
         var costs: [Double] = []
-        for (index, event) in trace.events.enumerated() {
-            let size = sizes[event.model] ?? 0
-            if let position = stack.firstIndex(of: event.model) {
+        costs.reserveCapacity(trace.count)
+        for (index, model) in trace.modelIDs.enumerated() {
+            if let position = stack.firstIndex(of: model) {
                 var bytes: Int64 = 0
-                for model in stack[...position] { bytes += sizes[model] ?? 0 }
+                for above in stack[...position] { bytes += size[Int(above)] }
                 distances.append(bytes)
                 stack.remove(at: position)
             } else {
                 distances.append(nil)
             }
-            stack.insert(event.model, at: 0)
-            if let last = lastSeen[event.model] { costs.append(Double(size) * Double(index - last)) }
-            lastSeen[event.model] = index
+            stack.insert(model, at: 0)
+            let last = lastSeen[Int(model)]
+            if last >= 0 { costs.append(Double(size[Int(model)]) * Double(index - last)) }
+            lastSeen[Int(model)] = index
         }
         stackDistances = distances
         intervalCosts = costs.sorted()
         var running = 0.0
         costPrefix = intervalCosts.map { running += $0; return running }
-        requests = trace.events.count
+        requests = trace.count
     }
 
     /// LRU's hits under `budget` bytes.

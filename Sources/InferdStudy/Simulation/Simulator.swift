@@ -27,7 +27,14 @@ public struct Simulator: Sendable {
     ///
     /// - Throws: ``TraceError`` when the profile lacks a model the trace names.
     public func run(_ trace: Trace, policy: SimulatedPolicy) throws(TraceError) -> SimulationResult {
-        for model in trace.models { _ = try profile.costs(model) }
+        try run(CompactTrace(trace), policy: policy)
+    }
+
+    /// Runs `trace` under `policy`: the same as ``run(_:policy:)-(Trace,_)``, on columns a sweep reads once and shares.
+    ///
+    /// - Throws: ``TraceError`` when the profile lacks a model the trace names.
+    public func run(_ trace: CompactTrace, policy: SimulatedPolicy) throws(TraceError) -> SimulationResult {
+        for model in trace.names { _ = try profile.costs(model) }
         var state = SimulationState(policy: policy, configuration: configuration, options: options, profile: profile, trace: trace)
         state.run()
         return state.finish()
@@ -58,7 +65,7 @@ private struct SimulationState {
     let options: SimulationOptions
     let rules: LifecycleRules
     let roomMaker: RoomMaker
-    let trace: Trace
+    let trace: CompactTrace
     let mode: SimulatedPolicy
     /// Concurrency 0: loads and answers take no time on the clock (their costs only count in latency).
     let instant: Bool
@@ -72,7 +79,7 @@ private struct SimulationState {
     var waiters: [[Double]]
     var breakdown: [SimulationResult.ModelBreakdown]
     /// Model index of each trace event.
-    var eventModel: [Int] = []
+    var eventModel: [Int32] = []
     var used: Int64 = 0
     var clock = 0.0
     var pending = Heap<Pending>()
@@ -90,16 +97,18 @@ private struct SimulationState {
     var result: SimulationResult
     // Oracle: index of each event's next request for the same model, and each model's next use.
     var nextUse: [Int] = []
-    var modelNextUse: [String: Int] = [:]
-    // Pre-warm: gap histograms, last request times, scheduled loads and per-model expiries.
-    var histograms: [Int: GapHistogram] = [:]
-    var lastRequest: [Int: Double] = [:]
-    var scheduledLoads: [Int: Double] = [:]
-    var expiries: [Int: Double] = [:]
-    var pendingKeepAlive: [Int: Double] = [:]
+    var modelNextUse: [Int]
+    /// Evictions by reason (``EvictionReason/allCases`` order), into ``SimulationResult/evictions`` at the end.
+    var evictionCounts = [Int](repeating: 0, count: EvictionReason.allCases.count)
+    // Pre-warm, per model: gap histograms, last request times, scheduled loads and expiries.
+    var histograms: [GapHistogram?]
+    var lastRequest: [Double?]
+    var scheduledLoads: [Double?]
+    var expiries: [Double?]
+    var pendingKeepAlive: [Double?]
 
     init(policy mode: SimulatedPolicy, configuration base: LifecycleConfiguration, options: SimulationOptions,
-         profile: ModelProfile, trace: Trace) {
+         profile: ModelProfile, trace: CompactTrace) {
         var configuration = base
         var kind = EvictionPolicyKind.lru
         if case .lifecycle(let chosen, let keepAlive) = mode {
@@ -117,7 +126,7 @@ private struct SimulationState {
         self.trace = trace
         self.mode = mode
         policy = kind.make()
-        names = Array(Set(trace.models + configuration.pinned.filter { profile.models[$0] != nil })).sorted()
+        names = Array(Set(trace.names + configuration.pinned.filter { profile.models[$0] != nil })).sorted()
         costs = names.map { profile.models[$0]! }
         phase = Array(repeating: .cold, count: names.count)
         residents = names.enumerated().map {
@@ -126,14 +135,24 @@ private struct SimulationState {
                           keepAlive: configuration.keepAlive[$0.element])
         }
         waiters = Array(repeating: [], count: names.count)
+        histograms = Array(repeating: nil, count: names.count)
+        lastRequest = Array(repeating: nil, count: names.count)
+        scheduledLoads = Array(repeating: nil, count: names.count)
+        expiries = Array(repeating: nil, count: names.count)
+        pendingKeepAlive = Array(repeating: nil, count: names.count)
         breakdown = Array(repeating: SimulationResult.ModelBreakdown(), count: names.count)
         servers = Array(repeating: 0, count: max(1, options.computeServers))
         var isKeepAlive = configuration.defaultKeepAlive != nil || configuration.keepAlive.values.contains { $0 != -1 }
         if case .prewarm = mode { isKeepAlive = true }
         keepAlives = isKeepAlive
         result = SimulationResult(policy: mode.description, budgetBytes: configuration.budget.bytes)
-        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
-        eventModel = trace.events.map { index[$0.model]! }
+        modelNextUse = Array(repeating: .max, count: names.count)
+        if names == trace.names {
+            eventModel = trace.modelIDs   // shared, not copied
+        } else {
+            let renumber = trace.names.map { Int32(names.firstIndex(of: $0)!) }
+            eventModel = trace.modelIDs.map { renumber[Int($0)] }
+        }
         if case .oracle = mode { nextUse = Self.nextUses(eventModel, models: names.count) }
         // Pinned models are loaded before the daemon is ready (as its preload does).
         for model in names.indices where residents[model].pinned && used + costs[model].bytes <= configuration.budget.bytes {
@@ -144,8 +163,8 @@ private struct SimulationState {
 
     mutating func run() {
         let speed = options.speed
-        for request in trace.events.indices {
-            var due = trace.events[request].time / speed
+        for request in trace.times.indices {
+            var due = trace.times[request] / speed
             if options.concurrency > 0 {
                 while inFlightRequests >= options.concurrency, step(until: .infinity) {}
                 due = max(due, clock)
@@ -161,6 +180,7 @@ private struct SimulationState {
         result.meanLatencyMilliseconds = latency.summary.mean
         result.p99LatencyMilliseconds = latency.percentile(99)
         result.byteMissRatio = bytesRequested > 0 ? bytesLoaded / bytesRequested : 0
+        for (reason, count) in zip(EvictionReason.allCases, evictionCounts) where count > 0 { result.evictions[reason.rawValue] = count }
         result.models = Dictionary(uniqueKeysWithValues: zip(names, breakdown).filter { $0.1.requests > 0 })
         return result
     }
@@ -181,8 +201,8 @@ private struct SimulationState {
         var prewarming: Int?
         if keepAlives {
             if let (time, model) = nextExpiry(), time < when { (when, expiring) = (time, model) }
-            if let next = scheduledLoads.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }), next.value < when {
-                (when, expiring, prewarming) = (next.value, nil, next.key)
+            if let next = nextScheduledLoad(), next.time < when {
+                (when, expiring, prewarming) = (next.time, nil, next.model)
             }
         }
         guard when <= limit, when.isFinite else { return false }
@@ -207,6 +227,15 @@ private struct SimulationState {
         clock = time
     }
 
+    /// The earliest pre-warm load (ties: the lower model index).
+    func nextScheduledLoad() -> (time: Double, model: Int)? {
+        var best: (time: Double, model: Int)?
+        for model in scheduledLoads.indices {
+            if let time = scheduledLoads[model], best == nil || time < best!.time { best = (time, model) }
+        }
+        return best
+    }
+
     func nextExpiry() -> (time: Double, model: Int)? {
         var best: (time: Double, model: Int)?
         for model in names.indices where phase[model] == .warm && residents[model].inFlight == 0 && !residents[model].pinned {
@@ -227,12 +256,12 @@ private struct SimulationState {
     // MARK: Requests
 
     mutating func send(_ request: Int, at time: Double) {
-        let model = eventModel[request]
+        let model = Int(eventModel[request])
         result.requests += 1
         breakdown[model].requests += 1
         bytesRequested += Double(costs[model].bytes)
         inFlightRequests += 1
-        if case .oracle = mode { modelNextUse[names[model]] = nextUse[request] }
+        if case .oracle = mode { modelNextUse[model] = nextUse[request] }
         switch phase[model] {
         case .warm:
             residents[model].inFlight += 1
@@ -252,12 +281,19 @@ private struct SimulationState {
         let victimPolicy: any EvictionPolicy
         switch mode {
         case .lifecycle: victimPolicy = policy
-        case .oracle: victimPolicy = FarthestNextUsePolicy(nextUse: modelNextUse)
+        case .oracle: victimPolicy = FarthestNextUsePolicy(models: names, nextUse: modelNextUse)
         case .prewarm: victimPolicy = LRUPolicy()
         }
-        let warm = names.indices.filter { phase[$0] == .warm }.map { residents[$0] }
-        let decision = roomMaker.decide(for: names[model], need: RoomMaker.Need(bytes: size, certainBytes: size, certainIsCharge: true),
-                                        usedBytes: used, residents: warm, policy: victimPolicy, now: time)
+        let need = RoomMaker.Need(bytes: size, certainBytes: size, certainIsCharge: true)
+        let decision: RoomMaker.Decision
+        if let quick = roomMaker.decideWithoutVictims(need: need, usedBytes: used) {
+            decision = quick   // what decide answers first, without gathering the warm models
+        } else {
+            var warm: [ResidentState] = []
+            warm.reserveCapacity(names.count)
+            for index in names.indices where phase[index] == .warm { warm.append(residents[index]) }
+            decision = roomMaker.decide(for: names[model], need: need, usedBytes: used, residents: warm, policy: victimPolicy, now: time)
+        }
         switch decision {
         case .load(let victims):
             for victim in victims { evict(index(victim), reason: .budget) }
@@ -311,7 +347,8 @@ private struct SimulationState {
         residents[model].inFlight = waiters[model].count
         for sent in waiters[model] { compute(model, sent: sent, cold: true, at: time) }
         waiters[model] = []
-        if case .prewarm = mode, let keepAlive = pendingKeepAlive.removeValue(forKey: model) {
+        if case .prewarm = mode, let keepAlive = pendingKeepAlive[model] {
+            pendingKeepAlive[model] = nil
             expiries[model] = time + keepAlive
         }
         retryRoom(at: time)
@@ -387,7 +424,7 @@ private struct SimulationState {
         phase[model] = .cold
         used -= costs[model].bytes
         expiries[model] = nil
-        result.evictions[reason.rawValue, default: 0] += 1
+        evictionCounts[EvictionReason.allCases.firstIndex(of: reason)!] += 1
         policy.recordEviction(names[model], now: clock)
     }
 
@@ -395,7 +432,8 @@ private struct SimulationState {
 
     mutating func schedulePrewarm(_ model: Int, at time: Double, settings: PrewarmSettings) {
         if let last = lastRequest[model] {
-            histograms[model, default: GapHistogram(settings: settings)].add(time - last)
+            if histograms[model] == nil { histograms[model] = GapHistogram(settings: settings) }
+            histograms[model]!.add(time - last)
         }
         lastRequest[model] = time
         scheduledLoads[model] = nil
@@ -415,12 +453,12 @@ private struct SimulationState {
 
     // MARK: Oracle
 
-    static func nextUses(_ models: [Int], models count: Int) -> [Int] {
+    static func nextUses(_ models: [Int32], models count: Int) -> [Int] {
         var next = [Int](repeating: .max, count: models.count)
         var seen = [Int](repeating: .max, count: count)
         for index in models.indices.reversed() {
-            next[index] = seen[models[index]]
-            seen[models[index]] = index
+            next[index] = seen[Int(models[index])]
+            seen[Int(models[index])] = index
         }
         return next
     }

@@ -40,7 +40,7 @@ public struct Trace: Sendable, Equatable {
 
     /// Length in seconds (time of the last event).
     public var duration: Double { events.last?.time ?? 0 }
-    /// The models the trace names, sorted.
+    /// The models the trace names, sorted (one pass over the events: keep the answer).
     public var models: [String] { Array(Set(events.map(\.model))).sorted() }
 
     /// Reads a trace file; `.jsonl`/`.json` files are JSON Lines, anything else CSV.
@@ -53,79 +53,28 @@ public struct Trace: Sendable, Equatable {
         try parse(Data(text.utf8), jsonLines: jsonLines)
     }
 
-    /// Parses trace bytes. CSV is read byte by byte (a million lines in a fraction of a second), model
-    /// names interned so equal names share one string. Errors name the line.
+    /// Parses trace bytes: CSV through ``CompactTrace/parseCSV(_:)`` (byte by byte, model names interned),
+    /// JSON Lines one line at a time. Errors name the line.
     public static func parse(_ data: Data, jsonLines: Bool) throws(TraceError) -> Trace {
+        guard jsonLines else { return try CompactTrace.parseCSV(data).trace }
         var events: [TraceEvent] = []
         var comments: [String] = []
-        var names: [[UInt8]: String] = [:]
         let decoder = JSONDecoder()
-        let bytes = [UInt8](data)
         var lineNumber = 0
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            defer { start = end + 1 }
-            var first = start, last = end
-            while first < last, bytes[first] == 32 || bytes[first] == 9 { first += 1 }
-            while last > first, bytes[last - 1] == 32 || bytes[last - 1] == 9 || bytes[last - 1] == 13 { last -= 1 }
-            if first == last { continue }
-            if bytes[first] == UInt8(ascii: "#") {
-                comments.append(String(decoding: bytes[(first + 1)..<last], as: UTF8.self).trimmingCharacters(in: .whitespaces))
+            let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+            if text.isEmpty { continue }
+            if text.hasPrefix("#") {
+                comments.append(text.dropFirst().trimmingCharacters(in: .whitespaces))
                 continue
             }
-            if jsonLines {
-                guard let event = try? decoder.decode(TraceEvent.self, from: Data(bytes[first..<last])) else {
-                    throw TraceError("line \(lineNumber): not a trace event {\"time\": seconds, \"model\": name}")
-                }
-                events.append(event)
-                continue
+            guard let event = try? decoder.decode(TraceEvent.self, from: Data(text.utf8)) else {
+                throw TraceError("line \(lineNumber): not a trace event {\"time\": seconds, \"model\": name}")
             }
-            var fields: [Range<Int>] = []
-            var fieldStart = first
-            for index in first...last where index == last || bytes[index] == UInt8(ascii: ",") {
-                var a = fieldStart, b = index
-                while a < b, bytes[a] == 32 { a += 1 }
-                while b > a, bytes[b - 1] == 32 { b -= 1 }
-                fields.append(a..<b)
-                fieldStart = index + 1
-            }
-            guard fields.count >= 2 else { throw TraceError("line \(lineNumber): expected time,model[,image]") }
-            guard let time = Self.number(bytes, fields[0]) else {
-                let word = String(decoding: bytes[fields[0]], as: UTF8.self)
-                if events.isEmpty && word.lowercased() == "time" { continue }   // header
-                throw TraceError("line \(lineNumber): time \"\(word)\" is not a number")
-            }
-            guard time >= 0, time.isFinite, !fields[1].isEmpty else {
-                throw TraceError("line \(lineNumber): time must be >= 0 and model non-empty")
-            }
-            let key = Array(bytes[fields[1]])
-            let model: String
-            if let known = names[key] {
-                model = known
-            } else {
-                model = String(decoding: key, as: UTF8.self)
-                names[key] = model
-            }
-            let image = fields.count > 2 && !fields[2].isEmpty ? String(decoding: bytes[fields[2]], as: UTF8.self) : nil
-            events.append(TraceEvent(time: time, model: model, image: image))
+            events.append(event)
         }
         return Trace(events: events, comments: comments)
-    }
-
-    /// A decimal number from `bytes[range]` (strtod on a terminated copy), `nil` when it is not one.
-    private static func number(_ bytes: [UInt8], _ range: Range<Int>) -> Double? {
-        guard !range.isEmpty, range.count < 64 else { return nil }
-        var buffer = [CChar](repeating: 0, count: range.count + 1)
-        for (offset, index) in range.enumerated() { buffer[offset] = CChar(bitPattern: bytes[index]) }
-        return buffer.withUnsafeBufferPointer { pointer -> Double? in
-            var end: UnsafeMutablePointer<CChar>?
-            let value = strtod(pointer.baseAddress!, &end)
-            guard let end, end == UnsafeMutablePointer(mutating: pointer.baseAddress! + range.count) else { return nil }
-            return value
-        }
     }
 
     /// The trace as CSV with a header.

@@ -10,10 +10,13 @@ public enum TraceFile {
 
     /// 64-bit FNV-1a of `data`, hex.
     public static func checksum(_ data: Data) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01B3
+        let hash = data.withUnsafeBytes { bytes in
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01B3
+            }
+            return hash
         }
         return String(hash, radix: 16)
     }

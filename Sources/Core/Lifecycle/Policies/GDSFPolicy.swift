@@ -26,11 +26,10 @@ public struct GDSFPolicy: EvictionPolicy {
     }
 
     public func order(_ candidates: [EvictionCandidate], now: Double) -> [EvictionCandidate] {
-        candidates.sorted {
-            let a = priority[$0.name] ?? inflation + Self.value(count: 1, candidate: $0)
-            let b = priority[$1.name] ?? inflation + Self.value(count: 1, candidate: $1)
-            return a != b ? a < b : $0.usedBefore($1)
-        }
+        // Each priority looked up once, not once per comparison.
+        candidates.map { (priority[$0.name] ?? inflation + Self.value(count: 1, candidate: $0), $0) }
+            .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.usedBefore($1.1) }
+            .map { $0.1 }
     }
 
     /// frequency × cost(ms) / size(MiB); a size of 0 counts as 1 KiB.
