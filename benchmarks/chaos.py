@@ -120,6 +120,13 @@ def main():
     print(f"| offloaded statuses | {statuses(offloaded)} |")
     print(f"| daemon threads: before, peak during | {threads_before}, {peak[0]} |")
     print(f"| storm wall time (ms) | {storm_ms:.0f} |")
+    connection = UnixConnection(args.socket, 30)
+    connection.request("GET", "/v1/status")
+    status = json.loads(connection.getresponse().read())
+    connection.close()
+    for pool in status.get("pools") or []:
+        print(f"| pool {pool['name']}: threads, admitted, refused (queue full / deadline) | {pool['threads']}, "
+              f"{pool['admitted']}, {pool['refused_queue_full']} / {pool['refused_deadline']} |")
 
 
 if __name__ == "__main__":

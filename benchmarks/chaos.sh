@@ -42,6 +42,11 @@ PIDS+=($!)
 for _ in $(seq 1 50); do [ -s "$WORK/hung.port" ] && break; sleep 0.1; done
 PORT="$(cat "$WORK/hung.port")"
 
+# One client (this uid) opens all OFFLOADS connections at once: raise the per-client and listener
+# connection caps above that, or most of the storm would get the documented 503 at accept instead
+# of reaching the hung remote (that is the connection-fairness rule, not what this measures).
+CONNECTIONS=$((OFFLOADS + 64))
+INFERD_MAX_CONNECTIONS="$CONNECTIONS" INFERD_MAX_CONNECTIONS_PER_CLIENT="$CONNECTIONS" \
 INFERD_OFFLOAD_TIMEOUT_MS="$TIMEOUT_MS" "$BIN/inferd" --socket "$WORK/inferd.sock" --models models \
   --offload-remote "http://127.0.0.1:$PORT" --offload auto --log-level error >"$WORK/inferd.log" 2>&1 &
 DAEMON=$!

@@ -38,7 +38,8 @@ CLOUD="$("$BIN/inferctl" status --socket "$WORK/cloud.sock" --json | python3 -c 
 # on fd 3 is that input, so the emulator ends with the script whatever happens to it.
 mkfifo "$WORK/link.in"
 exec 3<>"$WORK/link.in"
-python3 scripts/tests/link_emulator.py --target "$CLOUD" --listen 127.0.0.1:0 \
+# --max-seconds: the emulator's own stop (30 min by default, for tests) would cut a long study short.
+python3 scripts/tests/link_emulator.py --target "$CLOUD" --listen 127.0.0.1:0 --max-seconds 86400 \
   --delay-ms "$DELAY_MS" --rate-mbit "$RATE_MBIT" <"$WORK/link.in" >"$WORK/link.out" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do grep -q '^listening ' "$WORK/link.out" && break; sleep 0.1; done

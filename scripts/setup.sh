@@ -4,7 +4,8 @@
 #
 #   scripts/setup.sh            # all steps
 #   scripts/setup.sh deps       # system packages + OpenVINO runtime + Python tools only
-#   scripts/setup.sh perf       # Triton's perf_analyzer for benchmarks/throughput.sh (not needed by the tests)
+#   scripts/setup.sh perf       # benchmark peers the tests do not need: Triton's perf_analyzer
+#                               # (benchmarks/throughput.sh), libjpeg-turbo's djpeg (region-decode.py)
 #
 # Layout (all git-ignored):
 #   .deps/openvino/   the pinned `openvino` wheel (headers + shared libraries), pip --target
@@ -153,18 +154,23 @@ install_perf_analyzer() {
     rm -rf .deps/perf
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .deps/perf/python \
       "tritonclient[all]==2.50.0" nvidia-cuda-runtime-cu12
-    mkdir -p .deps/perf/bin
-    local cudart
-    cudart="$(dirname "$(find "$ROOT/.deps/perf/python/nvidia" -name 'libcudart.so.12*' | head -1)")"
-    cat > .deps/perf/bin/perf_analyzer <<WRAP
-#!/usr/bin/env bash
-export LD_LIBRARY_PATH="$cudart\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
-exec "$ROOT/.deps/perf/python/bin/perf_analyzer" "\$@"
-WRAP
-    chmod +x .deps/perf/bin/perf_analyzer
-    .deps/perf/bin/perf_analyzer --help >/dev/null 2>&1 || .deps/perf/bin/perf_analyzer --version >/dev/null
     touch "$stamp"
   fi
+  # The wrapper is written every time (cheap): its paths are relative to itself, because .deps may be
+  # moved or shared by another checkout (an older wrapper held the absolute path of the checkout that
+  # installed it).
+  mkdir -p .deps/perf/bin
+  local cudart
+  cudart="$(dirname "$(find .deps/perf/python/nvidia -name 'libcudart.so.12*' | head -1)")"
+  cudart="${cudart#.deps/perf/}"
+  cat > .deps/perf/bin/perf_analyzer <<WRAP
+#!/usr/bin/env bash
+here="\$(cd "\$(dirname "\${BASH_SOURCE[0]}")/.." && pwd)"
+export LD_LIBRARY_PATH="\$here/$cudart\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
+exec "\$here/python/bin/perf_analyzer" "\$@"
+WRAP
+  chmod +x .deps/perf/bin/perf_analyzer
+  .deps/perf/bin/perf_analyzer --help >/dev/null 2>&1 || .deps/perf/bin/perf_analyzer --version >/dev/null
 }
 
 # Each prepared bundle's manifest records the SHA-256 of its model file (`sha256`), which the daemon
@@ -194,6 +200,8 @@ PY
 
 main() {
   if [ "${1:-all}" = "perf" ]; then
+    apt_packages=(libjpeg-turbo-progs)
+    install_apt
     install_perf_analyzer
     return
   fi

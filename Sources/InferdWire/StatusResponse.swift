@@ -42,6 +42,9 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     /// (`limits.max_in_flight_bytes`); past the cap new requests wait briefly, then get 503.
     public var inFlightBytes: Int64?
     public var inFlightLimitBytes: Int64?
+    /// The bounded worker pools (``WorkerPoolStatus``): running, queued and refused jobs. Nil from
+    /// daemons that do not report them.
+    public var pools: [WorkerPoolStatus]?
 
     public struct Counters: Codable, Sendable, Equatable {
         public var requests: Int = 0
@@ -98,7 +101,7 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, pid, policy, pressure, counters, engine, listeners, offload
+        case version, pid, policy, pressure, counters, engine, listeners, offload, pools
         case openvinoVersion = "openvino_version"
         case uptimeSeconds = "uptime_s"
         case startupMilliseconds = "startup_ms"
@@ -142,5 +145,6 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         try c.encode(inFlightLimitBytes, forKey: .inFlightLimitBytes)
         try c.encode(baseResidentBytes, forKey: .baseResidentBytes)
         try c.encode(unchargedBytes, forKey: .unchargedBytes)
+        try c.encode(pools, forKey: .pools)
     }
 }

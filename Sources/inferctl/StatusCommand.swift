@@ -42,6 +42,10 @@ struct StatusCommand: AsyncParsableCommand {
         if let held = status.inFlightBytes, let limit = status.inFlightLimitBytes {
             lines.append(("in flight", "\(HumanFormat.bytes(held)) of \(HumanFormat.bytes(limit)) request data"))
         }
+        for pool in status.pools ?? [] {
+            lines.append(("pool \(pool.name)", "\(pool.running) of \(pool.threads) running, \(pool.queued) of \(pool.queueLimit) queued; "
+                + "\(pool.admitted) admitted, refused \(pool.refusedQueueFull) (queue full) + \(pool.refusedDeadline) (deadline)"))
+        }
         lines.append(("pressure", status.pressure))
         let c = status.counters
         lines.append(("requests", "\(c.requests) (hits \(c.hits), cold starts \(c.coldStarts), errors \(c.errors))"))

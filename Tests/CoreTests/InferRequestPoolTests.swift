@@ -55,6 +55,26 @@ import Testing
         #expect(pool.status.inFlight == 0)
     }
 
+    /// Fallbacks (work a remote failed) may fill only half of the queue; requests planned here
+    /// still find the other half.
+    @Test func aHalfClaimLeavesHalfOfTheQueueToTheWholeClaim() async throws {
+        let pool = InferRequestPool(model: try Fixtures.loaded("squeezenet").compiled, capacity: 1, queueLimit: 4)
+        let gate = Gate()
+        let holder = Task { try await pool.withRequest { _ in await gate.wait() } }
+        while pool.status.inFlight < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        let fallbacks = (0..<2).map { _ in Task { try await pool.withRequest(claim: .half) { _ in 1 } } }
+        while pool.status.waiting < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        await #expect(throws: InferQueueError.self) { try await pool.withRequest(claim: .half) { _ in 0 } }
+        let planned = (0..<2).map { _ in Task { try await pool.withRequest { _ in 2 } } }
+        while pool.status.waiting < 4 { try await Task.sleep(for: .milliseconds(5)) }
+        await #expect(throws: InferQueueError.self) { try await pool.withRequest { _ in 0 } }
+        #expect(pool.status.rejected == 2)
+        gate.open()
+        try await holder.value
+        for task in fallbacks { #expect(try await task.value == 1) }
+        for task in planned { #expect(try await task.value == 2) }
+    }
+
     @Test func aCancelledWaiterLeavesTheQueue() async throws {
         let pool = InferRequestPool(model: try Fixtures.loaded("squeezenet").compiled, capacity: 1, queueLimit: 4)
         let gate = Gate()

@@ -108,6 +108,19 @@ extension DaemonTests {
                 let body = try response.json(ErrorBody.self)
                 #expect(body.code == .overloaded && (body.error.contains("busy") || body.error.contains("queue")), "\(body.error)")
             }
+            // Every refusal is counted where it happened: the compute pool's queue (status → pools)
+            // or the model's inference queue (models → inference).
+            let status = try await RawHTTP.get(socket: daemon.socketPath, "/v1/status").json(StatusResponse.self)
+            let compute = try #require(status.pools?.first { $0.name == "compute" }, "\(status.pools ?? [])")
+            #expect(compute.queueLimit == 0 && compute.queued == 0 && compute.running == 0 && compute.admitted >= 1)
+            #expect(compute.refusedDeadline == 0)
+            #expect(status.pools?.contains { $0.name == "loader" } == true)
+            let models = try await RawHTTP.get(socket: daemon.socketPath, "/v1/models").json(ModelList.self)
+            let queueRefusals = models.models.first { $0.name == model }?.inference?.rejected ?? 0
+            #expect(compute.refusedQueueFull + queueRefusals == refused.count,
+                    "pool \(compute.refusedQueueFull) + model queue \(queueRefusals) vs \(refused.count) answers 503")
+            let metrics = try await RawHTTP.get(socket: daemon.socketPath, "/metrics").text
+            #expect(metrics.contains("inferd_pool_refused_total{pool=\"compute\",reason=\"queue_full\"} \(compute.refusedQueueFull)"), "\(metrics)")
             #expect(try await Self.classify(daemon, model, offload: "never").0.status == 200, "served again once the burst is over")
             #expect(try await daemon.stop() == 0)
         }

@@ -46,13 +46,24 @@ public final class InferRequestPool: Sendable {
         }
     }
 
+    /// How much of the queue a caller may find before it is refused.
+    public enum Claim: Sendable {
+        /// The whole queue: requests planned here.
+        case whole
+        /// Only while fewer than half of ``queueLimit`` wait: work a remote failed (fallbacks), so a
+        /// burst of them — a hung remote timing out hundreds of requests at once — leaves the other
+        /// half of the queue to requests planned here.
+        case half
+    }
+
     /// Runs `body` with an infer request no one else is using, waiting for one when all are busy,
     /// then returns it to the pool (or hands it straight to the next waiter).
     ///
-    /// - Throws: ``InferQueueError`` when ``queueLimit`` callers already wait; `CancellationError`
-    ///   when the task is cancelled while waiting; whatever `body` throws.
-    public func withRequest<T>(_ body: (InferRequest) async throws -> T) async throws -> T {
-        let request = try await acquire()
+    /// - Parameter claim: how much of the queue the caller may use.
+    /// - Throws: ``InferQueueError`` when the queue (or the caller's share of it) is full;
+    ///   `CancellationError` when the task is cancelled while waiting; whatever `body` throws.
+    public func withRequest<T>(claim: Claim = .whole, _ body: (InferRequest) async throws -> T) async throws -> T {
+        let request = try await acquire(claim)
         defer { release(request) }
         return try await body(request)
     }
@@ -81,7 +92,8 @@ public final class InferRequestPool: Sendable {
         case refused(InferQueueError)
     }
 
-    private func acquire() async throws -> InferRequest {
+    private func acquire(_ claim: Claim) async throws -> InferRequest {
+        let limit = claim == .whole ? queueLimit : queueLimit / 2
         let grant: Grant = state.withLock { state in
             if let request = state.idle.popLast() {
                 state.counters.started(); return .ready(request)
@@ -90,10 +102,12 @@ public final class InferRequestPool: Sendable {
                 state.created += 1
                 state.counters.started(); return .create
             }
-            guard state.waiters.count < queueLimit else {
+            guard state.waiters.count < limit else {
                 state.counters.rejected += 1
+                let waiting = claim == .whole ? "\(queueLimit) callers already wait"
+                    : "\(state.waiters.count) callers already wait (a request a remote failed may use half of the queue's \(queueLimit))"
                 return .refused(InferQueueError(
-                    .full, "all \(capacity) infer requests are busy and \(queueLimit) callers already wait: try again shortly",
+                    .full, "all \(capacity) infer requests are busy and \(waiting): try again shortly",
                     retryAfterSeconds: 1))
             }
             state.nextWaiter += 1

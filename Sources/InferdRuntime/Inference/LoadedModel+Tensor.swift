@@ -4,7 +4,7 @@ import InferdWire
 /// Running a raw image tensor, for the Open Inference Protocol's `/infer`: the caller sends `u8` RGB
 /// pixels laid out `[1, height, width, 3]` and gets the whole probability vector back.
 extension LoadedModel {
-    /// What ``probabilities(of:timings:)`` takes: `UINT8 [1, -1, -1, 3]` (NHWC RGB, any height and
+    /// What ``probabilities(of:claim:timings:)`` takes: `UINT8 [1, -1, -1, 3]` (NHWC RGB, any height and
     /// width), named like the network's input. Read from the compiled model when OpenVINO can tell.
     public var imageInput: TensorDescription {
         let name = networkInputs.first?.name ?? "input"
@@ -15,7 +15,7 @@ extension LoadedModel {
         return TensorDescription(name: name, datatype: "UINT8", shape: [1, -1, -1, 3])
     }
 
-    /// What ``probabilities(of:timings:)`` returns: `FP32 [1, classes]`, named like the network's output.
+    /// What ``probabilities(of:claim:timings:)`` returns: `FP32 [1, classes]`, named like the network's output.
     public var probabilitiesOutput: TensorDescription {
         let network = networkOutputs.first
         let classes = network?.shape.last.flatMap { $0 > 0 ? $0 : nil } ?? Int64(bundle.labels.count)
@@ -30,12 +30,14 @@ extension LoadedModel {
     /// request is free) and `postprocess`. Suspends while the inference runs (no thread waits for
     /// OpenVINO) and while all of the model's infer requests are busy.
     ///
+    /// - Parameter claim: how much of the model's queue the caller may use (``InferRequestPool/Claim``).
     /// - Throws: ``OpenVINOError`` when inference fails; ``InferQueueError`` when the model's queue is
     ///   full; `CancellationError` when cancelled while queued.
-    public func probabilities(of pixels: PixelBuffer, timings: inout StepTimings) async throws -> [Float] {
+    public func probabilities(of pixels: PixelBuffer, claim: InferRequestPool.Claim = .whole,
+                              timings: inout StepTimings) async throws -> [Float] {
         let tensor = try inputTensor(pixels, timings: &timings)
         var computeMs = 0.0
-        let scores = try await requests.withRequest { request in
+        let scores = try await requests.withRequest(claim: claim) { request in
             let watch = Stopwatch()
             defer { computeMs = watch.elapsedMilliseconds }
             try request.setInput(tensor)
@@ -46,7 +48,7 @@ extension LoadedModel {
         return finish(scores, timings: &timings)
     }
 
-    /// ``probabilities(of:timings:)`` blocking the calling thread (tools, tests and the load's own
+    /// ``probabilities(of:claim:timings:)`` blocking the calling thread (tools, tests and the load's own
     /// measurements): takes an idle infer request, or makes one, without queueing.
     public func probabilitiesBlocking(of pixels: PixelBuffer, timings: inout StepTimings) throws -> [Float] {
         let tensor = try inputTensor(pixels, timings: &timings)

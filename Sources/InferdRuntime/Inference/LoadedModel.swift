@@ -43,15 +43,16 @@ public final class LoadedModel: Sendable {
     ///
     /// Suspends (no thread waits) during inference. Throws ``InferQueueError`` when the model's
     /// queue is full, ``OpenVINOError`` when inference fails.
-    public func classify(_ pixels: PixelBuffer, top k: Int, timings: inout StepTimings) async throws -> [ClassLabel] {
+    public func classify(_ pixels: PixelBuffer, top k: Int, claim: InferRequestPool.Claim = .whole,
+                         timings: inout StepTimings) async throws -> [ClassLabel] {
         let input = crop(pixels, timings: &timings)
         let cropMs = timings.preprocess
-        let probabilities = try await probabilities(of: input, timings: &timings)
+        let probabilities = try await probabilities(of: input, claim: claim, timings: &timings)
         timings.preprocess += cropMs
         return rank(probabilities, top: k, timings: &timings)
     }
 
-    /// ``classify(_:top:timings:)`` blocking the calling thread, for tools and tests.
+    /// ``classify(_:top:claim:timings:)`` blocking the calling thread, for tools and tests.
     public func classifyBlocking(_ pixels: PixelBuffer, top k: Int, timings: inout StepTimings) throws -> [ClassLabel] {
         let input = crop(pixels, timings: &timings)
         let cropMs = timings.preprocess

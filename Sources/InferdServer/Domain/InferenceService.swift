@@ -130,7 +130,10 @@ public final class InferenceService: Sendable {
 
         let (lease, labels, steps) = try await withLease(name) { lease in
             var steps = StepTimings()
-            let labels = try await lease.model.classify(decoded.pixels, top: top, timings: &steps)
+            // A request a remote failed may use only half of the model's queue (as it may only use
+            // the compute pool's offload lane): requests planned here keep the rest.
+            let labels = try await lease.model.classify(decoded.pixels, top: top, claim: lane == .offload ? .half : .whole,
+                                                        timings: &steps)
             return (lease, labels, steps)
         }
         var timings = steps
@@ -384,6 +387,7 @@ public final class InferenceService: Sendable {
         }
         status.inFlightBytes = inFlight.heldBytes
         status.inFlightLimitBytes = inFlight.capacity
+        status.pools = compute.status + loading.status
         return status
     }
 

@@ -1,4 +1,5 @@
 import Core
+import InferdWire
 import NIOCore
 import NIOPosix
 
@@ -24,6 +25,8 @@ public final class ComputePool: Sendable {
 
     /// Worker threads.
     public let threads: Int
+    /// Named in status (`compute`, `loader`) and messages.
+    public let name: String
     private let pool: NIOThreadPool
     private let gate: AdmissionGate
     private let offloadGate: AdmissionGate
@@ -36,6 +39,7 @@ public final class ComputePool: Sendable {
     ///   - queueLimit: jobs that may wait for a worker in each lane; more are refused at once.
     public init(name: String, threads: Int = System.coreCount, queueLimit: Int) {
         self.threads = max(1, threads)
+        self.name = name
         pool = NIOThreadPool(numberOfThreads: self.threads)
         pool.start()
         gate = AdmissionGate(name: "the \(name) pool (\(self.threads) threads)", width: self.threads, queueLimit: queueLimit)
@@ -64,6 +68,23 @@ public final class ComputePool: Sendable {
 
     /// Running and waiting jobs, and how many were refused, in all lanes together.
     public var snapshot: AdmissionGate.Snapshot { gate.snapshot }
+
+    /// The pool for `/v1/status`, and its offload lane when that lane was used (a lane's jobs wait
+    /// in the lane first, then count in the pool as well).
+    public var status: [WorkerPoolStatus] {
+        var pools = [Self.status(name, gate)]
+        if offloadGate.snapshot.admitted + offloadGate.snapshot.waiting + offloadGate.snapshot.rejected > 0 {
+            pools.append(Self.status("\(name)-offload", offloadGate))
+        }
+        return pools
+    }
+
+    private static func status(_ name: String, _ gate: AdmissionGate) -> WorkerPoolStatus {
+        let counts = gate.snapshot
+        return WorkerPoolStatus(name: name, threads: gate.width, running: counts.holders, queued: counts.waiting,
+                                queueLimit: gate.queueLimit, admitted: counts.admitted,
+                                refusedQueueFull: counts.rejected, refusedDeadline: counts.expired)
+    }
 
     /// Stops the workers after the jobs already given to them.
     public func shutdown() async {

@@ -63,7 +63,10 @@ public final class HTTPServer: Sendable {
     @discardableResult
     public func bind() async throws(ListenError) -> UnixSocketFile.Preparation {
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
+            // Connections the kernel queues before accept. A burst larger than this gets EAGAIN
+            // (Unix socket) or a dropped SYN (TCP) instead of a documented 503 from the admission
+            // below, so it is generous; Linux caps it at net.core.somaxconn (4096 by default).
+            .serverChannelOption(.backlog, value: 4096)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.maxMessagesPerRead, value: 16)
         let idleTimeout = configuration.idleTimeout

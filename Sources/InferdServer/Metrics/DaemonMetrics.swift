@@ -33,12 +33,8 @@ public final class DaemonMetrics: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Queue depth and bytes in flight, updated by request admission.
-    public let admission: AdmissionGauges
 
-    public init(admission: AdmissionGauges = AdmissionGauges()) {
-        self.admission = admission
-    }
+    public init() {}
 
     /// Counts one answered request.
     public func countRequest(_ key: RequestKey) {

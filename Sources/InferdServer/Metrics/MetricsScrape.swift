@@ -40,10 +40,22 @@ public enum MetricsScrape {
         out.family("inferd_models_warm", .gauge, "Models loaded now.", samples: [([], Double(lifecycle.warmModels))])
         out.family("inferd_models", .gauge, "Models in the catalog.", samples: [([], Double(lifecycle.totalModels))])
         out.family("inferd_in_flight_requests", .gauge, "Requests holding a model now.", samples: [([], Double(lifecycle.inFlight))])
-        out.family("inferd_queue_depth", .gauge, "Requests waiting for admission now (0 without an admission queue).",
-                   samples: [([], Double(service.metrics.admission.queueDepth))])
+        let pools = service.compute.status + service.loading.status
+        out.family("inferd_queue_depth", .gauge, "Jobs waiting for a worker of the bounded pools now (compute and loader).",
+                   samples: [([], Double(service.compute.snapshot.waiting + service.loading.snapshot.waiting))])
+        out.family("inferd_pool_threads", .gauge, "Jobs a worker pool (or lane) runs at once.",
+                   samples: pools.map { ([("pool", $0.name)], Double($0.threads)) })
+        out.family("inferd_pool_running", .gauge, "Jobs running on a worker pool now.",
+                   samples: pools.map { ([("pool", $0.name)], Double($0.running)) })
+        out.family("inferd_pool_queued", .gauge, "Jobs waiting for a worker of a pool now.",
+                   samples: pools.map { ([("pool", $0.name)], Double($0.queued)) })
+        out.family("inferd_pool_admitted_total", .counter, "Jobs a worker pool admitted.",
+                   samples: pools.map { ([("pool", $0.name)], Double($0.admitted)) })
+        out.family("inferd_pool_refused_total", .counter, "Jobs a worker pool refused (answered 503 with Retry-After), by reason.",
+                   samples: pools.flatMap { [([("pool", $0.name), ("reason", "queue_full")], Double($0.refusedQueueFull)),
+                                            ([("pool", $0.name), ("reason", "deadline")], Double($0.refusedDeadline))] })
         out.family("inferd_in_flight_bytes", .gauge, "Bytes of request bodies, decoded images and tensors held by requests in flight (the in-flight cap's count).",
-                   samples: [([], Double(service.inFlight.heldBytes + service.metrics.admission.inFlightBytes))])
+                   samples: [([], Double(service.inFlight.heldBytes))])
         let counters = lifecycle.counters
         out.family("inferd_evictions_total", .counter, "Models evicted, by reason.",
                    samples: EvictionReason.allCases.map { ([("reason", $0.rawValue)], Double(counters.evictions[$0.rawValue] ?? 0)) })

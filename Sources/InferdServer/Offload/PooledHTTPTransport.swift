@@ -67,8 +67,52 @@ public final class PooledHTTPTransport: HTTPTransport {
         }
         let left = deadline - .now
         guard left > .zero else { throw Self.timedOut(exchange, left: .zero) }
+        do {
+            do {
+                return try await send(request, deadline: deadline)
+            } catch let stale as StaleConnection {
+                // A kept-open connection the server closed (or reset) before answering: servers
+                // close after an error answer (MLServer after refusing a binary tensor) and the
+                // pool can hand the connection out again before it sees the close. Inference has no
+                // side effects and no answer byte arrived, so the request is sent once more; the
+                // pool has dropped the dead connection by then.
+                guard deadline > .now else { throw stale.underlying }
+                do {
+                    return try await send(request, deadline: deadline)
+                } catch let again as StaleConnection {
+                    throw again.underlying
+                }
+            }
+        } catch {
+            throw Self.clientError(error, exchange, left: left)
+        }
+    }
+
+    /// What a failed exchange means, in the words ``SocketTransport`` uses.
+    private static func clientError(_ error: any Error, _ exchange: HTTPExchange, left: Duration) -> ClientError {
+        let name = exchange.endpoint.displayName
+        switch error {
+        case let error as ClientError:
+            return ClientError(error.code, "\(exchange.peer): \(error.message)", endpoint: name)
+        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout:
+            return timedOut(exchange, left: left)
+        case let error as HTTPClientError where error == .remoteConnectionClosed:
+            return ClientError(.badResponse, "\(exchange.peer) closed the connection without a complete answer", endpoint: name)
+        case let error as HTTPClientError where error == .cancelled:
+            return ClientError(.timedOut, "the exchange with \(exchange.peer) was cancelled", endpoint: name)
+        case let error as NIOConnectionError:
+            return ClientError(.daemonUnreachable, "cannot reach \(exchange.endpoint) (\(describe(error, exchange.endpoint)))", endpoint: name)
+        case let error as IOError where [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, ENOENT].contains(error.errnoCode):
+            return ClientError(.daemonUnreachable, "cannot reach \(exchange.endpoint) (\(describe(error.errnoCode, exchange.endpoint)))", endpoint: name)
+        default:
+            return ClientError(.badResponse, "the exchange with \(exchange.peer) failed: \(error)", endpoint: name)
+        }
+    }
+
+    /// One attempt of `request`, cancelled with the calling task, ending by `deadline`.
+    private func send(_ request: HTTPClient.Request, deadline: ContinuousClock.Instant) async throws -> TransportResponse {
         let delegate = TimedResponse(limit: HTTPExchange.maxResponseBytes)
-        let nanoseconds = Int64(left / .nanoseconds(1))
+        let nanoseconds = Int64(max(.zero, deadline - .now) / .nanoseconds(1))
         let task = client.execute(request: request, delegate: delegate, deadline: .now() + .nanoseconds(nanoseconds))
         do {
             return try await withTaskCancellationHandler {
@@ -76,21 +120,21 @@ public final class PooledHTTPTransport: HTTPTransport {
             } onCancel: {
                 task.cancel()
             }
-        } catch let error as ClientError {
-            throw ClientError(error.code, "\(exchange.peer): \(error.message)", endpoint: name)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw Self.timedOut(exchange, left: left)
-        } catch let error as HTTPClientError where error == .remoteConnectionClosed {
-            throw ClientError(.badResponse, "\(exchange.peer) closed the connection without a complete answer", endpoint: name)
-        } catch let error as HTTPClientError where error == .cancelled {
-            throw ClientError(.timedOut, "the exchange with \(exchange.peer) was cancelled", endpoint: name)
-        } catch let error as NIOConnectionError {
-            throw ClientError(.daemonUnreachable, "cannot reach \(exchange.endpoint) (\(Self.describe(error, exchange.endpoint)))", endpoint: name)
-        } catch let error as IOError where [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, ENOENT].contains(error.errnoCode) {
-            throw ClientError(.daemonUnreachable, "cannot reach \(exchange.endpoint) (\(Self.describe(error.errnoCode, exchange.endpoint)))", endpoint: name)
         } catch {
-            throw ClientError(.badResponse, "the exchange with \(exchange.peer) failed: \(error)", endpoint: name)
+            throw !delegate.answered && Self.isClosedConnection(error) ? StaleConnection(underlying: error) : error
         }
+    }
+
+    /// An attempt whose connection was closed or reset before any answer byte arrived;
+    /// ``exchange(_:deadline:)`` retries it once.
+    private struct StaleConnection: Error {
+        let underlying: any Error
+    }
+
+    private static func isClosedConnection(_ error: any Error) -> Bool {
+        if let client = error as? HTTPClientError { return client == .remoteConnectionClosed }
+        if let io = error as? IOError { return [ECONNRESET, EPIPE].contains(io.errnoCode) }
+        return false
     }
 
     private static func timedOut(_ exchange: HTTPExchange, left: Duration) -> ClientError {
@@ -136,6 +180,9 @@ private final class TimedResponse: HTTPClientResponseDelegate {
 
     private let state = Mutex(State())
     private let limit: Int
+
+    /// True once the answer's head arrived.
+    var answered: Bool { state.withLock { $0.head != nil } }
 
     init(limit: Int) {
         self.limit = limit

@@ -1,11 +1,9 @@
+import AsyncHTTPClient
 import Core
+import Foundation
 import InferdRuntime
 import NIOCore
 import NIOPosix
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The daemon's checks of itself, for the watchdog: each returns normally when that part answers.
 public enum SelfCheck {
@@ -15,12 +13,11 @@ public enum SelfCheck {
     }
 
     /// `GET /v2/health/live` through the listening Unix socket: the accept loop, a connection task,
-    /// the HTTP pipeline and the router must all answer. Blocking I/O on a Dispatch thread with
-    /// socket time-outs, so a stuck server never blocks the caller for longer than `timeout`.
+    /// the HTTP pipeline and the router must all answer. Non-blocking (AsyncHTTPClient's shared
+    /// client on NIO's event loops, a fresh connection each time): a stuck server costs the check a
+    /// connection and a timer, no thread, and the check ends by `timeout`.
     public static func http(socketPath: String, timeout: Duration = .seconds(5)) -> WatchdogService.Check {
-        WatchdogService.Check("the HTTP server") {
-            try await BlockingWork.run { try liveProbe(socketPath, timeout: timeout) }
-        }
+        WatchdogService.Check("the HTTP server") { try await liveProbe(socketPath, timeout: timeout) }
     }
 
     /// A task executed on every event loop of `group` (default NIO's shared group, which the server
@@ -37,42 +34,23 @@ public enum SelfCheck {
         let description: String
     }
 
-    static func liveProbe(_ path: String, timeout: Duration) throws {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw ProbeError(description: "socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let (seconds, attoseconds) = timeout.components
-        var limit = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw ProbeError(description: "socket path too long") }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
+    static func liveProbe(_ path: String, timeout: Duration) async throws {
+        guard let url = URL(httpURLWithSocketPath: path, uri: "/v2/health/live") else {
+            throw ProbeError(description: "cannot form a URL for the socket \(path)")
         }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.headers.add(name: "User-Agent", value: "inferd-watchdog")
+        // Not kept open: a kept connection would prove nothing about the accept loop next time.
+        request.headers.add(name: "Connection", value: "close")
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout / .nanoseconds(1))))
+            _ = try await response.body.collect(upTo: 4096)
+        } catch {
+            throw ProbeError(description: "GET /v2/health/live on \(path): \(error)")
         }
-        guard connected == 0 else { throw ProbeError(description: "connect \(path): \(String(cString: strerror(errno)))") }
-        let request = Array("GET /v2/health/live HTTP/1.1\r\nHost: localhost\r\nUser-Agent: inferd-watchdog\r\nConnection: close\r\n\r\n".utf8)
-        guard send(fd, request, request.count, Int32(MSG_NOSIGNAL)) == request.count else {
-            throw ProbeError(description: "send: \(String(cString: strerror(errno)))")
-        }
-        var answer: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 512)
-        while answer.count < 4096 {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count == 0 { break }
-            guard count > 0 else { throw ProbeError(description: "no answer: \(String(cString: strerror(errno)))") }
-            answer += buffer[..<count]
-            if answer.count >= 12 { break }
-        }
-        let statusLine = String(decoding: answer.prefix(12), as: UTF8.self)
-        guard statusLine.hasPrefix("HTTP/1.1 200") else {
-            throw ProbeError(description: "answered \"\(statusLine)\" instead of 200")
+        guard response.status == .ok else {
+            throw ProbeError(description: "answered \(response.status.code) \(response.status.reasonPhrase) instead of 200")
         }
     }
 }

@@ -34,12 +34,6 @@ struct PaperReference: Decodable, Sendable {
         var energyMwh: Double { inferenceMs / 3_600_000 * batteryMw }
         /// Load over load plus inference: the load's share of a first answer.
         var loadShare: Double { loadMs / max(0.001, loadMs + inferenceMs) }
-
-        enum CodingKeys: String, CodingKey {
-            case mode, placement
-            case loadMs = "load_ms", rescaleMs = "rescale_ms", uploadMs = "upload_ms", computeMs = "compute_ms"
-            case cpuPercent = "cpu_percent", gpuPercent = "gpu_percent", batteryMw = "battery_mw", memoryMb = "memory_mb"
-        }
     }
 
     /// A figure the text states in a sentence, with the sentence.
@@ -76,11 +70,6 @@ struct PaperReference: Decodable, Sendable {
         var chartOnly: String
         var values: [ModelValue]
         var stated: [Stated]
-
-        enum CodingKeys: String, CodingKey {
-            case source, values, stated
-            case chartOnly = "chart_only"
-        }
     }
 
     struct RescaleBound: Decodable, Sendable {
@@ -89,12 +78,6 @@ struct PaperReference: Decodable, Sendable {
         var rescaleMsAtMost: Double
         var source: String
         var quote: String
-
-        enum CodingKeys: String, CodingKey {
-            case group, source, quote
-            case kbAtMost = "kb_at_most"
-            case rescaleMsAtMost = "rescale_ms_at_most"
-        }
     }
 
     struct Upload: Decodable, Sendable {
@@ -108,11 +91,6 @@ struct PaperReference: Decodable, Sendable {
         var chartOnly: String
         var values: [RescaleBound]
         var upload: Upload
-
-        enum CodingKeys: String, CodingKey {
-            case source, values, upload
-            case chartOnly = "chart_only"
-        }
     }
 
     /// One row of Table IV: garbage collection in one phase of CNNDroid-based inference.
@@ -124,11 +102,6 @@ struct PaperReference: Decodable, Sendable {
         var gcCount: Double
         var gcTimeMs: Double
         var gcPauseMs: Double
-
-        enum CodingKeys: String, CodingKey {
-            case inference, model, phase
-            case durationMs = "duration_ms", gcCount = "gc_count", gcTimeMs = "gc_time_ms", gcPauseMs = "gc_pause_ms"
-        }
     }
 
     struct Table4: Decodable, Sendable {
@@ -149,7 +122,10 @@ struct PaperReference: Decodable, Sendable {
     static func load(_ path: String) throws -> PaperReference {
         guard let data = FileManager.default.contents(atPath: path) else { throw BenchError("cannot read the paper reference \(path)") }
         do {
-            return try JSONDecoder().decode(PaperReference.self, from: data)
+            // The file's keys are the properties' names in snake_case (`load_ms`, `chart_only`).
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            return try decoder.decode(PaperReference.self, from: data)
         } catch {
             throw BenchError("\(path) is not a paper reference: \(error)")
         }
