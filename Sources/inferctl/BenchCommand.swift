@@ -84,7 +84,7 @@ struct BenchCommand: AsyncParsableCommand {
     var top = 5
 
     // Here --models names the models to measure, so the bundles' folder keeps the name --models-dir.
-    @Option(name: .customLong("models-dir"), help: ArgumentHelp("Model bundles (default $INFERD_MODELS, else ./models).", valueName: "dir"))
+    @Option(name: .customLong("models-dir"), help: ArgumentHelp("Model bundles, for in-process cells (default $INFERD_MODELS, else ./models, else the installed /var/lib/inferd/models).", valueName: "dir"))
     var modelsDirectory: String?
 
     @Option(name: .long, help: ArgumentHelp("Threads for in-process, fresh daemons and --raw-runtime (default: the daemon's, else 0 = all cores).", valueName: "n"))

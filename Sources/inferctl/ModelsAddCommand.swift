@@ -13,7 +13,9 @@ struct ModelsAddCommand: AsyncParsableCommand {
         commandName: "add",
         abstract: "Add a model file (ONNX, OpenVINO IR, TFLite) as a bundle, reading its input from the file.",
         discussion: """
-        Writes DIR/NAME/ (model file, manifest.json, labels.txt) and loads it once with OpenVINO to check it. \
+        Writes DIR/NAME/ (model file, manifest.json, labels.txt) and loads it once with OpenVINO to check it; \
+        a model file already in DIR/NAME/ (a folder the daemon skips for want of a manifest) stays where \
+        it is and gets its manifest.json beside it. \
         Read from the model: input width, height, layout (NCHW or NHWC) and element type. Asked, with \
         defaults: --labels (none: classes are shown as "class N"), --mean/--scale (ImageNet: mean \
         123.675,116.28,103.53, scale 58.395,57.12,57.375, i.e. (pixel - mean) / scale on 0-255 RGB), \
@@ -82,20 +84,41 @@ struct ModelsAddCommand: AsyncParsableCommand {
         let input = try Self.readInput(path)
         let directory = ModelDirectory.resolve(models)
         let bundlePath = (directory as NSString).appendingPathComponent(bundleName)
-        if FileManager.default.fileExists(atPath: bundlePath) {
+        // A model file already in its folder under the models directory (what the daemon reports for a
+        // folder without a manifest) becomes a bundle where it is: the manifest is written beside it.
+        let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().resolvingSymlinksInPath().path
+        let inPlace = folder == Self.realPath(bundlePath)
+        let manifestPath = bundlePath + "/manifest.json"
+        if inPlace {
+            if FileManager.default.fileExists(atPath: manifestPath) {
+                guard force else { throw UnreadableInput("\(bundlePath) is already a bundle (it has a manifest.json): --force to write a new one") }
+            }
+        } else if FileManager.default.fileExists(atPath: bundlePath) {
             guard force else { throw UnreadableInput("\(bundlePath) already exists: choose another --name, or --force to replace it") }
             try FileManager.default.removeItem(atPath: bundlePath)
         }
         try FileManager.default.createDirectory(atPath: bundlePath, withIntermediateDirectories: true)
+        var written: [String] = []
         do {
-            let file = "model." + (fileExtension.isEmpty ? "onnx" : fileExtension)
-            try FileManager.default.copyItem(atPath: path, toPath: bundlePath + "/" + file)
-            if fileExtension == "xml" {
-                try FileManager.default.copyItem(atPath: (path as NSString).deletingPathExtension + ".bin", toPath: bundlePath + "/model.bin")
+            let file: String
+            if inPlace {
+                file = (path as NSString).lastPathComponent
+            } else {
+                file = "model." + (fileExtension.isEmpty ? "onnx" : fileExtension)
+                try FileManager.default.copyItem(atPath: path, toPath: bundlePath + "/" + file)
+                if fileExtension == "xml" {
+                    try FileManager.default.copyItem(atPath: (path as NSString).deletingPathExtension + ".bin", toPath: bundlePath + "/model.bin")
+                }
             }
             if let labels {
                 guard FileManager.default.isReadableFile(atPath: labels) else { throw UnreadableInput("cannot read the labels file \(labels)") }
-                try FileManager.default.copyItem(atPath: labels, toPath: bundlePath + "/labels.txt")
+                if Self.realPath(labels) != Self.realPath(bundlePath + "/labels.txt") {
+                    if inPlace, FileManager.default.fileExists(atPath: bundlePath + "/labels.txt") {
+                        try FileManager.default.removeItem(atPath: bundlePath + "/labels.txt")
+                    }
+                    try FileManager.default.copyItem(atPath: labels, toPath: bundlePath + "/labels.txt")
+                    written.append(bundlePath + "/labels.txt")
+                }
             }
             let mode = ModelManifest.Resize.Mode(rawValue: resize)!
             let shortSide = mode == .crop ? Int((Double(min(input.width, input.height)) * 256 / 224).rounded()) : nil
@@ -108,20 +131,27 @@ struct ModelsAddCommand: AsyncParsableCommand {
                 labels: labels == nil ? nil : "labels.txt", syntheticWeights: false, parameters: nil)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try encoder.encode(manifest).write(to: URL(fileURLWithPath: bundlePath + "/manifest.json"))
+            try encoder.encode(manifest).write(to: URL(fileURLWithPath: manifestPath))
+            written.append(manifestPath)
 
             let bundle = try ModelBundle.load(from: bundlePath)
             let engine = try Engine()
             let (_, loadMs) = try Stopwatch.time { try ModelLoader(engine: engine, options: EngineOptions()).load(bundle, warmUp: true) }
-            print("added \(bundleName) in \(directory): input \(input.width)x\(input.height) \(input.layout) \(input.datatype) (read from the model); "
+            print("\(inPlace ? "made \(bundlePath) a bundle:" : "added \(bundleName) in \(directory):") input \(input.width)x\(input.height) \(input.layout) \(input.datatype) (read from the model); "
                   + "mean \(mean), scale \(scale), \(mode == .crop ? "crop (short side \(shortSide!))" : "squash"), \(color), \(output)"
                   + "\(labels == nil ? ", no labels" : ""); loads in \(HumanFormat.milliseconds(loadMs)) ms")
             print("a running daemon with this models directory picks it up on `inferctl reload`")
         } catch {
-            try? FileManager.default.removeItem(atPath: bundlePath)
+            // Leave nothing half-written; in place, the model file (and the folder) stay as they were.
+            for item in inPlace ? written : [bundlePath] { try? FileManager.default.removeItem(atPath: item) }
             if error is UnreadableInput { throw error }
             throw UnreadableInput("\(path) cannot be added as a model: \(error)")
         }
+    }
+
+    /// `path` absolute, with `.`, `..` and symbolic links resolved, to tell whether two paths are one.
+    static func realPath(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     /// The network's image input as the file declares it.

@@ -11,37 +11,33 @@ import InferdServer
 /// and its files exist (the catalog's problems); OpenVINO reads each model file and its input agrees
 /// with the manifest; the admin token file, when set, is readable.
 struct ConfigurationCheck {
-    let flags: [String: ConfigValue]
-    let configFile: () throws(ConfigurationError) -> (path: String, text: String)?
+    /// The configuration as resolved from file, environment and flags, with every problem found doing so.
+    let resolution: (configuration: DaemonConfiguration, problems: [ConfigurationError])
     let environment: [String: String]
-    /// Where the models are when the configuration cannot say (it failed to resolve).
+    /// Where the models are when the configuration does not say (or its setting was refused).
     let fallbackModels: String?
 
     /// Runs every check, prints the findings and returns the exit status.
     func run() -> Int32 {
-        var problems: [String] = []
-        var configuration: DaemonConfiguration?
-        do {
-            configuration = try DaemonConfiguration.resolve(file: try configFile(), environment: environment, flags: flags)
-        } catch {
-            problems.append("configuration: \(error.message)")
+        let configuration = resolution.configuration
+        var problems = resolution.problems.map { "configuration: \($0.message)" }
+        func add(_ problem: String) {
+            if !problems.contains(problem) { problems.append(problem) }  // a rule resolving checked already
         }
         var lifecycle: LifecycleConfiguration?
-        if let configuration {
+        do {
+            lifecycle = try configuration.lifecycle()
+        } catch {
+            add("configuration: \(error.message)")
+        }
+        if let path = configuration.adminTokenFile {
             do {
-                lifecycle = try configuration.lifecycle()
+                _ = try AdminToken.read(from: path)
             } catch {
-                problems.append("configuration: \(error.message)")
-            }
-            if let path = configuration.adminTokenFile {
-                do {
-                    _ = try AdminToken.read(from: path)
-                } catch {
-                    problems.append("configuration: \(error.message)")
-                }
+                add("configuration: \(error.message)")
             }
         }
-        let directory = configuration?.modelsDirectory ?? fallbackModels ?? DefaultPaths.models(environment: environment)
+        let directory = configuration.modelsDirectory ?? fallbackModels ?? DefaultPaths.models(environment: environment)
         var bundles = 0
         do {
             let catalog = try ModelCatalog.scan(directory)
@@ -51,7 +47,7 @@ struct ConfigurationCheck {
                 do {
                     try lifecycle.validate(against: catalog)
                 } catch {
-                    problems.append("configuration: \(error.message)")
+                    add("configuration: \(error.message)")
                 }
             }
             problems += Self.readModels(catalog)

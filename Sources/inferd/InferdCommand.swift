@@ -24,7 +24,11 @@ struct InferdCommand: AsyncParsableCommand {
           Settings come from the TOML file (--config, else INFERD_CONFIG, else
           /etc/inferd/inferd.toml for the system service when it exists), then
           INFERD_* environment variables, then flags; each overrides the one
-          before. File key, environment variable, meaning:
+          before. Durations read 300 (seconds), 90s, 5m, 1h30m, 250ms; in the
+          *_ms keys a bare number is milliseconds (10000) and units work too
+          (10s). Every bad key, variable and flag is reported at once, each
+          with its key (--check lists them without starting). File key,
+          environment variable, meaning:
         \(ConfigurationKey.all.map { "    \($0.name)  \($0.environment)\n        \($0.help)" }.joined(separator: "\n"))
 
         DEFAULT PATHS
@@ -217,23 +221,34 @@ struct InferdCommand: AsyncParsableCommand {
         signal(SIGHUP, SIG_IGN)  // until the reloader takes it: a SIGHUP during start-up must not kill us
         signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
+        let resolution = Self.resolveConfiguration(config, environment: environment, flags: flagSettings)
         if check {
-            let config = self.config
-            let status = ConfigurationCheck(flags: flagSettings, configFile: { () throws(ConfigurationError) in try Self.configFile(config, environment: environment) },
-                                            environment: environment, fallbackModels: models ?? modelsDir).run()
+            let status = ConfigurationCheck(resolution: resolution, environment: environment, fallbackModels: models ?? modelsDir).run()
             throw ExitCode(status)
         }
-        let configuration: DaemonConfiguration
-        do {
-            configuration = try DaemonConfiguration.resolve(file: try Self.configFile(config, environment: environment),
-                                                            environment: environment, flags: flagSettings)
-        } catch {
-            throw Self.fail("configuration: \(error.message)", status: ExitStatus.usage)
+        guard resolution.problems.isEmpty else {
+            for problem in resolution.problems.dropLast() {
+                FileHandle.standardError.write(Data("inferd: error: configuration: \(problem.message)\n".utf8))
+            }
+            throw Self.fail("configuration: \(resolution.problems.last!.message)", status: ExitStatus.usage)
         }
+        let configuration = resolution.configuration
         LogOutput.detect(environment: environment).bootstrap(level: configuration.logLevel)
         let logger = Logger(label: "inferd")
         try await Daemon(configuration: configuration, environment: environment, startup: startup,
                          startupOffsetMilliseconds: processAge, logger: logger).run()
+    }
+
+    /// The configuration from the config file, the environment and `flags`, with every problem found:
+    /// an unreadable file is one, and the environment and flags are still checked without it.
+    static func resolveConfiguration(_ config: String?, environment: [String: String],
+                                     flags: [String: ConfigValue]) -> (configuration: DaemonConfiguration, problems: [ConfigurationError]) {
+        do {
+            return DaemonConfiguration.resolveAll(file: try configFile(config, environment: environment), environment: environment, flags: flags)
+        } catch {
+            let rest = DaemonConfiguration.resolveAll(file: nil, environment: environment, flags: flags)
+            return (rest.configuration, [error] + rest.problems)
+        }
     }
 
     /// Reads the config file: `--config`, else `INFERD_CONFIG`, else the system file for the service.

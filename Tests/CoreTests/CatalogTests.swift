@@ -34,6 +34,7 @@ import Testing
 
         try Self.makeBundle(in: directory, "good", manifest: good)
         try Self.makeBundle(in: directory, "no-manifest", manifest: nil)
+        try Self.makeBundle(in: directory, "empty", manifest: nil, model: false, labels: false)
         try Self.makeBundle(in: directory, "invalid-json", manifest: "{\"name\": \"broken\", ")
         var missingField = renamed("missing-field"); missingField.removeValue(forKey: "input")
         try Self.makeBundle(in: directory, "missing-field", manifest: missingField)
@@ -48,12 +49,17 @@ import Testing
 
         let catalog = try ModelCatalog.scan(directory)
         #expect(catalog.names == ["squeezenet", "twin"], "\(catalog.names)")
+        #expect(catalog.unknownModelMessage("no-manifest").contains("inferctl models add"), "a client asking for it is told why")
+        #expect(catalog.unknownModelMessage("nothing") == "no model named \"nothing\" (known: squeezenet, twin)")
         #expect(catalog["squeezenet"]?.directory.hasSuffix("/good") == true)
         #expect(catalog["squeezenet"]?.labels.count == 1000)
         #expect(catalog["twin"]?.directory.hasSuffix("/twin-a") == true, "the first in name order wins")
 
         let expected: [String: (CatalogError.Code, [String])] = [
-            "no-manifest": (.missingManifest, ["manifest.json"]),
+            // A model file alone is not guessed at: the reason is the command that makes it a bundle.
+            "no-manifest": (.missingManifest, ["model.onnx has no manifest.json",
+                                               "inferctl models add \(directory)/no-manifest/model.onnx --name no-manifest --models \(directory)"]),
+            "empty": (.missingManifest, ["no manifest.json and no model file"]),
             "invalid-json": (.invalidManifest, ["JSON"]),
             "missing-field": (.invalidManifest, ["missing field", "input"]),
             "missing-model": (.missingModelFile, ["model.onnx"]),

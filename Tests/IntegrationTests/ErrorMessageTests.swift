@@ -95,6 +95,57 @@ import Testing
         #expect(bad.stdout.contains("4 problem(s)"))
     }
 
+    /// A config file with several bad keys, plus a bad environment variable and a bad flag: `--check`
+    /// lists every one with its key and where it came from (not only the first), and a start refuses
+    /// with the same list; both exit 2.
+    @Test func checkReportsEveryConfigurationProblemWithItsKey() async throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = directory + "/inferd.toml"
+        try """
+            log_level = "loud"
+            [engine]
+            threads = -4
+            [limits]
+            max_queued = -1
+            queue_timeout_ms = "soon"
+            [lifecycle]
+            policy = "fifo"
+            colour = "blue"
+            [offload]
+            timeout_ms = "20m"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let expected = [
+            "\(config): log_level: unknown level \"loud\"",
+            "\(config): engine.threads must be >= 0 (0 = all cores), not -4",
+            "\(config): limits.max_queued must be >= 0, not -1",
+            "\(config): limits.queue_timeout_ms: \"soon\" is not a duration",
+            "\(config): lifecycle.policy: unknown eviction policy \"fifo\"",
+            "\(config): unknown setting \"lifecycle.colour\"",
+            "\(config): offload.timeout_ms must be 1 to 600000 milliseconds",
+            "environment: offload.probe_interval must be >= 0 (0 = never), not -2",
+            "command line: lifecycle.memory_budget",
+        ]
+        let arguments = ["--config", config, "--models", DaemonProcess.modelsDirectory, "--memory-budget", "lots"]
+        let check = try await Command.run([try DaemonProcess.binaryPath, "--check"] + arguments,
+                                          environment: ["INFERD_OFFLOAD_PROBE_INTERVAL": "-2"])
+        #expect(check.status == 2, "\(check.stdout)\(check.stderr)")
+        let problems = check.stdout.split(separator: "\n").filter { $0.hasPrefix("problem: configuration: ") }
+        #expect(problems.count == expected.count, "\(check.stdout)")
+        for line in expected {
+            #expect(problems.contains { $0.contains(line) }, "\(line) not reported: \(check.stdout)")
+        }
+        #expect(check.stdout.contains("\(expected.count) problem(s)"), "\(check.stdout)")
+
+        // A start with the same configuration refuses with the same list, before binding anything.
+        let start = try DaemonProcess.launch(arguments: arguments + ["--socket", directory + "/d.sock"],
+                                             environment: ["INFERD_OFFLOAD_PROBE_INTERVAL": "-2"])
+        #expect(try await start.waitForExit(timeout: 120) == 2)
+        let refused = start.stderrLog.split(separator: "\n").filter { $0.hasPrefix("inferd: error: configuration: ") }
+        #expect(refused.count == expected.count, "\(start.stderrLog)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/d.sock"))
+    }
+
     /// From a folder with no ./models: --in-process finds the bundles through INFERD_MODELS, and
     /// without it (and no installed /var/lib/inferd/models) says which flag to pass.
     @Test func fromAnotherFolderInProcessNamesTheFlagOrUsesTheEnvironment() async throws {

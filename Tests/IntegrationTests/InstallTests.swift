@@ -3,7 +3,8 @@ import Testing
 
 /// `make install` into a DESTDIR (with the test build's binaries, BUILD_DIR, so the suite needs no
 /// release build), the units checked by systemd-analyze, the installed daemon run on the installed
-/// libraries only, and `make uninstall` leaving nothing behind.
+/// libraries only, the installed inferctl's bench and replay from another folder, and `make uninstall`
+/// leaving nothing behind.
 @Suite(.serialized) struct InstallTests {
     @Test func installRunVerifyAndUninstall() async throws {
         let stage = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-install-\(UUID().uuidString.prefix(8))").path
@@ -51,6 +52,26 @@ import Testing
         let mapped = Set(maps.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) }
             .filter { $0.contains("libopenvino") || $0.contains("libtbb") })
         #expect(mapped.count >= 4 && mapped.allSatisfy { $0.hasPrefix(prefix + "/lib/inferd/") }, "\(mapped.sorted())")
+
+        // From a folder with no ./models and no ./samples, the installed inferctl's defaults still work:
+        // bench finds its image groups and replay its default image among the installed samples
+        // (PREFIX/share/inferd/samples); the models are the daemon's.
+        let elsewhere = stage + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try "time,model\n0,squeezenet\n0.1,squeezenet\n".write(toFile: elsewhere + "/trace.csv", atomically: true, encoding: .utf8)
+        let inferctl = prefix + "/bin/inferctl"
+        func fromElsewhere(_ arguments: String) async throws -> Command {
+            try await Command.run(["/bin/sh", "-c", "cd '\(elsewhere)' && exec '\(inferctl)' \(arguments) --socket '\(daemon.socketPath)' --json"],
+                                  environment: ["LD_LIBRARY_PATH": "", "INFERD_MODELS": ""], timeout: 300)
+        }
+        let bench = try await fromElsewhere("bench --models squeezenet --groups 540x960 --repeat 1 --warmup 1 --modes warm --resize server")
+        #expect(bench.status == 0, "\(bench.stderr)")
+        let cells = (try? JSONSerialization.jsonObject(with: Data(bench.stdout.utf8)) as? [String: Any])?["cells"] as? [[String: Any]]
+        #expect(cells?.count == 1 && cells?.first?["samples"] as? Int == 3, "\(bench.stdout.prefix(600))")
+        let replay = try await fromElsewhere("replay trace.csv --speed 10")
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let replayed = try? JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any]
+        #expect(replayed?["completed"] as? Int == 2 && replayed?["errors"] as? Int == 0, "\(replay.stdout.prefix(600))")
         #expect(try await daemon.stop() == 0)
 
         // systemd-analyze verify on the installed units (ExecStart pointed at the installed binary).

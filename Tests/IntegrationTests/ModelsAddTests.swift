@@ -47,4 +47,51 @@ import Testing
         #expect(refused.status == 1 && refused.stderr.contains("cannot read \(notModel) as a model"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: models + "/notes"))
     }
+
+    /// A folder in the models directory with a model file and no manifest: the daemon does not guess
+    /// its labels and normalisation; it skips the folder and names the one command that makes it a
+    /// bundle — at start in its log, in `inferd --check`, and to a client asking for that model. That
+    /// command, run as printed, writes the manifest beside the file, and after a reload it classifies.
+    @Test func aModelFileWithoutManifestIsRefusedWithTheCommandThatFixesIt() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-plain-\(UUID().uuidString.prefix(8))").path
+        let models = directory + "/models"
+        let plain = models + "/plain"
+        try FileManager.default.createDirectory(atPath: plain, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.copyItem(atPath: DaemonProcess.modelsDirectory + "/squeezenet/model.onnx", toPath: plain + "/model.onnx")
+        let command = "inferctl models add \(plain)/model.onnx --name plain --models \(models)"
+
+        let check = try await Command.run([try DaemonProcess.binaryPath, "--check", "--models", models])
+        #expect(check.status == 2 && check.stdout.contains("problem: model bundle \(plain): model.onnx has no manifest.json"), "\(check.stdout)")
+        #expect(check.stdout.contains(command), "\(check.stdout)")
+
+        let daemon = try await DaemonProcess.start(arguments: ["--models", models])
+        #expect(daemon.stderrLog.contains(command), "\(daemon.stderrLog)")
+        let refused = try await InferctlProcess.run(["classify", "--socket", daemon.socketPath, "-m", "plain", DaemonProcess.sample("chelsea.jpg")])
+        #expect(refused.status == 1 && refused.stderr.contains("no model named \"plain\"") && refused.stderr.contains(command), "\(refused.stderr)")
+
+        // The command as printed, plus what the file cannot say (squeezenet's labels and preprocessing),
+        // makes the folder a bundle in place.
+        let arguments = command.split(separator: " ").dropFirst().map(String.init)
+        let added = try await InferctlProcess.run(arguments + ["--labels", DaemonProcess.modelsDirectory + "/squeezenet/labels.txt",
+                                                               "--mean", "123,117,104", "--scale", "1,1,1", "--resize", "squash",
+                                                               "--output", "probabilities"])
+        #expect(added.status == 0 && added.stdout.contains("made \(plain) a bundle: input 227x227 NCHW"), "\(added.stdout)\(added.stderr)")
+        #expect(FileManager.default.fileExists(atPath: plain + "/model.onnx") && FileManager.default.fileExists(atPath: plain + "/manifest.json"))
+        let again = try await InferctlProcess.run(arguments)
+        #expect(again.status == 1 && again.stderr.contains("already a bundle"), "\(again.stderr)")
+        #expect(FileManager.default.fileExists(atPath: plain + "/model.onnx"), "a refused add leaves the model file alone")
+
+        let reload = try await InferctlProcess.run(["reload", "--socket", daemon.socketPath])
+        #expect(reload.status == 0, "\(reload.stderr)")
+        let classified = try await InferctlProcess.run(["classify", "--socket", daemon.socketPath, "--json", "-m", "plain", DaemonProcess.sample("chelsea.jpg")])
+        let stopped = try await daemon.stop()
+        #expect(classified.status == 0, "\(classified.stderr)\n\(daemon.stderrLog)")
+        let reference = try await InferctlProcess.run(["classify", "--in-process", "--json", "--models", DaemonProcess.modelsDirectory,
+                                                       "-m", "squeezenet", DaemonProcess.sample("chelsea.jpg")])
+        let top = try classified.classifyRecords().first?.labelNames.first
+        let expected = try reference.classifyRecords().first?.labelNames.first
+        #expect(top != nil && top == expected, "the prepared squeezenet bundle's answer")
+        #expect(stopped == 0)
+    }
 }

@@ -60,6 +60,76 @@ import Testing
         }
     }
 
+    /// The `*_ms` keys keep reading a bare number as milliseconds (configs written before stay
+    /// valid) and take the shared duration syntax too; out of range is refused naming the key.
+    @Test func millisecondKeysReadBareNumbersAsMillisecondsAndTakeDurations() throws {
+        let cases: [(ConfigValue, Double)] = [(.integer(2500), 2500), (.number(2500.4), 2500), (.string("2500"), 2500), (.string("2.5s"), 2500),
+                                              (.string("2m"), 120_000), (.string("750ms"), 750)]
+        for (value, milliseconds) in cases {
+            for key in ["limits.queue_timeout_ms", "offload.timeout_ms"] {
+                let configuration = try DaemonConfiguration.resolve(file: nil, environment: [:], flags: [key: value])
+                let queue = configuration.limits.queueTimeout.components
+                let read = key == "offload.timeout_ms" ? Double(configuration.offload.timeoutMilliseconds)
+                                                       : Double(queue.seconds) * 1000 + Double(queue.attoseconds) / 1e15
+                #expect(read == milliseconds, "\(key) = \(value)")
+            }
+        }
+        let pressure = try DaemonConfiguration.resolve(file: ("t.toml", "[pressure]\nwindow_ms = \"4s\"\nsome_stall_ms = \"200ms\"\nfull_stall_ms = 2000\n"),
+                                                       environment: [:], flags: [:])
+        #expect(pressure.pressure.windowMicroseconds == 4_000_000 && pressure.pressure.someStallMicroseconds == 200_000
+                && pressure.pressure.fullStallMicroseconds == 2_000_000)
+        for bad in ["0", "-5", "11m", "1h", "soon", "-1s"] {
+            #expect {
+                try DaemonConfiguration.resolve(file: nil, environment: ["INFERD_QUEUE_TIMEOUT_MS": bad], flags: [:])
+            } throws: { error in
+                (error as? ConfigurationError)?.message.hasPrefix("environment: limits.queue_timeout_ms") == true
+            }
+        }
+    }
+
+    /// The integer keys share one range check, whose message names the key, the range and the value.
+    @Test func integerKeysNameTheirRange() {
+        let cases: [(String, String, String)] = [
+            ("INFERD_MAX_QUEUED", "-1", "limits.max_queued must be >= 0, not -1"),
+            ("INFERD_OFFLOAD_PROBE_INTERVAL", "-3", "offload.probe_interval must be >= 0 (0 = never), not -3"),
+            ("INFERD_THREADS", "-2", "engine.threads must be >= 0 (0 = all cores), not -2"),
+            ("INFERD_MAX_TOP_K", "0", "limits.max_top_k must be positive, not 0"),
+            ("INFERD_OFFLOAD_MAX_IN_FLIGHT", "2000", "offload.max_in_flight must be 1 to 1024, not 2000"),
+            ("INFERD_MAX_QUEUED", "many", "limits.max_queued: \"many\" is not an integer"),
+        ]
+        for (variable, text, message) in cases {
+            let resolution = DaemonConfiguration.resolveAll(file: nil, environment: [variable: text], flags: [:])
+            #expect(resolution.problems.map(\.message) == ["environment: " + message], "\(variable)=\(text)")
+        }
+    }
+
+    /// Every problem is found in one pass: each bad key in the file, the environment and the flags,
+    /// an unknown key, and the cross-field rules on what remains.
+    @Test func resolvingReportsEveryProblemAtOnce() {
+        let file = """
+            threads = 2
+            [limits]
+            max_queued = -1
+            queue_timeout_ms = "soon"
+            default_top_k = 50
+            max_top_k = 10
+            [lifecycle]
+            policy = "fifo"
+            """
+        let resolution = DaemonConfiguration.resolveAll(file: ("bad.toml", file), environment: ["INFERD_THREADS": "x"],
+                                                        flags: ["offload.timeout_ms": .string("0")])
+        let messages = resolution.problems.map(\.message)
+        #expect(messages.count == 7, "\(messages)")
+        for expected in ["bad.toml: unknown setting \"threads\"", "bad.toml: limits.max_queued must be >= 0",
+                         "bad.toml: limits.queue_timeout_ms: \"soon\" is not a duration", "bad.toml: lifecycle.policy",
+                         "environment: engine.threads: \"x\" is not an integer", "command line: offload.timeout_ms must be 1 to 600000",
+                         "limits.default_top_k (50) is above limits.max_top_k (10)"] {
+            #expect(messages.contains { $0.hasPrefix(expected) }, "\(expected) not in \(messages)")
+        }
+        // resolve throws the first of them.
+        #expect(throws: ConfigurationError.self) { try DaemonConfiguration.resolve(file: ("bad.toml", file), environment: [:], flags: [:]) }
+    }
+
     @Test func theLifecycleBlockIsTypedAndTheBudgetIsResolvedOnceAgainstTheLimit() throws {
         let configuration = try DaemonConfiguration.resolve(file: ("t.toml", """
             [lifecycle]

@@ -31,7 +31,8 @@ public struct ModelBundle: Sendable, Equatable {
     public static func load(from directory: String) throws(CatalogError) -> ModelBundle {
         let manifestPath = (directory as NSString).appendingPathComponent("manifest.json")
         guard let data = FileManager.default.contents(atPath: manifestPath) else {
-            throw CatalogError(.missingManifest, bundle: directory, "no readable manifest.json")
+            let reason = FileManager.default.fileExists(atPath: manifestPath) ? "manifest.json is not readable" : withoutManifest(directory)
+            throw CatalogError(.missingManifest, bundle: directory, reason)
         }
         let manifest: ModelManifest
         do {
@@ -58,6 +59,28 @@ public struct ModelBundle: Sendable, Equatable {
             if labels.last == "" { labels.removeLast() }
         }
         return ModelBundle(manifest: manifest, directory: directory, modelPath: modelPath, fileBytes: bytes, labels: labels)
+    }
+
+    /// The extensions of the model files OpenVINO reads.
+    public static let modelFileExtensions: Set<String> = ["onnx", "xml", "tflite"]
+
+    /// Why a folder without `manifest.json` is not a bundle. A model file alone is refused, not
+    /// guessed at: its input size and layout are in the file, but its labels, normalisation and crop
+    /// are not, and a wrong guess answers confidently wrong. The reason names the one command that
+    /// reads the file and writes the manifest with stated defaults, in place.
+    static func withoutManifest(_ directory: String) -> String {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { modelFileExtensions.contains(($0 as NSString).pathExtension.lowercased()) }
+            .sorted { a, b in (a.hasPrefix("model.") ? 0 : 1, a) < (b.hasPrefix("model.") ? 0 : 1, b) }
+        guard let file = files.first else {
+            return "no manifest.json and no model file (.onnx, .xml, .tflite): not a model bundle"
+        }
+        let name = (directory as NSString).lastPathComponent
+        let parent = (directory as NSString).deletingLastPathComponent
+        return "\(file) has no manifest.json beside it, and inferd does not guess what a model file cannot say "
+            + "(labels, mean/scale, crop); make it a bundle in one step with "
+            + "`inferctl models add \((directory as NSString).appendingPathComponent(file)) --name \(name) --models \(parent)` "
+            + "(input read from the file; add --labels FILE, --mean R,G,B --scale R,G,B when not ImageNet's), then `inferctl reload`"
     }
 
     static func validate(_ manifest: ModelManifest, in directory: String) throws(CatalogError) {

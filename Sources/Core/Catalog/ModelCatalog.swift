@@ -61,6 +61,14 @@ public struct ModelCatalog: Sendable {
     /// Bundle names in sorted order.
     public var names: [String] { bundles.keys.sorted() }
 
+    /// What to tell a client that asked for `name` and there is no such bundle: the models there are,
+    /// and, when a folder of that name was skipped, why (a model file without its manifest says
+    /// which command makes it a bundle).
+    public func unknownModelMessage(_ name: String) -> String {
+        let skipped = problems.first { ($0.bundle as NSString).lastPathComponent == name }.map { "; \($0.description)" } ?? ""
+        return "no model named \"\(name)\" (known: \(names.joined(separator: ", ")))\(skipped)"
+    }
+
     /// The bundle called `name`, if any.
     public subscript(name: String) -> ModelBundle? { bundles[name] }
 }

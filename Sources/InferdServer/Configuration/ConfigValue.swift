@@ -53,6 +53,44 @@ public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// An integer in `range`: a count, a limit. The message names the key, the range (`>= 0`,
+    /// `positive`, `1 to 1024`), what the bounds mean when `meaning` says, and the value given.
+    func integer(_ key: String, in range: ClosedRange<Int>, meaning: String? = nil) throws(ConfigurationError) -> Int {
+        let value = try integer(key)
+        guard range.contains(value) else {
+            let bounds = switch (range.lowerBound, range.upperBound) {
+            case (0, .max): ">= 0"
+            case (1, .max): "positive"
+            case (let low, .max): ">= \(low)"
+            case (let low, let high): "\(low) to \(high)"
+            }
+            throw ConfigurationError(.invalidValue, "\(key) must be \(bounds)\(meaning.map { " (\($0))" } ?? ""), not \(value)")
+        }
+        return value
+    }
+
+    /// Milliseconds in `range`, for the `*_ms` keys: a bare number means milliseconds (`10000`, as
+    /// these keys always read), text in ``DurationText``'s syntax its duration (`10s`, `5m`, `1h30m`,
+    /// `250ms`).
+    func milliseconds(_ key: String, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double {
+        let value: Double
+        switch self {
+        case .string(let text) where Double(text.trimmingCharacters(in: .whitespaces)) == nil:
+            value = try DurationText.seconds(text, key: key) * 1000
+        default:
+            value = try number(key)
+        }
+        guard value.isFinite, range.contains(value) else {
+            throw ConfigurationError(.invalidValue, "\(key) must be \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound)) milliseconds (\(DurationText.format(range.upperBound / 1000)) at most; a bare number is milliseconds, or write 10s, 5m), not \(self)")
+        }
+        return value
+    }
+
+    /// `1000` rather than `1000.0`; fractions as they are.
+    private static func plain(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
     /// A duration in seconds: a number, or text ``DurationText`` reads (`300`, `5m`, `1h30m`, and
     /// with `allowsForever` `-1` for forever, returned as -1).
     func duration(_ key: String, allowsForever: Bool = false) throws(ConfigurationError) -> Double {

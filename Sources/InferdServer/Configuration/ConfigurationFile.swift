@@ -38,8 +38,11 @@ public enum ConfigurationFile {
     /// Parses `text`. Tables nest one level (`[engine]`); unknown keys are reported by
     /// ``DaemonConfiguration/apply(_:source:)``.
     ///
-    /// - Throws: ``ConfigurationError`` `.invalidFile` with TOMLKit's message and position.
-    public static func parse(_ text: String, path: String) throws(ConfigurationError) -> [String: ConfigValue] {
+    /// - Returns: the settings, and a problem for each key whose value has a shape no setting takes
+    ///   (a nested table, a list of non-strings, a date): those keys are left out.
+    /// - Throws: ``ConfigurationError`` `.invalidFile` with TOMLKit's message and position when the
+    ///   text is not TOML.
+    public static func parse(_ text: String, path: String) throws(ConfigurationError) -> (values: [String: ConfigValue], problems: [ConfigurationError]) {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -49,24 +52,27 @@ public enum ConfigurationFile {
             throw ConfigurationError(.invalidFile, "\(path): not valid TOML: \(error)")
         }
         var values: [String: ConfigValue] = [:]
-        try collect(table, prefix: "", into: &values, path: path)
-        return values
+        var problems: [ConfigurationError] = []
+        collect(table, prefix: "", into: &values, problems: &problems, path: path)
+        return (values, problems)
     }
 
-    private static func collect(_ table: TOMLTable, prefix: String, into values: inout [String: ConfigValue], path: String) throws(ConfigurationError) {
-        for key in table.keys {
+    private static func collect(_ table: TOMLTable, prefix: String, into values: inout [String: ConfigValue],
+                                problems: inout [ConfigurationError], path: String) {
+        for key in table.keys.sorted() {
             guard let value = table[key] else { continue }
             let name = prefix + key
             if let nested = value.table {
-                guard prefix.isEmpty else { throw ConfigurationError(.invalidFile, "\(path): unexpected table [\(name)]") }
-                try collect(nested, prefix: name + ".", into: &values, path: path)
+                guard prefix.isEmpty else {
+                    problems.append(ConfigurationError(.invalidFile, "\(path): unexpected table [\(name)]"))
+                    continue
+                }
+                collect(nested, prefix: name + ".", into: &values, problems: &problems, path: path)
             } else if let array = value.array {
-                var items: [String] = []
-                for item in array {
-                    guard let text = item.string else {
-                        throw ConfigurationError(.invalidFile, "\(path): \(name) must be a list of strings")
-                    }
-                    items.append(text)
+                let items = array.compactMap(\.string)
+                guard items.count == array.count else {
+                    problems.append(ConfigurationError(.invalidFile, "\(path): \(name) must be a list of strings"))
+                    continue
                 }
                 values[name] = .list(items)
             } else if let int = value.int {
@@ -78,7 +84,7 @@ public enum ConfigurationFile {
             } else if let string = value.string {
                 values[name] = .string(string)
             } else {
-                throw ConfigurationError(.invalidFile, "\(path): \(name) has an unsupported type")
+                problems.append(ConfigurationError(.invalidFile, "\(path): \(name) has an unsupported type"))
             }
         }
     }

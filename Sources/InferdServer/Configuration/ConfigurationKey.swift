@@ -39,9 +39,7 @@ public struct ConfigurationKey: Sendable {
             c.logLevel = level
         },
         ConfigurationKey("engine.threads", env: "THREADS", "inference threads per model, 0 = all cores") { c, v throws(ConfigurationError) in
-            let threads = try v.integer("engine.threads")
-            guard threads >= 0 else { throw ConfigurationError(.invalidValue, "engine.threads must be >= 0 (0 = all cores), not \(threads)") }
-            c.engine.threads = threads
+            c.engine.threads = try v.integer("engine.threads", in: 0...Int.max, meaning: "0 = all cores")
         },
         ConfigurationKey("engine.precision", env: "PRECISION", "auto|f32|bf16|f16") { c, v throws(ConfigurationError) in
             let text = try v.string("engine.precision").lowercased()
@@ -62,9 +60,7 @@ public struct ConfigurationKey: Sendable {
             c.engine.cacheDirectory = text.isEmpty ? nil : text
         },
         ConfigurationKey("engine.queue_limit", env: "QUEUE_LIMIT", "requests that may wait per model for an infer request (64); more get 503") { c, v throws(ConfigurationError) in
-            let limit = try v.integer("engine.queue_limit")
-            guard limit >= 0 else { throw ConfigurationError(.invalidValue, "engine.queue_limit must be >= 0, not \(limit)") }
-            c.queueLimit = limit
+            c.queueLimit = try v.integer("engine.queue_limit", in: 0...Int.max)
         },
         ConfigurationKey("engine.calibration_dir", env: "CALIBRATION_DIR", "photos precision auto compares f32 and bf16/f16 on, \"\" = synthetic") { c, v throws(ConfigurationError) in
             let text = try v.string("engine.calibration_dir")
@@ -74,9 +70,7 @@ public struct ConfigurationKey: Sendable {
             c.limits.maxBodyBytes = try v.bytes("limits.max_body_bytes")
         },
         ConfigurationKey("limits.max_image_pixels", env: "MAX_IMAGE_PIXELS", "largest image, width x height") { c, v throws(ConfigurationError) in
-            let pixels = try v.integer("limits.max_image_pixels")
-            guard pixels > 0 else { throw ConfigurationError(.invalidValue, "limits.max_image_pixels must be positive, not \(pixels)") }
-            c.limits.maxImagePixels = pixels
+            c.limits.maxImagePixels = try v.integer("limits.max_image_pixels", in: 1...Int.max)
         },
         ConfigurationKey("limits.max_decode_bytes", env: "MAX_DECODE_BYTES", "most memory one image decode may need (256M)") { c, v throws(ConfigurationError) in
             c.limits.maxDecodeBytes = try v.bytes("limits.max_decode_bytes")
@@ -89,14 +83,10 @@ public struct ConfigurationKey: Sendable {
             c.limits.decodeTimeout = seconds
         },
         ConfigurationKey("limits.max_top_k", env: "MAX_TOP_K", "largest top-K a request may ask") { c, v throws(ConfigurationError) in
-            let top = try v.integer("limits.max_top_k")
-            guard top > 0 else { throw ConfigurationError(.invalidValue, "limits.max_top_k must be positive, not \(top)") }
-            c.limits.maxTopK = top
+            c.limits.maxTopK = try v.integer("limits.max_top_k", in: 1...Int.max)
         },
         ConfigurationKey("limits.default_top_k", env: "DEFAULT_TOP_K", "top-K when a request does not say") { c, v throws(ConfigurationError) in
-            let top = try v.integer("limits.default_top_k")
-            guard top > 0 else { throw ConfigurationError(.invalidValue, "limits.default_top_k must be positive, not \(top)") }
-            c.limits.defaultTopK = top
+            c.limits.defaultTopK = try v.integer("limits.default_top_k", in: 1...Int.max)
         },
         ConfigurationKey("limits.max_in_flight_bytes", env: "MAX_IN_FLIGHT_BYTES", "bytes all requests in flight may hold: bodies, pixels, tensors (256M)") { c, v throws(ConfigurationError) in
             c.limits.maxInFlightBytes = try v.bytes("limits.max_in_flight_bytes")
@@ -105,16 +95,10 @@ public struct ConfigurationKey: Sendable {
             c.limits.inFlightWait = try v.duration("limits.in_flight_wait")
         },
         ConfigurationKey("limits.max_queued", env: "MAX_QUEUED", "requests that may wait for a compute worker; more get 503 (64)") { c, v throws(ConfigurationError) in
-            let queued = try v.integer("limits.max_queued")
-            guard queued >= 0 else { throw ConfigurationError(.invalidValue, "limits.max_queued must be >= 0, not \(queued)") }
-            c.limits.maxQueued = queued
+            c.limits.maxQueued = try v.integer("limits.max_queued", in: 0...Int.max)
         },
-        ConfigurationKey("limits.queue_timeout_ms", env: "QUEUE_TIMEOUT_MS", "longest wait for a compute worker before 503 (10000)") { c, v throws(ConfigurationError) in
-            let value = try v.number("limits.queue_timeout_ms")
-            guard value >= 1, value <= 600_000 else {
-                throw ConfigurationError(.invalidValue, "limits.queue_timeout_ms must be 1 to 600000 milliseconds (10 minutes), not \(value)")
-            }
-            c.limits.queueTimeout = .milliseconds(Int64(value.rounded()))
+        ConfigurationKey("limits.queue_timeout_ms", env: "QUEUE_TIMEOUT_MS", "longest wait for a compute worker before 503, ms or 10s, 2m (10000)") { c, v throws(ConfigurationError) in
+            c.limits.queueTimeout = .milliseconds(Int64(try v.milliseconds("limits.queue_timeout_ms", in: longWait).rounded()))
         },
         ConfigurationKey("lifecycle.memory_budget", env: "MEMORY_BUDGET", "bytes, 512M, 2G (binary units) or 40% of the memory limit") { c, v throws(ConfigurationError) in
             c.memoryBudget = try MemoryBudget.Setting.parse(v.string("lifecycle.memory_budget"))
@@ -173,14 +157,14 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("admin_group", env: "ADMIN_GROUP", "group allowed the admin calls besides root (inferd-admin)") { c, v throws(ConfigurationError) in
             c.adminGroup = try nonEmpty(v.string("admin_group"), "admin_group")
         },
-        ConfigurationKey("pressure.window_ms", env: "PRESSURE_WINDOW_MS", "PSI window, ms: 500-10000, a multiple of 2000 unprivileged (2000)") { c, v throws(ConfigurationError) in
-            c.pressure.windowMicroseconds = try milliseconds(v.number("pressure.window_ms"), "pressure.window_ms")
+        ConfigurationKey("pressure.window_ms", env: "PRESSURE_WINDOW_MS", "PSI window, ms or 2s: 500-10000, a multiple of 2000 unprivileged (2000)") { c, v throws(ConfigurationError) in
+            c.pressure.windowMicroseconds = try microseconds(v, "pressure.window_ms")
         },
-        ConfigurationKey("pressure.some_stall_ms", env: "PRESSURE_SOME_STALL_MS", "some-stall in the window that is moderate pressure, ms (140)") { c, v throws(ConfigurationError) in
-            c.pressure.someStallMicroseconds = try milliseconds(v.number("pressure.some_stall_ms"), "pressure.some_stall_ms")
+        ConfigurationKey("pressure.some_stall_ms", env: "PRESSURE_SOME_STALL_MS", "some-stall in the window that is moderate pressure, ms or 140ms (140)") { c, v throws(ConfigurationError) in
+            c.pressure.someStallMicroseconds = try microseconds(v, "pressure.some_stall_ms")
         },
-        ConfigurationKey("pressure.full_stall_ms", env: "PRESSURE_FULL_STALL_MS", "full-stall in the window that is critical pressure, ms (1400)") { c, v throws(ConfigurationError) in
-            c.pressure.fullStallMicroseconds = try milliseconds(v.number("pressure.full_stall_ms"), "pressure.full_stall_ms")
+        ConfigurationKey("pressure.full_stall_ms", env: "PRESSURE_FULL_STALL_MS", "full-stall in the window that is critical pressure, ms or 1.4s (1400)") { c, v throws(ConfigurationError) in
+            c.pressure.fullStallMicroseconds = try microseconds(v, "pressure.full_stall_ms")
         },
         ConfigurationKey("server.listen", env: "LISTEN", "more listeners: tcp://HOST:PORT (tcp://:PORT = loopback), unix:/path") { c, v throws(ConfigurationError) in
             c.listen = []
@@ -211,22 +195,14 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("offload.mode", env: "OFFLOAD_MODE", "never|always|when-cold|auto (auto when remotes are set, else never)") { c, v throws(ConfigurationError) in
             c.offload.mode = try OffloadMode.parse(v.string("offload.mode"))
         },
-        ConfigurationKey("offload.timeout_ms", env: "OFFLOAD_TIMEOUT_MS", "longest wait for a remote before running here (10000)") { c, v throws(ConfigurationError) in
-            let value = try v.number("offload.timeout_ms")
-            guard value.isFinite, value >= 1, value <= 600_000 else {
-                throw ConfigurationError(.invalidValue, "offload.timeout_ms must be 1 to 600000 milliseconds (10 minutes), not \(value)")
-            }
-            c.offload.timeoutMilliseconds = Int(value.rounded())
+        ConfigurationKey("offload.timeout_ms", env: "OFFLOAD_TIMEOUT_MS", "longest wait for a remote before running here, ms or 10s, 2m (10000)") { c, v throws(ConfigurationError) in
+            c.offload.timeoutMilliseconds = Int(try v.milliseconds("offload.timeout_ms", in: longWait).rounded())
         },
         ConfigurationKey("offload.max_in_flight", env: "OFFLOAD_MAX_IN_FLIGHT", "requests in flight to one remote at once; as many more wait, the rest run here (16)") { c, v throws(ConfigurationError) in
-            let count = try v.integer("offload.max_in_flight")
-            guard count >= 1, count <= 1024 else { throw ConfigurationError(.invalidValue, "offload.max_in_flight must be 1 to 1024, not \(count)") }
-            c.offload.maxInFlight = count
+            c.offload.maxInFlight = try v.integer("offload.max_in_flight", in: 1...1024)
         },
         ConfigurationKey("offload.probe_interval", env: "OFFLOAD_PROBE_INTERVAL", "auto: every Nth request kept here probes the remote, 0 never (20)") { c, v throws(ConfigurationError) in
-            let every = try v.integer("offload.probe_interval")
-            guard every >= 0 else { throw ConfigurationError(.invalidValue, "offload.probe_interval must be >= 0, not \(every)") }
-            c.offload.probeInterval = every
+            c.offload.probeInterval = try v.integer("offload.probe_interval", in: 0...Int.max, meaning: "0 = never")
         },
         ConfigurationKey("offload.metadata_max_age", env: "OFFLOAD_METADATA_MAX_AGE", "how long an OIP remote's model metadata is trusted before it is read again (30s)") { c, v throws(ConfigurationError) in
             let seconds = try v.duration("offload.metadata_max_age")
@@ -243,19 +219,11 @@ public struct ConfigurationKey: Sendable {
             c.idleTimeout = seconds
         },
         ConfigurationKey("server.max_connections", env: "MAX_CONNECTIONS", "connections served at once per listener (512)") { c, v throws(ConfigurationError) in
-            let count = try v.integer("server.max_connections")
-            guard (1...1_000_000).contains(count) else {
-                throw ConfigurationError(.invalidValue, "server.max_connections must be 1 to 1000000, not \(count)")
-            }
-            c.maxConnections = count
+            c.maxConnections = try v.integer("server.max_connections", in: 1...1_000_000)
         },
         ConfigurationKey("server.max_connections_per_client", env: "MAX_CONNECTIONS_PER_CLIENT",
                          "connections one client (peer uid on the socket, address over TCP) may hold per listener (a quarter of max_connections)") { c, v throws(ConfigurationError) in
-            let count = try v.integer("server.max_connections_per_client")
-            guard (1...1_000_000).contains(count) else {
-                throw ConfigurationError(.invalidValue, "server.max_connections_per_client must be 1 to 1000000, not \(count)")
-            }
-            c.maxConnectionsPerClient = count
+            c.maxConnectionsPerClient = try v.integer("server.max_connections_per_client", in: 1...1_000_000)
         },
         ConfigurationKey("server.shutdown_grace", env: "SHUTDOWN_GRACE", "time to finish requests at shutdown (30s)") { c, v throws(ConfigurationError) in
             c.shutdownGrace = try v.duration("server.shutdown_grace")
@@ -276,11 +244,12 @@ public struct ConfigurationKey: Sendable {
         return text
     }
 
-    private static func milliseconds(_ value: Double, _ key: String) throws(ConfigurationError) -> Int {
-        guard value.isFinite, value > 0, value <= 60_000 else {
-            throw ConfigurationError(.invalidValue, "\(key) must be a positive number of milliseconds, not \(value)")
-        }
-        return Int((value * 1000).rounded())
+    /// Waits a request may make (queue, remote): 1 ms to 10 minutes.
+    private static let longWait: ClosedRange<Double> = 1...600_000
+
+    /// A `[pressure]` time in microseconds (as PSI triggers take them): 1 µs to a minute, given in ms.
+    private static func microseconds(_ value: ConfigValue, _ key: String) throws(ConfigurationError) -> Int {
+        Int((try value.milliseconds(key, in: 0.001...60_000) * 1000).rounded())
     }
 
 }

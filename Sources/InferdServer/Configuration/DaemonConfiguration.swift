@@ -69,47 +69,87 @@ public struct DaemonConfiguration: Sendable, Equatable {
     ///
     /// - Parameters:
     ///   - file: the config file's path and contents.
-    /// - Throws: ``ConfigurationError`` naming the setting and where it came from.
+    /// - Throws: the first ``ConfigurationError`` ``resolveAll(file:environment:flags:)`` finds,
+    ///   naming the setting and where it came from.
     public static func resolve(file: (path: String, text: String)?, environment: [String: String],
                                flags: [String: ConfigValue]) throws(ConfigurationError) -> DaemonConfiguration {
+        let resolution = resolveAll(file: file, environment: environment, flags: flags)
+        if let first = resolution.problems.first { throw first }
+        return resolution.configuration
+    }
+
+    /// As ``resolve(file:environment:flags:)``, but goes on past a problem and returns **every** one:
+    /// TOML that does not parse (the file's settings are then skipped), each unknown or invalid key in
+    /// the file, the environment and the flags (that setting keeps its earlier value), then the
+    /// cross-field rules on what remains. `inferd --check` and a failed start report them all at once.
+    public static func resolveAll(file: (path: String, text: String)?, environment: [String: String],
+                                  flags: [String: ConfigValue]) -> (configuration: DaemonConfiguration, problems: [ConfigurationError]) {
         var configuration = DaemonConfiguration()
+        var problems: [ConfigurationError] = []
         if let cache = environment["CACHE_DIRECTORY"]?.split(separator: ":").first, !cache.isEmpty {
             configuration.engine.cacheDirectory = String(cache)
         }
         if let file {
-            try configuration.apply(try ConfigurationFile.parse(file.text, path: file.path), source: file.path)
+            do {
+                let parsed = try ConfigurationFile.parse(file.text, path: file.path)
+                problems += parsed.problems
+                problems += configuration.apply(parsed.values, source: file.path)
+            } catch {
+                problems.append(error)
+            }
         }
-        try configuration.apply(ConfigurationKey.fromEnvironment(environment), source: "environment")
-        try configuration.apply(flags, source: "command line")
-        try configuration.validate()
-        return configuration
+        problems += configuration.apply(ConfigurationKey.fromEnvironment(environment), source: "environment")
+        problems += configuration.apply(flags, source: "command line")
+        problems += configuration.problems()
+        return (configuration, problems)
     }
 
-    /// Applies `values` (canonical keys) from `source`.
-    public mutating func apply(_ values: [String: ConfigValue], source: String) throws(ConfigurationError) {
+    /// Applies `values` (canonical keys) from `source`, in key order, and returns the problems: an
+    /// unknown key, a value its setting refuses (that setting keeps its earlier value). Each message
+    /// reads `source: key…: what is wrong`.
+    public mutating func apply(_ values: [String: ConfigValue], source: String) -> [ConfigurationError] {
+        var problems: [ConfigurationError] = []
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
             guard let setting = ConfigurationKey.all.first(where: { $0.name == key }) else {
-                throw ConfigurationError(.invalidFile, "\(source): unknown setting \"\(key)\"; known: \(ConfigurationKey.all.map(\.name).joined(separator: ", "))")
+                problems.append(ConfigurationError(.invalidFile, "\(source): unknown setting \"\(key)\"; known: \(ConfigurationKey.all.map(\.name).joined(separator: ", "))"))
+                continue
             }
             do {
                 try setting.apply(&self, value)
             } catch {
-                throw ConfigurationError(error.code, "\(source): \(error.message)")
+                // Shared parsers (policy, mode, budget) do not know the key: name it for them.
+                let message = error.message.contains(key) ? error.message : "\(key): \(error.message)"
+                problems.append(ConfigurationError(error.code, "\(source): \(message)"))
             }
         }
+        return problems
     }
 
     /// Checks cross-field rules (and that the memory budget parses).
+    ///
+    /// - Throws: the first of ``problems()``.
     public func validate() throws(ConfigurationError) {
-        guard limits.defaultTopK <= limits.maxTopK else {
-            throw ConfigurationError(.invalidValue, "limits.default_top_k (\(limits.defaultTopK)) is above limits.max_top_k (\(limits.maxTopK))")
+        if let first = problems().first { throw first }
+    }
+
+    /// Every cross-field rule this configuration breaks: the default top-K above the largest, the
+    /// `[pressure]` thresholds, the `[lifecycle]` block.
+    public func problems() -> [ConfigurationError] {
+        var problems: [ConfigurationError] = []
+        if limits.defaultTopK > limits.maxTopK {
+            problems.append(ConfigurationError(.invalidValue, "limits.default_top_k (\(limits.defaultTopK)) is above limits.max_top_k (\(limits.maxTopK))"))
         }
         do {
             try pressure.validate()
         } catch {
-            throw ConfigurationError(error.code, "[pressure]: \(error.message) (window_ms \(pressure.windowMicroseconds / 1000), some_stall_ms \(pressure.someStallMicroseconds / 1000), full_stall_ms \(pressure.fullStallMicroseconds / 1000))")
+            problems.append(ConfigurationError(error.code, "[pressure]: \(error.message) (window_ms \(pressure.windowMicroseconds / 1000), some_stall_ms \(pressure.someStallMicroseconds / 1000), full_stall_ms \(pressure.fullStallMicroseconds / 1000))"))
         }
-        _ = try lifecycle(limit: (1 << 30, "validation"))
+        do {
+            _ = try lifecycle(limit: (1 << 30, "validation"))
+        } catch {
+            problems.append(error)
+        }
+        return problems
     }
 
     /// The request limits in effect: as configured, except that the in-flight wait is kept below half

@@ -32,7 +32,7 @@ public struct ClassifyRequest: Sendable {
     public init(model name: String, image: [UInt8], top: Int?, offload: OffloadMode? = nil, catalog: ModelCatalog,
                 limits: RequestLimits, admitted: ContinuousClock.Instant = .now) throws(InferdError) {
         guard let bundle = catalog[name] else {
-            throw InferdError(.unknownModel, "no model named \"\(name)\" (known: \(catalog.names.joined(separator: ", ")))")
+            throw InferdError(.unknownModel, catalog.unknownModelMessage(name))
         }
         let top = top ?? limits.defaultTopK
         guard (1...limits.maxTopK).contains(top) else {

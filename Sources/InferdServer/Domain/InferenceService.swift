@@ -71,7 +71,7 @@ public final class InferenceService: Sendable {
     public func bundle(_ name: String) throws(InferdError) -> ModelBundle {
         let catalog = catalogs.current
         guard let bundle = catalog[name] else {
-            throw InferdError(.unknownModel, "no model named \"\(name)\" (known: \(catalog.names.joined(separator: ", ")))")
+            throw InferdError(.unknownModel, catalog.unknownModelMessage(name))
         }
         return bundle
     }
