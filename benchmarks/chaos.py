@@ -1,17 +1,8 @@
 """The driver of benchmarks/chaos.sh: warm local requests before and during a storm of offloaded
 requests to a remote that never answers; prints the figures as a Markdown table."""
 import argparse, http.client, json, os, socket, statistics, threading, time
+from unix_http import UnixConnection
 
-
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path, timeout):
-        super().__init__("localhost", timeout=timeout)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.path)
 
 
 def classify(args, image, mode, timeout=600):

@@ -7,17 +7,8 @@ prints requests/s, p50, p99 and every status seen (503s must carry Retry-After).
         --concurrency 2,4,32 --seconds 10
 """
 import argparse, http.client, socket, statistics, threading, time
+from unix_http import UnixConnection
 
-
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost", timeout=120)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.path)
 
 
 def percentile(values, p):

@@ -13,6 +13,7 @@ exchange (`placement.network`), the remote's own time (reported or estimated, an
 edge's whole answer time, as a Markdown table. Every process it starts is stopped at the end.
 """
 import argparse
+from unix_http import UnixConnection
 import http.client
 import json
 import os
@@ -27,15 +28,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODEL = "efficientnet-lite0"
 PHOTO = os.path.join(ROOT, "samples", "coffee.jpg")
 
-
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost", timeout=120)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.path)
 
 
 def request(conn_factory, method, target, body=None):
