@@ -43,7 +43,7 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append(("in flight", "\(HumanFormat.bytes(held)) of \(HumanFormat.bytes(limit)) request data"))
         }
         for pool in status.pools ?? [] {
-            lines.append(("pool \(pool.name)", "\(pool.running) of \(pool.threads) running, \(pool.queued) of \(pool.queueLimit) queued; "
+            lines.append(("pool", "\(pool.name): \(pool.running) of \(pool.threads) running, \(pool.queued) of \(pool.queueLimit) queued; "
                 + "\(pool.admitted) admitted, refused \(pool.refusedQueueFull) (queue full) + \(pool.refusedDeadline) (deadline)"))
         }
         lines.append(("pressure", status.pressure))

@@ -24,6 +24,10 @@ import Testing
         Self.expectFits(layout)
         #expect(layout.rows.count > 20)
         Self.expectLabelled(layout)
+        // What the browser saw, for the record (the closing notes quote it).
+        let widest = layout.svgs.map(\.right).max() ?? 0
+        print("report in chromium at \(layout.width) px: \(layout.svgs.count) charts, rightmost edge \(widest) px, "
+            + "page overflow \(layout.pageOverflow) px, \(layout.rows.count) table rows, \(layout.rows.filter(\.labelled).count) labelled")
     }
 
     @Test func simulateReportFitsTheWindow() async throws {
