@@ -370,6 +370,9 @@ public final class InferenceService: Sendable {
         return fresh
     }
 
+    /// The bounded worker pools (compute, its offload lane once used, loader), for status and metrics.
+    public var pools: [WorkerPoolStatus] { compute.status + loading.status }
+
     /// The daemon as a whole.
     public func status() async -> StatusResponse {
         let lifecycle = await manager.status()
@@ -387,7 +390,7 @@ public final class InferenceService: Sendable {
         }
         status.inFlightBytes = inFlight.heldBytes
         status.inFlightLimitBytes = inFlight.capacity
-        status.pools = compute.status + loading.status
+        status.pools = pools
         return status
     }
 

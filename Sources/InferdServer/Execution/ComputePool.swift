@@ -72,16 +72,14 @@ public final class ComputePool: Sendable {
     /// The pool for `/v1/status`, and its offload lane when that lane was used (a lane's jobs wait
     /// in the lane first, then count in the pool as well).
     public var status: [WorkerPoolStatus] {
-        var pools = [Self.status(name, gate)]
-        if offloadGate.snapshot.admitted + offloadGate.snapshot.waiting + offloadGate.snapshot.rejected > 0 {
-            pools.append(Self.status("\(name)-offload", offloadGate))
-        }
+        let lane = offloadGate.snapshot
+        var pools = [Self.status(name, gate, gate.snapshot)]
+        if lane.admitted + lane.waiting + lane.rejected + lane.expired > 0 { pools.append(Self.status("\(name)-offload", offloadGate, lane)) }
         return pools
     }
 
-    private static func status(_ name: String, _ gate: AdmissionGate) -> WorkerPoolStatus {
-        let counts = gate.snapshot
-        return WorkerPoolStatus(name: name, threads: gate.width, running: counts.holders, queued: counts.waiting,
+    private static func status(_ name: String, _ gate: AdmissionGate, _ counts: AdmissionGate.Snapshot) -> WorkerPoolStatus {
+        WorkerPoolStatus(name: name, threads: gate.width, running: counts.holders, queued: counts.waiting,
                                 queueLimit: gate.queueLimit, admitted: counts.admitted,
                                 refusedQueueFull: counts.rejected, refusedDeadline: counts.expired)
     }

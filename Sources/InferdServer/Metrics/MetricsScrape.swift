@@ -40,9 +40,9 @@ public enum MetricsScrape {
         out.family("inferd_models_warm", .gauge, "Models loaded now.", samples: [([], Double(lifecycle.warmModels))])
         out.family("inferd_models", .gauge, "Models in the catalog.", samples: [([], Double(lifecycle.totalModels))])
         out.family("inferd_in_flight_requests", .gauge, "Requests holding a model now.", samples: [([], Double(lifecycle.inFlight))])
-        let pools = service.compute.status + service.loading.status
-        out.family("inferd_queue_depth", .gauge, "Jobs waiting for a worker of the bounded pools now (compute and loader).",
-                   samples: [([], Double(service.compute.snapshot.waiting + service.loading.snapshot.waiting))])
+        let pools = service.pools
+        out.family("inferd_queue_depth", .gauge, "Jobs waiting in the bounded pools now (compute, its offload lane, loader).",
+                   samples: [([], Double(pools.reduce(0) { $0 + $1.queued }))])
         out.family("inferd_pool_threads", .gauge, "Jobs a worker pool (or lane) runs at once.",
                    samples: pools.map { ([("pool", $0.name)], Double($0.threads)) })
         out.family("inferd_pool_running", .gauge, "Jobs running on a worker pool now.",
