@@ -127,17 +127,22 @@ import Testing
         let first = try loader.load(bundle)
         let choice = try #require(first.loadReport.precisionChoice)
         let lower = Fixtures.engine.lowerPrecisions(device: "CPU")
+        let recorded = { try FileManager.default.contentsOfDirectory(atPath: directory).contains { $0.hasSuffix(".precision.json") } }
         if lower.isEmpty {
+            // Nothing to measure (a CPU without bf16 or f16, such as an AMD Zen 3): f32, said so, no record.
             #expect(choice.chosen == .f32)
+            #expect(choice.measurements.isEmpty)
+            #expect(choice.reason.contains("no bf16 or f16"))
+            #expect(try !recorded())
         } else {
             #expect(choice.measurements.map(\.precision) == [.f32] + lower)
             #expect(choice.measurements.allSatisfy { $0.medianMilliseconds > 0 })
             #expect(choice.measurements.first?.top5Agreement == 1)
             #expect(choice == PrecisionChoice.decide(choice.measurements, images: choice.images, photos: choice.photos))
             #expect(choice.photos == !photos.isEmpty)
+            #expect(try recorded())
         }
         #expect(first.loadReport.precision == choice.chosen.rawValue)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).contains { $0.hasSuffix(".precision.json") })
         // The next load reuses the recorded decision (no new measurement) and the blob compiled for it.
         let second = try loader.load(bundle)
         #expect(second.loadReport.precisionChoice == choice)
