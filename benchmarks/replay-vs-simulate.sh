@@ -12,8 +12,8 @@
 # Each run is simulated twice:
 # - "profile": the costs known before the replay. `inferctl bench --profile-out` on a daemon of its
 #   own (cold and warm cells with samples/coffee.jpg) gives each model's load ms and compute ms; the
-#   sizes are the charges a fresh daemon with the run's own settings makes when it loads each model
-#   once (`inferctl load`, then `inferctl models --json`), or file x 1.5 for the file-size runs.
+#   sizes are what a fresh daemon with the run's own settings charges once its sizes settled (see
+#   settle_sizes; `inferctl models --json`): file x 1.5 for the file-size runs, measured otherwise.
 #   This is the simulator as a predictor: its gap includes how far the profile is from the replay.
 # - "replayed": the costs the replay daemon itself paid, read from it after the replay: each model's
 #   charge (`inferctl models --json`: the median of its accepted size samples), its mean load
@@ -70,7 +70,8 @@ mv "$WORK/profile-measured.json" "$WORK/profile-bench.json"
 # model's measured charge is the median of its loads' samples, and the first load in a process
 # measures more than later ones (one-time allocations of the plugin); three rounds make the charge
 # the figure later loads keep, so a fresh daemon charges at the start of the replay what it will
-# charge during it, and the calibration daemon below and each replay daemon agree.
+# charge during it. File-size daemons settle too (their charge needs no load), so every replay starts
+# from the same state: each model loaded and unloaded, its file in the page cache.
 settle_sizes() {
   for _ in 1 2 3; do
     for model in ${MODELS//,/ }; do "$BIN/inferctl" load "$model" --socket "$1" >/dev/null; done
@@ -140,7 +141,6 @@ for accounting in file measured; do
     run="$accounting-c$concurrency"
     start_daemon "$run" --memory-budget "$budget" --policy lru --min-residency 0 --size-accounting "$accounting"
     settle_sizes "$WORK/$run.sock"
-    "$BIN/inferctl" models --socket "$WORK/$run.sock" --json >"$WORK/$run-models-before.json"
     "$BIN/inferctl" replay "$WORK/trace.csv" --socket "$WORK/$run.sock" --speed "$SPEED" --concurrency "$concurrency" \
       --image "$IMAGE" --log "$WORK/$run-log.csv" --json >"$WORK/$run-live.json" || true
     "$BIN/inferctl" models --socket "$WORK/$run.sock" --json >"$WORK/$run-models.json"
