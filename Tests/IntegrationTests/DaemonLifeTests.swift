@@ -79,7 +79,8 @@ extension DaemonTests {
         }
 
         @Test func readinessIs503WhileDraining() async throws {
-            let daemon = try await DaemonProcess.start()
+            // A grace period no loaded machine reaches: a request cut off by it would not be the failure this looks for.
+            let daemon = try await DaemonProcess.start(arguments: ["--shutdown-grace", "150s"])
             let image = try DaemonProcess.sampleBytes("coffee.jpg")
             // Keep the daemon busy with a cold alexnet load, so it cannot finish shutting down yet. On a
             // loaded machine the poll can miss the whole load (the test's tasks wait for a thread while
@@ -103,16 +104,22 @@ extension DaemonTests {
                 // head has certainly been parsed before the signal (socket buffers are ~200 KiB).
                 let half = [UInt8](repeating: 0x20, count: 4 << 20)
                 let pending = try RawHTTP.Connection(socket: socket)
-                try pending.write("GET /v2/health/ready HTTP/1.1\r\nHost: x\r\nContent-Length: \(2 * half.count)\r\n\r\n")
-                try pending.write(half)
+                let started = Date()
+                func step<T>(_ name: String, _ body: () throws -> T) throws -> T {
+                    do { return try body() } catch {
+                        throw DaemonProcess.Failure(description: "\(name), \(Int(Date().timeIntervalSince(started) * 1000)) ms in: \(error)\n\(daemon.stderrLog)")
+                    }
+                }
+                try step("sending the head") { try pending.write("GET /v2/health/ready HTTP/1.1\r\nHost: x\r\nContent-Length: \(2 * half.count)\r\n\r\n") }
+                try step("sending the first half") { try pending.write(half) }
                 daemon.signal(SIGTERM)
                 // Draining has begun once the listener refuses new connections.
                 let deadline = Date().addingTimeInterval(60)
                 while Date() < deadline, (try? RawHTTP.Connection(socket: socket, timeout: 5)) != nil {
                     Thread.sleep(forTimeInterval: 0.01)
                 }
-                try pending.write(half)
-                return (ready, try pending.readResponse())
+                try step("sending the second half after SIGTERM") { try pending.write(half) }
+                return (ready, try step("reading the answer") { try pending.readResponse() })
             }
             #expect(before == 200)
             #expect(after.status == 503, "\(after.text)")
