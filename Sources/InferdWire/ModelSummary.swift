@@ -36,6 +36,10 @@ public struct ModelSummary: Codable, Sendable, Equatable {
     public var bytes: Int64
     /// True when `bytes` is an estimate (never loaded yet, or not warm now).
     public var bytesEstimated: Bool
+    /// What loading this model into a freshly started inferd adds, measured once in a separate process
+    /// and kept in the compiled-model cache; with measured size accounting it is what a warm model is
+    /// charged. Nil until measured (or with file accounting).
+    public var footprintBytes: Int64?
     /// Model file size on disk.
     public var fileBytes: Int64
     /// Seconds since the Unix epoch of the last request, if any.
@@ -65,7 +69,7 @@ public struct ModelSummary: Codable, Sendable, Equatable {
     public var inference: InferenceQueueStatus?
 
     public init(name: String, state: State, priorityClass: PriorityClass?, pinned: Bool, bytes: Int64,
-                bytesEstimated: Bool, fileBytes: Int64, lastUsed: Double?, expiresAt: Double?, requests: Int,
+                bytesEstimated: Bool, footprintBytes: Int64? = nil, fileBytes: Int64, lastUsed: Double?, expiresAt: Double?, requests: Int,
                 coldStarts: Int, inFlight: Int, loads: Int, evictions: Int, lastLoadMilliseconds: Double?,
                 failure: String?, description: String?, syntheticWeights: Bool) {
         self.name = name
@@ -74,6 +78,7 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         self.pinned = pinned
         self.bytes = bytes
         self.bytesEstimated = bytesEstimated
+        self.footprintBytes = footprintBytes
         self.fileBytes = fileBytes
         self.lastUsed = lastUsed
         self.expiresAt = expiresAt
@@ -92,6 +97,7 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         case name, state, pinned, bytes, requests, loads, evictions, failure, description
         case priorityClass = "class"
         case bytesEstimated = "bytes_estimated"
+        case footprintBytes = "footprint_bytes"
         case fileBytes = "file_bytes"
         case lastUsed = "last_used"
         case expiresAt = "expires_at"
@@ -112,6 +118,7 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         try c.encode(pinned, forKey: .pinned)
         try c.encode(bytes, forKey: .bytes)
         try c.encode(bytesEstimated, forKey: .bytesEstimated)
+        try c.encode(footprintBytes, forKey: .footprintBytes)
         try c.encode(fileBytes, forKey: .fileBytes)
         try c.encode(lastUsed, forKey: .lastUsed)
         try c.encode(expiresAt, forKey: .expiresAt)

@@ -87,12 +87,17 @@ struct Daemon {
         }
 
         let options = configuration.engine
-        let loader = ModelLoader(engine: engine, options: options, queueLimit: configuration.queueLimit,
+        var configuredLoader = ModelLoader(engine: engine, options: options, queueLimit: configuration.queueLimit,
                                  calibrationImages: CalibrationImages.read(configuration.calibrationDirectory, logger: logger),
                                  logger: Logger(label: "inferd.engine"))
         // Bounded threads: decoding and tensor preparation on one worker per core behind a bounded
         // queue (inference itself is asynchronous, bounded by each model's infer requests); reading and
         // compiling models on one more (the manager runs one load at a time).
+        // Measured accounting charges each model's footprint, measured once in a separate process (a
+        // figure that does not drift with this process's history), once it is known.
+        let footprints = lifecycle.sizeAccounting == .measured ? FootprintMeter(logger: Logger(label: "inferd.footprint")) : nil
+        configuredLoader.footprints = footprints
+        let loader = configuredLoader
         let compute = ComputePool(name: "compute", queueLimit: configuration.limits.maxQueued)
         let loading = ComputePool(name: "loader", threads: 1, queueLimit: 256)
         do {
@@ -118,6 +123,12 @@ struct Daemon {
                 }
             },
             logger: Logger(label: "inferd.lifecycle"))
+        if let footprints {
+            footprints.onMeasured { name, bytes in Task { await manager.recordFootprint(name, bytes: bytes) } }
+            for bundle in catalog.bundles.values {
+                if let bytes = loader.knownFootprint(of: bundle) { await manager.recordFootprint(bundle.name, bytes: bytes) }
+            }
+        }
         let state = DaemonState(startup: startup, socketActivated: inherited != nil,
                                 startupOffsetMilliseconds: startupOffsetMilliseconds)
         // The engine and its device plugin are loaded and warmed up, no model yet: the daemon's base.
@@ -231,8 +242,10 @@ struct Daemon {
         do {
             try await group.run()
         } catch {
+            footprints?.stop()
             throw fail("stopped on an error: \(error)", status: ExitStatus.running)
         }
+        footprints?.stop()
         logger.info("stopped")
     }
 

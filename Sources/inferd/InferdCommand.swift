@@ -159,7 +159,7 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Churn guard: how long a new model goes last among budget victims: 5, 30s (default 0, off; it never refuses).", valueName: "duration"))
     var minResidency: String?
 
-    @Option(help: ArgumentHelp("What a warm model is charged against the budget: measured (its resident memory) or file (file size x 1.5, reproducible for policy studies).", valueName: "how"))
+    @Option(help: ArgumentHelp("What a warm model is charged against the budget: measured (the memory it adds to a fresh daemon, measured once in a separate process and kept in the cache; its in-process samples until then) or file (file size x 1.5, reproducible for policy studies).", valueName: "how"))
     var sizeAccounting: String?
 
     @Option(help: ArgumentHelp("Time to let in-flight requests finish at shutdown: 30, 1m (default 30s).", valueName: "duration"))
@@ -173,6 +173,10 @@ struct InferdCommand: AsyncParsableCommand {
 
     @Flag(help: "Check the configuration and every model bundle (OpenVINO reads each model), print every problem found, and exit: 0 when all is well, 2 otherwise. Serves nothing.")
     var check = false
+
+    /// inferd's own footprint-measuring process (``FootprintMeasurement``), started by the daemon.
+    @Flag(name: .customLong(String(FootprintMeasurement.flag.dropFirst(2))), help: .hidden)
+    var measureFootprint = false
 
     /// The flags that were given, as settings keyed like the config file.
     var flagSettings: [String: ConfigValue] {
@@ -220,6 +224,14 @@ struct InferdCommand: AsyncParsableCommand {
         let processAge = ProcessAge.milliseconds() ?? 0
         signal(SIGHUP, SIG_IGN)  // until the reloader takes it: a SIGHUP during start-up must not kill us
         signal(SIGPIPE, SIG_IGN)
+        if measureFootprint {
+            do {
+                try FootprintMeasurement.run()
+                return
+            } catch {
+                throw Self.fail("measuring a footprint: \(error)", status: ExitStatus.runtime)
+            }
+        }
         let environment = ProcessInfo.processInfo.environment
         let resolution = Self.resolveConfiguration(config, environment: environment, flags: flagSettings)
         if check {

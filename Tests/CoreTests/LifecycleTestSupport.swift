@@ -8,6 +8,7 @@ struct FakeModel: ResidentModel {
     let name: String
     let residentBytes: Int64
     let loadMilliseconds: Double
+    var footprintBytes: Int64? = nil
 }
 
 /// A loader that records every load and gives each model the size the test scripted.
@@ -17,6 +18,8 @@ final class FakeLoader: @unchecked Sendable {
     private var costs: [String: Double]
     private(set) var loads: [String] = []
     var failing: Set<String> = []
+    /// Footprints the loads report as already measured (as a cache record would give them).
+    var footprints: [String: Int64] = [:]
     /// Real seconds each load takes (to let concurrent requests pile up on one load).
     var delay: Double = 0
 
@@ -30,12 +33,12 @@ final class FakeLoader: @unchecked Sendable {
 
     func load(_ bundle: ModelBundle, warmUp: Bool) async throws -> FakeModel {
         if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
-        let (size, cost, fails) = lock.withLock { () -> (Int64, Double, Bool) in
+        let (size, cost, fails, footprint) = lock.withLock { () -> (Int64, Double, Bool, Int64?) in
             loads.append(bundle.name)
-            return (sizes[bundle.name] ?? 1, costs[bundle.name] ?? 10, failing.contains(bundle.name))
+            return (sizes[bundle.name] ?? 1, costs[bundle.name] ?? 10, failing.contains(bundle.name), footprints[bundle.name])
         }
         if fails { throw InferdError(.loadFailed, "scripted failure of \(bundle.name)") }
-        return FakeModel(name: bundle.name, residentBytes: size, loadMilliseconds: cost)
+        return FakeModel(name: bundle.name, residentBytes: size, loadMilliseconds: cost, footprintBytes: footprint)
     }
 }
 

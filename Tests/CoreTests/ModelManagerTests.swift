@@ -139,6 +139,37 @@ import Testing
         #expect(charged == [100, 300, 120, 120, 120, 120])
     }
 
+    @Test func aFootprintIsChargedInsteadOfTheSamplesAndRechargesAWarmModel() async throws {
+        // In-process samples say 100 and 150; a's footprint, measured apart from the process, says 300.
+        let (manager, loader, _) = makeManager(files: ["a": 100, "b": 100], sizes: ["a": 100, "b": 150], budget: 400)
+        try await manager.request("a")
+        try await manager.request("b")
+        #expect(await manager.status().usedBytes == 250)
+        #expect(try await manager.summary("a").footprintBytes == nil)
+        // It arrives while a is warm: charged at once, and idle b goes to get back under 400.
+        await manager.recordFootprint("a", bytes: 300)
+        #expect(try await manager.summary("a").bytes == 300)
+        #expect(try await manager.summary("a").footprintBytes == 300)
+        #expect(try await manager.summary("b").state != .warm)
+        #expect(await manager.status().usedBytes == 300)
+        // A load that already knows its footprint (a cache record) is charged it, not its sample;
+        // a cold model is estimated at its footprint.
+        loader.footprints["b"] = 90
+        _ = try await manager.unload("a")
+        try await manager.request("b")
+        #expect(try await manager.summary("b").bytes == 90)
+        #expect(try await manager.summary("a").bytes == 300)
+        #expect(try await manager.summary("a").bytesEstimated)
+    }
+
+    @Test func fileAccountingChargesTheFileAndShowsNoFootprint() async throws {
+        let (manager, _, _) = makeManager(files: ["a": 100], budget: 1000) { $0.sizeAccounting = .file }
+        try await manager.request("a")
+        await manager.recordFootprint("a", bytes: 300)
+        #expect(try await manager.summary("a").bytes == 100)   // file × the size factor (1 here)
+        #expect(try await manager.summary("a").footprintBytes == nil)
+    }
+
     @Test func concurrentFirstRequestsShareOneLoad() async throws {
         let loader = FakeLoader(sizes: ["a": 10])
         loader.delay = 0.2

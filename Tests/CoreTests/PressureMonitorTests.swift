@@ -79,6 +79,33 @@ import Testing
         #expect(throws: Never.self) { try PressureThresholds().validate() }
     }
 
+    @Test func headroomIsTheLowerOfMemAvailableAndTheCgroupLimitLeft() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root + "/proc/self", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: root + "/cgroup/system.slice/inferd.service", withIntermediateDirectories: true)
+        func write(_ path: String, _ text: String) throws { try text.write(toFile: root + path, atomically: true, encoding: .utf8) }
+        try write("/proc/meminfo", "MemTotal:       24000000 kB\nMemFree:  1000 kB\nMemAvailable:   20000000 kB\n")
+        try write("/proc/self/cgroup", "0::/system.slice/inferd.service\n")
+        try write("/cgroup/cgroup.controllers", "memory\n")
+        let unit = "/cgroup/system.slice/inferd.service"
+        try write(unit + "/memory.current", "\(2_500 << 20)\n")
+        try write(unit + "/memory.max", "\(3 << 30)\n")
+        try write(unit + "/memory.high", "max\n")
+        // A 3 GiB limit with 2500 MiB used: 572 MiB left, well below what the machine has available.
+        let left: Int64 = (3072 - 2500) << 20
+        #expect(MemoryHeadroom.bytes(cgroupRoot: root + "/cgroup", procRoot: root + "/proc") == left)
+        // Without a limit (max), the machine's MemAvailable.
+        try write(unit + "/memory.max", "max\n")
+        let available: Int64 = 20_000_000 * 1024
+        #expect(MemoryHeadroom.bytes(cgroupRoot: root + "/cgroup", procRoot: root + "/proc") == available)
+        // Over the limit already: none.
+        try write(unit + "/memory.high", "\(2 << 30)\n")
+        #expect(MemoryHeadroom.bytes(cgroupRoot: root + "/cgroup", procRoot: root + "/proc") == 0)
+        #expect(MemoryHeadroom.bytes(cgroupRoot: root + "/none", procRoot: root + "/none") == nil)
+    }
+
     @Test func cgroupPathsAreFoundForThisProcess() {
         let paths = CgroupPaths()
         // At least one hierarchy exists on any Linux with cgroups mounted.

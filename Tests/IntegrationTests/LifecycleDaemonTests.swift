@@ -162,6 +162,52 @@ extension DaemonTests {
             #expect(try await daemon.stop() == 0)
         }
 
+        @Test func aFootprintMeasuredInASeparateProcessIsChargedAndKeptInTheCache() async throws {
+            let cache = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-footprint-\(UUID().uuidString.prefix(8))").path
+            defer { try? FileManager.default.removeItem(atPath: cache) }
+            let first = try await DaemonProcess.start(arguments: ["--cache-dir", cache])
+            _ = try await API.classified(first, model: "squeezenet", sample: "coffee.jpg")
+            // The measuring process runs after the load; the warm model is then charged its footprint.
+            let measured = try await API.waitFor(first, "squeezenet") { $0.footprintBytes != nil }
+            let footprint = try #require(measured.footprintBytes)
+            #expect(footprint >= 1 << 20, "squeezenet's weights alone are 4.8 MB: \(footprint)")
+            #expect(measured.state == .warm && measured.bytes == footprint)
+            #expect(first.stderrLog.contains("measured the footprint of squeezenet"), "\(first.stderrLog)")
+            let records = try FileManager.default.contentsOfDirectory(atPath: cache)
+                .filter { $0.hasPrefix("inferd-squeezenet-") && $0.hasSuffix(".footprint.json") }
+            #expect(records.count == 1, "\(records)")
+            #expect(try await first.stop() == 0)
+
+            // Another daemon on the same cache knows it before the first load, charges it at the load
+            // (whatever its own process measured) and measures nothing.
+            let second = try await DaemonProcess.start(arguments: ["--cache-dir", cache])
+            let cold = try await API.summary(second, "squeezenet")
+            #expect(cold.state == .cold && cold.bytesEstimated && cold.bytes == footprint && cold.footprintBytes == footprint)
+            _ = try await API.classified(second, model: "squeezenet", sample: "coffee.jpg")
+            let warm = try await API.summary(second, "squeezenet")
+            #expect(warm.state == .warm && !warm.bytesEstimated && warm.bytes == footprint)
+            #expect(!second.stderrLog.contains("measured the footprint"), "\(second.stderrLog)")
+            #expect(try await second.stop() == 0)
+
+            // Other engine options are another key: nothing known until measured again. File accounting
+            // charges the file and measures nothing.
+            let threads = try await DaemonProcess.start(arguments: ["--cache-dir", cache, "--threads", "1"])
+            #expect(try await API.summary(threads, "squeezenet").footprintBytes == nil)
+            #expect(try await threads.stop() == 0)
+            let file = try await DaemonProcess.start(arguments: ["--cache-dir", cache, "--size-accounting", "file"])
+            _ = try await API.classified(file, model: "nin", sample: "coffee.jpg")
+            #expect(try await API.summary(file, "nin").footprintBytes == nil)
+            #expect(try await API.summary(file, "squeezenet").footprintBytes == nil)
+            #expect(try await file.stop() == 0)
+            #expect(!file.stderrLog.contains("measured the footprint"), "\(file.stderrLog)")
+        }
+
+        @Test func theMeasuringProcessRefusesABadSpecClearly() async throws {
+            let result = try await Command.run(["/bin/sh", "-c", "echo 'not json' | \"$0\" --measure-footprint", try DaemonProcess.binaryPath])
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("--measure-footprint reads a JSON spec on stdin"), "\(result.stderr)")
+        }
+
         @Test func aBudgetBelowTheSmallestModelIsAClearErrorAtStart() async throws {
             let daemon = try DaemonProcess.launch(arguments: ["--memory-budget", "1M"])
             #expect(try await daemon.waitForExit(timeout: 60) == 2)

@@ -16,10 +16,10 @@ import Testing
                                 fileBytes: 1, lastUsed: nil, expiresAt: nil, requests: 0, coldStarts: 0, inFlight: 0, loads: 0,
                                 evictions: 0, lastLoadMilliseconds: nil, failure: nil, description: nil, syntheticWeights: false)
         let json = try Self.object(cold)
-        #expect(Set(json.keys) == ["name", "state", "class", "pinned", "bytes", "bytes_estimated", "file_bytes", "last_used",
+        #expect(Set(json.keys) == ["name", "state", "class", "pinned", "bytes", "bytes_estimated", "footprint_bytes", "file_bytes", "last_used",
                                    "expires_at", "requests", "cold_starts", "in_flight", "loads", "evictions", "last_load_ms",
                                    "failure", "description", "synthetic_weights", "precision", "precision_choice", "inference"])
-        for key in ["class", "last_used", "expires_at", "last_load_ms", "failure", "description", "precision", "precision_choice", "inference"] {
+        for key in ["class", "footprint_bytes", "last_used", "expires_at", "last_load_ms", "failure", "description", "precision", "precision_choice", "inference"] {
             #expect(json[key] is NSNull, "\(key): \(json[key] ?? "missing")")
         }
         // It still decodes (null reads back as nil).

@@ -34,8 +34,12 @@ public actor ModelManager<Model: ResidentModel> {
         var coldStarts = 0
         var loads = 0
         var evictions = 0
-        /// The figure charged against the budget: the median of `sizeSamples` (or the file-based charge).
+        /// The figure charged against the budget: the footprint, else the median of `sizeSamples` (or
+        /// the file-based charge).
         var measuredBytes: Int64?
+        /// What the model adds to a freshly started daemon, measured in a separate process: the same in
+        /// every daemon and after any history, so it is charged (measured accounting) once known.
+        var footprintBytes: Int64?
         /// This model's last few accepted measured sizes (they vary by several MiB between loads).
         var sizeSamples = SizeSamples()
         /// Sequence number of its last access (load or request end): true LRU order on equal clock readings.
@@ -295,6 +299,7 @@ public actor ModelManager<Model: ResidentModel> {
                 if entry.bundle.modelPath != bundle.modelPath || entry.bundle.fileBytes != bundle.fileBytes {
                     if entry.state == .warm && entry.inFlight == 0 { evict(name, reason: .manual) }
                     entries[name]!.measuredBytes = nil
+                    entries[name]!.footprintBytes = nil
                     entries[name]!.sizeSamples = SizeSamples()
                 }
                 entries[name]!.bundle = bundle
@@ -334,6 +339,7 @@ public actor ModelManager<Model: ResidentModel> {
         return ModelSummary(
             name: name, state: entry.state, priorityClass: state.map { rules.priorityClass($0, now: now) }, pinned: entry.pinned,
             bytes: warm ? (entry.measuredBytes ?? 0) : estimate(entry), bytesEstimated: !warm,
+            footprintBytes: configuration.sizeAccounting == .measured ? entry.footprintBytes : nil,
             fileBytes: entry.bundle.fileBytes, lastUsed: entry.lastUsedWall, expiresAt: expiresAt,
             requests: entry.requests, coldStarts: entry.coldStarts, inFlight: entry.inFlight, loads: entry.loads,
             evictions: entry.evictions, lastLoadMilliseconds: entry.lastLoadMilliseconds, failure: entry.failure,
@@ -471,7 +477,9 @@ public actor ModelManager<Model: ResidentModel> {
                 logger.warning("size sample of \(name) rejected: \(rejected)", metadata: [
                     "event": "size-sample-rejected", "model": "\(name)", "bytes": "\(model.residentBytes)"])
             }
-            entry.measuredBytes = entry.sizeSamples.median ?? estimateBytes
+            // A footprint measured apart from this process's history wins over its samples.
+            if let footprint = model.footprintBytes, footprint > 0 { entry.footprintBytes = footprint }
+            entry.measuredBytes = entry.footprintBytes ?? entry.sizeSamples.median ?? estimateBytes
         case .file: entry.measuredBytes = fileCharge(entry)
         }
         entry.lastLoadMilliseconds = model.loadMilliseconds
@@ -495,10 +503,30 @@ public actor ModelManager<Model: ResidentModel> {
             "estimated_bytes": "\(estimateBytes)", "duration_ms": "\(String(format: "%.1f", model.loadMilliseconds))",
         ])
         // The measured size may exceed the estimate: evict others (never this one) to get back under.
+        evictOthersWhileOverBudget(excluding: name)
+    }
+
+    /// Evicts idle models other than `name`, in policy order, until the charges fit the budget again.
+    private func evictOthersWhileOverBudget(excluding name: String) {
         while usedBytes() > configuration.budget.bytes, policy.evictsAutomatically,
               let victim = victims(reason: .budget, classes: [.cached, .recent], excluding: name).first {
             evict(victim, reason: .budget)
         }
+    }
+
+    /// Takes `name`'s footprint: what loading it into a freshly started daemon adds, measured in a
+    /// separate process so it does not depend on what this process allocated and freed before. With
+    /// measured accounting it is charged from now on (a warm model at once, evicting others if that
+    /// puts the charges over the budget) and estimates the model before its next load.
+    public func recordFootprint(_ name: String, bytes: Int64) {
+        guard bytes > 0, entries[name] != nil, entries[name]!.footprintBytes != bytes else { return }
+        entries[name]!.footprintBytes = bytes
+        guard configuration.sizeAccounting == .measured else { return }
+        let previous = entries[name]!.measuredBytes
+        if entries[name]!.state == .warm { entries[name]!.measuredBytes = bytes }
+        logger.info("footprint of \(name): \(bytes) B", metadata: [
+            "event": "footprint", "model": "\(name)", "bytes": "\(bytes)", "previous_charged_bytes": "\(previous ?? 0)"])
+        evictOthersWhileOverBudget(excluding: name)
     }
 
     private func failLoad(_ name: String, error: Error) {
@@ -673,9 +701,10 @@ public actor ModelManager<Model: ResidentModel> {
         }
     }
 
-    /// The model's own measured size from an earlier load, else file size × the learned factor (the
-    /// median of measured/file ratios so far, ModelMesh-style).
+    /// The model's footprint or own measured size from an earlier load, else file size × the learned
+    /// factor (the median of measured/file ratios so far, ModelMesh-style).
     private func estimate(_ entry: Entry) -> Int64 {
+        if configuration.sizeAccounting == .measured, let footprint = entry.footprintBytes { return footprint }
         if let measured = entry.measuredBytes, measured > 0 { return measured }
         // The median ratio: robust to an outlier such as a first load that also paid one-time set-up.
         let factor = sizeRatios.isEmpty ? configuration.initialSizeFactor : sizeRatios.sorted()[(sizeRatios.count - 1) / 2]

@@ -5,4 +5,13 @@ public protocol ResidentModel: Sendable {
     var residentBytes: Int64 { get }
     /// What the load cost (read + compile), ms: the price of a cold start, used by cost-aware policies.
     var loadMilliseconds: Double { get }
+    /// What loading the model into a fresh process added, measured apart from this process's history
+    /// (by a separate measuring process, kept in the compiled-model cache), when known at load time;
+    /// nil: not measured yet.
+    var footprintBytes: Int64? { get }
+}
+
+extension ResidentModel {
+    /// Stand-ins have no footprint: their ``residentBytes`` is charged.
+    public var footprintBytes: Int64? { nil }
 }

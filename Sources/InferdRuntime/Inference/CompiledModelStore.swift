@@ -227,22 +227,32 @@ extension CompiledModelStore {
 
     /// The decision recorded for `bundle`, if any (and only from a file no other user can write).
     func recordedChoice(for bundle: ModelBundle, options: EngineOptions) -> PrecisionChoice? {
-        guard let file = MappedFile(path: choicePath(for: bundle, options: options)), file.writableOnlyByOwner else { return nil }
-        return try? JSONDecoder().decode(PrecisionChoice.self, from: Data(file.bytes))
+        readRecord(PrecisionChoice.self, at: choicePath(for: bundle, options: options))
     }
 
-    /// Records `choice` durably (temporary name, `fsync`, rename); failures are logged.
+    /// Records `choice` durably; failures are logged.
     func record(_ choice: PrecisionChoice, for bundle: ModelBundle, options: EngineOptions) {
-        let path = choicePath(for: bundle, options: options)
+        writeRecord(choice, to: choicePath(for: bundle, options: options), what: "the precision decision")
+    }
+
+    /// A small JSON record kept beside the blobs, decoded only from a file no other user can write.
+    func readRecord<Record: Decodable>(_ type: Record.Type, at path: String) -> Record? {
+        guard let file = MappedFile(path: path), file.writableOnlyByOwner else { return nil }
+        return try? JSONDecoder().decode(Record.self, from: Data(file.bytes))
+    }
+
+    /// Writes a small JSON record beside the blobs durably (temporary name, `fsync`, rename); a failure
+    /// is logged as not recording `what`.
+    func writeRecord<Record: Encodable>(_ record: Record, to path: String, what: String) {
         let temporary = path + ".\(getpid()).tmp"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
-            try Self.writeDurably(try JSONEncoder().encode(choice), to: temporary)
+            try Self.writeDurably(try JSONEncoder().encode(record), to: temporary)
             guard rename(temporary, path) == 0 else { throw CacheWriteError("cannot rename into \(path)") }
         } catch {
             unlink(temporary)
-            logger.warning("compiled-model cache: cannot record the precision decision", metadata: [
+            logger.warning("compiled-model cache: cannot record \(what)", metadata: [
                 "event": "cache-write-failed", "path": "\(path)", "error": "\(error)",
             ])
         }

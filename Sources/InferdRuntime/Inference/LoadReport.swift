@@ -15,6 +15,9 @@ public struct LoadReport: Codable, Sendable, Equatable {
     public var cacheHit: Bool
     /// What `precision auto` measured and kept (`nil` when the precision was set explicitly).
     public var precisionChoice: PrecisionChoice?
+    /// What loading this model into a freshly started inferd adds, as a ``FootprintMeter`` measured it
+    /// in a separate process (nil: not measured yet, or no meter).
+    public var footprintBytes: Int64?
 
     /// Read plus compile plus warm-up, ms: what a cold start costs before the request's own inference.
     public var totalMilliseconds: Double { readMilliseconds + compileMilliseconds + (warmupMilliseconds ?? 0) }

@@ -4,4 +4,5 @@ import Core
 extension LoadedModel: ResidentModel {
     public var residentBytes: Int64 { loadReport.residentBytes }
     public var loadMilliseconds: Double { loadReport.totalMilliseconds }
+    public var footprintBytes: Int64? { loadReport.footprintBytes }
 }

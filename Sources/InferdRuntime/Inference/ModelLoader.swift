@@ -17,6 +17,9 @@ public struct ModelLoader: Sendable {
     let logger: Logger
     /// What `precision auto` decided in this process, so a model measures once, not at every load.
     private let decisions = PrecisionDecisions()
+    /// Measures each model's footprint in a separate process after its first load (nil: loads report
+    /// only their in-process figure).
+    public var footprints: FootprintMeter?
 
     /// The default ``queueLimit``: room for perf_analyzer's concurrency 16 and more on one model.
     public static let defaultQueueLimit = 64
@@ -98,7 +101,33 @@ public struct ModelLoader: Sendable {
         }
         MemoryRelease.trimHeap()
         report.residentBytes = max(0, ProcessMemory.anonymousBytes() - before) + Int64(built.mappedBytes)
+        if let footprints {
+            let key = CompiledModelStore.key(for: bundle, options: effective)
+            report.footprintBytes = footprints.known(key: key, model: bundle.name, store: store)
+            if report.footprintBytes == nil {
+                footprints.measure(bundle, options: effective, key: key, store: store, expectedBytes: report.residentBytes)
+            }
+        }
         return model.withLoadReport(report)
+    }
+
+    /// The footprint already known for `bundle` (with `precision auto`, under its recorded decision),
+    /// so the lifecycle can estimate it before its first load in this process; nil when not measured.
+    public func knownFootprint(of bundle: ModelBundle) -> Int64? {
+        guard let footprints else { return nil }
+        let store = options.cacheDirectory.map { CompiledModelStore(directory: $0, logger: logger) }
+        var effective = options
+        if options.precision == .auto {
+            let key = CompiledModelStore.key(for: bundle, options: options)
+            if let recorded = decisions.choice(for: key) ?? store?.recordedChoice(for: bundle, options: options) {
+                effective.precision = recorded.chosen
+            } else if engine.lowerPrecisions(device: options.device).isEmpty {
+                effective.precision = .f32
+            } else {
+                return nil
+            }
+        }
+        return footprints.known(key: CompiledModelStore.key(for: bundle, options: effective), model: bundle.name, store: store)
     }
 
     /// Imports the cached blob at `path` when it passes every check; the full-content hash runs on
