@@ -12,11 +12,12 @@
 # Each run is simulated twice:
 # - "profile": the costs known before the replay. `inferctl bench --profile-out` on a daemon of its
 #   own (cold and warm cells with samples/coffee.jpg) gives each model's load ms and compute ms; the
-#   sizes are what a fresh daemon with the run's own settings charges once its sizes settled (see
-#   settle_sizes; `inferctl models --json`): file x 1.5 for the file-size runs, measured otherwise.
+#   sizes are what a daemon with the run's own settings charges (`inferctl models --json`): file x 1.5
+#   for the file-size runs; for measured sizes each model's footprint, measured once in a separate
+#   process and kept in the compiled-model cache all daemons of the run share (docs/LIFECYCLE.md).
 #   This is the simulator as a predictor: its gap includes how far the profile is from the replay.
 # - "replayed": the costs the replay daemon itself paid, read from it after the replay: each model's
-#   charge (`inferctl models --json`: the median of its accepted size samples), its mean load
+#   charge (`inferctl models --json`), its mean load
 #   (`inferd_model_load_seconds`) and its mean decode + compute per request (the time a request holds
 #   a compute thread, `inferd_request_{decode,compute}_seconds`). This is the simulator as a model of
 #   the daemon: same costs, so the gap is what the simulator gets wrong about policy and concurrency.
@@ -47,7 +48,8 @@ source benchmarks/lib.sh replay-vs-simulate
 
 start_daemon() {  # start_daemon NAME ARGS...: a fresh daemon on $WORK/NAME.sock; sets DAEMON_PID
   local name="$1"; shift
-  "$BIN/inferd" --socket "$WORK/$name.sock" --models models --log-level warning "$@" >"$WORK/$name.log" 2>&1 &
+  # One compiled-model cache for every daemon of the run: blobs, precision decisions and footprints.
+  "$BIN/inferd" --socket "$WORK/$name.sock" --models models --cache-dir "$WORK/cache" --log-level warning "$@" >"$WORK/$name.log" 2>&1 &
   DAEMON_PID=$!
   PIDS+=("$DAEMON_PID")
   wait_ready "$WORK/$name.sock" "$WORK/$name.log"
@@ -60,38 +62,51 @@ echo "replay-vs-simulate: host $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 "$BIN/inferctl" trace generate --models "$MODELS" --popularity "zipf:$ZIPF" --arrivals "poisson:$RATE" \
   --duration "$DURATION" --seed "$SEED" --output "$WORK/trace.csv"
 
-# Costs: measured sizes, load and compute times from bench on a daemon with room for every model.
+# settle SOCKET: loads each model once, one at a time, then unloads them all, so every replay starts
+# from the same state: each model's blob cached and in the page cache, its footprint known.
+settle() {
+  for model in ${MODELS//,/ }; do "$BIN/inferctl" load "$model" --socket "$1" >/dev/null; done
+  for model in ${MODELS//,/ }; do "$BIN/inferctl" unload "$model" --socket "$1" >/dev/null 2>&1 || true; done
+}
+
+# wait_footprints SOCKET: until the daemon shows every model's footprint (measured in a separate
+# process after its first load; seconds at most).
+wait_footprints() {
+  for _ in $(seq 600); do
+    "$BIN/inferctl" models --socket "$1" --json | python3 -c '
+import json, sys
+listed = json.load(sys.stdin)["models"]
+wanted = set(sys.argv[1].split(","))
+sys.exit(0 if all(m["footprint_bytes"] for m in listed if m["name"] in wanted) else 1)' "$MODELS" && return 0
+    sleep 0.2
+  done
+  echo "replay-vs-simulate: footprints not measured within 120 s; see $WORK" >&2
+  return 1
+}
+
+# Sizes: what a daemon with the run's settings charges for each model (file accounting: file x 1.5
+# without measuring; measured: its footprint).
+for accounting in file measured; do
+  start_daemon "charges-$accounting" --policy lru --min-residency 0 --size-accounting "$accounting"
+  settle "$WORK/charges-$accounting.sock"
+  [ "$accounting" = file ] || wait_footprints "$WORK/charges-$accounting.sock"
+  "$BIN/inferctl" models --socket "$WORK/charges-$accounting.sock" --json >"$WORK/charges-$accounting.json"
+  stop_daemon
+done
+
+# Load and compute times from bench on a daemon with room for every model, once the cache holds every
+# model's blob (as it does for the replays: their cold loads import it).
 start_daemon profile
 "$BIN/inferctl" bench --socket "$WORK/profile.sock" --models "$MODELS" --images "$IMAGE" --modes cold,warm \
   --repeat 3 --warmup 1 --top 1 --profile-out "$WORK/profile-measured.json" >"$WORK/bench.txt"
 stop_daemon
 mv "$WORK/profile-measured.json" "$WORK/profile-bench.json"
-# settle_sizes SOCKET: loads each model three times round, one at a time, then unloads them all. A
-# model's measured charge is the median of its loads' samples, and the first load in a process
-# measures more than later ones (one-time allocations of the plugin); three rounds make the charge
-# the figure later loads keep, so a fresh daemon charges at the start of the replay what it will
-# charge during it. File-size daemons settle too (their charge needs no load), so every replay starts
-# from the same state: each model loaded and unloaded, its file in the page cache.
-settle_sizes() {
-  for _ in 1 2 3; do
-    for model in ${MODELS//,/ }; do "$BIN/inferctl" load "$model" --socket "$1" >/dev/null; done
-  done
-  for model in ${MODELS//,/ }; do "$BIN/inferctl" unload "$model" --socket "$1" >/dev/null 2>&1 || true; done
-}
-
-# Sizes: what a fresh daemon with the run's settings charges for each model once its sizes settled
-# (file accounting: file x 1.5 without measuring; measured: the median of its load samples).
 for accounting in file measured; do
-  start_daemon "charges-$accounting" --policy lru --min-residency 0 --size-accounting "$accounting"
-  settle_sizes "$WORK/charges-$accounting.sock"
-  "$BIN/inferctl" models --socket "$WORK/charges-$accounting.sock" --json >"$WORK/charges-$accounting.json"
-  stop_daemon
   python3 - "$WORK" "$accounting" <<'PY'
 import json, sys
 work, accounting = sys.argv[1:]
 profile = json.load(open(f"{work}/profile-bench.json"))
-listed = json.load(open(f"{work}/charges-{accounting}.json"))
-listed = listed["models"] if isinstance(listed, dict) else listed
+listed = json.load(open(f"{work}/charges-{accounting}.json"))["models"]
 charges = {m["name"]: m["bytes"] for m in listed}
 for name, costs in profile["models"].items():
     costs["bytes"] = charges[name]
@@ -106,8 +121,7 @@ replayed_profile() {
 import json, re, sys
 from collections import defaultdict
 work, run = sys.argv[1:]
-listed = json.load(open(f"{work}/{run}-models.json"))
-listed = listed["models"] if isinstance(listed, dict) else listed
+listed = json.load(open(f"{work}/{run}-models.json"))["models"]
 sums = defaultdict(float)
 for line in open(f"{work}/{run}-metrics.txt"):
     m = re.match(r'(inferd_model_load_seconds|inferd_request_decode_seconds|inferd_request_compute_seconds)_(sum|count)\{model="([^"]+)"\} (\S+)', line)
@@ -140,7 +154,7 @@ for accounting in file measured; do
   for concurrency in 1 4; do
     run="$accounting-c$concurrency"
     start_daemon "$run" --memory-budget "$budget" --policy lru --min-residency 0 --size-accounting "$accounting"
-    settle_sizes "$WORK/$run.sock"
+    settle "$WORK/$run.sock"
     "$BIN/inferctl" replay "$WORK/trace.csv" --socket "$WORK/$run.sock" --speed "$SPEED" --concurrency "$concurrency" \
       --image "$IMAGE" --log "$WORK/$run-log.csv" --json >"$WORK/$run-live.json" || true
     "$BIN/inferctl" models --socket "$WORK/$run.sock" --json >"$WORK/$run-models.json"
