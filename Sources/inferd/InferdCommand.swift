@@ -175,8 +175,8 @@ struct InferdCommand: AsyncParsableCommand {
     var check = false
 
     /// inferd's own footprint-measuring process (``FootprintMeasurement``), started by the daemon.
-    @Flag(name: .customLong(String(FootprintMeasurement.flag.dropFirst(2))), help: .hidden)
-    var measureFootprint = false
+    @Option(name: .customLong(String(FootprintMeasurement.flag.dropFirst(2))), help: .hidden)
+    var measureFootprint: String?
 
     /// The flags that were given, as settings keyed like the config file.
     var flagSettings: [String: ConfigValue] {
@@ -224,9 +224,9 @@ struct InferdCommand: AsyncParsableCommand {
         let processAge = ProcessAge.milliseconds() ?? 0
         signal(SIGHUP, SIG_IGN)  // until the reloader takes it: a SIGHUP during start-up must not kill us
         signal(SIGPIPE, SIG_IGN)
-        if measureFootprint {
+        if let measureFootprint {
             do {
-                try FootprintMeasurement.run()
+                try FootprintMeasurement.run(measureFootprint)
                 return
             } catch {
                 throw Self.fail("measuring a footprint: \(error)", status: ExitStatus.runtime)

@@ -3,8 +3,8 @@ import Foundation
 import InferdWire
 import Logging
 
-/// The measuring process of ``FootprintMeter``: `inferd --measure-footprint` reads a ``Spec`` on
-/// stdin, starts the engine as the daemon does (device plugin loaded and warmed up first, so neither
+/// The measuring process of ``FootprintMeter``: `inferd --measure-footprint SPEC` (a JSON ``Spec``)
+/// starts the engine as the daemon does (device plugin loaded and warmed up first, so neither
 /// counts), loads the model once with warm-up, and writes a ``Result`` on stdout.
 public enum FootprintMeasurement {
     /// The hidden command-line flag that turns the daemon's binary into the measuring process.
@@ -24,17 +24,17 @@ public enum FootprintMeasurement {
         var loadMilliseconds: Double
     }
 
-    /// Runs the measurement for the spec on `input` and writes the result to `output`, at the lowest
-    /// CPU priority (it runs beside a serving daemon).
+    /// Runs the measurement for `specification` (a JSON ``Spec``) and writes the result to `output`,
+    /// at the lowest CPU priority (it runs beside a serving daemon).
     ///
     /// - Throws: a readable reason (bad spec, OpenVINO's error, an invalid bundle).
-    public static func run(input: FileHandle = .standardInput, output: FileHandle = .standardOutput) throws {
+    public static func run(_ specification: String, output: FileHandle = .standardOutput) throws {
         setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
         let spec: Spec
         do {
-            spec = try JSONDecoder().decode(Spec.self, from: input.readToEnd() ?? Data())
+            spec = try JSONDecoder().decode(Spec.self, from: Data(specification.utf8))
         } catch {
-            throw FootprintError("\(flag) reads a JSON spec on stdin (it is inferd's own measuring process): \(error)")
+            throw FootprintError("\(flag) takes a JSON spec (it is inferd's own measuring process, started by the daemon): \(error)")
         }
         guard spec.options.precision != .auto else { throw FootprintError("the spec's precision must be resolved, not auto") }
         let engine = try Engine()

@@ -18,9 +18,10 @@ import Synchronization
 /// The measuring process needs about as much memory again as the model (more while it compiles), in
 /// the daemon's cgroup, where an OOM kill would stop the whole unit (`OOMPolicy=stop`): it starts only
 /// when the memory headroom is at least twice the model's in-process figure, else the model is tried
-/// again at its next load. One measurement at a time, at the lowest CPU priority, each bounded by ``timeout``; a model is
-/// measured once per cache key (model file, manifest, options, OpenVINO version): the result is kept
-/// beside the compiled blob when there is a cache directory, in memory otherwise.
+/// again at its next load. One measurement at a time, at the lowest CPU priority, each bounded by
+/// ``timeout``; a model is measured once per cache key (model file, manifest, options, OpenVINO
+/// version): the result is kept beside the compiled blob when there is a cache directory, in memory
+/// otherwise.
 public final class FootprintMeter: Sendable {
     /// Called with a model's name and footprint when a measurement finishes.
     public typealias Listener = @Sendable (_ model: String, _ bytes: Int64) -> Void
@@ -70,6 +71,9 @@ public final class FootprintMeter: Sendable {
         if let running { kill(running, SIGKILL) }
     }
 
+    /// True when no measurement is queued or running.
+    var isIdle: Bool { state.withLock { $0.pending.isEmpty } }
+
     /// The footprint known for `key`: measured by this process, else recorded in `store`.
     func known(key: String, model: String, store: CompiledModelStore?) -> Int64? {
         if let bytes = state.withLock({ $0.measured[key] }) { return bytes }
@@ -110,14 +114,16 @@ public final class FootprintMeter: Sendable {
     private func run(_ spec: FootprintMeasurement.Spec) throws(FootprintError) -> FootprintMeasurement.Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [FootprintMeasurement.flag]
+        // The spec travels as an argument: writing it to a pipe the child may never read could raise SIGPIPE.
+        let request = (try? JSONEncoder().encode(spec)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        process.arguments = [FootprintMeasurement.flag, request]
         var environment = ProcessInfo.processInfo.environment
         for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID"] {
             environment.removeValue(forKey: key)
         }
         process.environment = environment
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
+        let output = Pipe(), errors = Pipe()
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = errors
         do {
@@ -137,9 +143,6 @@ public final class FootprintMeter: Sendable {
         let killer = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000)), execute: killer)
         defer { killer.cancel() }
-        let request = (try? JSONEncoder().encode(spec)) ?? Data()
-        try? input.fileHandleForWriting.write(contentsOf: request)
-        try? input.fileHandleForWriting.close()
         // Both pipes are drained at once, so a chatty child cannot block on a full stderr pipe.
         let errorText = Mutex(Data())
         let drained = DispatchSemaphore(value: 0)
