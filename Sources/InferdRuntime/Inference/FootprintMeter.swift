@@ -140,21 +140,14 @@ public final class FootprintMeter: Sendable {
             throw FootprintError("cannot start \(executable): \(error)")
         }
         defer { state.withLock { $0.running = nil } }
-        let killer = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000)), execute: killer)
-        defer { killer.cancel() }
-        // Both pipes are drained at once, so a chatty child cannot block on a full stderr pipe.
-        let errorText = Mutex(Data())
-        let drained = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            let data = errors.fileHandleForReading.readDataToEndOfFile()
-            errorText.withLock { $0 = data.suffix(2000) }
-            drained.signal()
-        }
-        let answer = output.fileHandleForReading.readDataToEndOfFile()
+        // Both pipes are read on this thread until the process closes them, and the process is killed
+        // at the deadline from here too: nothing depends on a free Dispatch worker (a busy process
+        // can have none for tens of seconds).
+        let (answer, errorOutput) = Self.drain(output: output.fileHandleForReading.fileDescriptor,
+                                               errors: errors.fileHandleForReading.fileDescriptor,
+                                               pid: process.processIdentifier, deadline: .now + timeout)
         process.waitUntilExit()
-        drained.wait()
-        let stderr = errorText.withLock { String(decoding: $0, as: UTF8.self) }.trimmingCharacters(in: .whitespacesAndNewlines)
+        let stderr = String(decoding: errorOutput.suffix(2000), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             let how = process.terminationReason == .uncaughtSignal
                 ? "was killed by signal \(process.terminationStatus)\(process.terminationStatus == SIGKILL ? " (over \(timeout))" : "")"
@@ -165,6 +158,39 @@ public final class FootprintMeter: Sendable {
             throw FootprintError("the measuring process answered \(String(decoding: answer.prefix(200), as: UTF8.self))")
         }
         return result
+    }
+}
+
+extension FootprintMeter {
+    /// Reads `output` and `errors` (the measuring process's pipes) to their end, each bounded to its
+    /// last 64 KiB, and kills `pid` once `deadline` passes.
+    static func drain(output: Int32, errors: Int32, pid: Int32, deadline: ContinuousClock.Instant) -> (Data, Data) {
+        var collected = [Data(), Data()]
+        var open = [true, true]
+        var killed = false
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while open.contains(true) {
+            let left = deadline - .now
+            if left <= .zero, !killed {
+                kill(pid, SIGKILL)
+                killed = true
+            }
+            let fds = [output, errors]
+            var polled = fds.indices.filter { open[$0] }.map { pollfd(fd: fds[$0], events: Int16(POLLIN), revents: 0) }
+            let wait = killed ? 1000 : Int32(min(1000, max(1, left / .milliseconds(1))))
+            guard poll(&polled, nfds_t(polled.count), wait) >= 0 || errno == EINTR else { break }
+            for entry in polled where entry.revents != 0 {
+                let index = fds.firstIndex(of: entry.fd)!
+                let count = buffer.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    collected[index].append(contentsOf: buffer[0..<count])
+                    if collected[index].count > 65536 { collected[index] = collected[index].suffix(65536) }
+                } else if count == 0 || errno != EINTR {
+                    open[index] = false
+                }
+            }
+        }
+        return (collected[0], collected[1])
     }
 }
 

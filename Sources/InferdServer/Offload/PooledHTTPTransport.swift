@@ -134,6 +134,9 @@ public final class PooledHTTPTransport: HTTPTransport {
     private static func isClosedConnection(_ error: any Error) -> Bool {
         if let client = error as? HTTPClientError { return client == .remoteConnectionClosed }
         if let io = error as? IOError { return [ECONNRESET, EPIPE].contains(io.errnoCode) }
+        // The close arrived while the request was being written: NIO fails the write itself (seen on
+        // a loaded CI machine right after MLServer refused a binary tensor and closed).
+        if let channel = error as? ChannelError { return channel == .ioOnClosedChannel || channel == .outputClosed || channel == .alreadyClosed }
         return false
     }
 
