@@ -147,7 +147,7 @@ public struct ConfigurationKey: Sendable {
         ConfigurationKey("lifecycle.room_wait", env: "ROOM_WAIT", "how long a load waits for busy models to make room before 507 (30s)") { c, v throws(ConfigurationError) in
             c.lifecycle.roomWaitTimeout = try v.duration("lifecycle.room_wait")
         },
-        ConfigurationKey("lifecycle.size_accounting", env: "SIZE_ACCOUNTING", "measured|file: budget charge per model: measured (its footprint, measured once in a separate process and cached; its in-process samples until then) or file (file size x size_factor) (measured)") { c, v throws(ConfigurationError) in
+        ConfigurationKey("lifecycle.size_accounting", env: "SIZE_ACCOUNTING", "measured|file: budget charge per model (measured: its footprint)") { c, v throws(ConfigurationError) in
             let text = try v.string("lifecycle.size_accounting")
             guard let accounting = LifecycleConfiguration.SizeAccounting(rawValue: text) else {
                 throw ConfigurationError(.invalidValue, "lifecycle.size_accounting must be measured or file, not \(text)")
