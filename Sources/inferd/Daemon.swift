@@ -88,16 +88,16 @@ struct Daemon {
 
         let options = configuration.engine
         var configuredLoader = ModelLoader(engine: engine, options: options, queueLimit: configuration.queueLimit,
-                                 calibrationImages: CalibrationImages.read(configuration.calibrationDirectory, logger: logger),
-                                 logger: Logger(label: "inferd.engine"))
-        // Bounded threads: decoding and tensor preparation on one worker per core behind a bounded
-        // queue (inference itself is asynchronous, bounded by each model's infer requests); reading and
-        // compiling models on one more (the manager runs one load at a time).
+                                           calibrationImages: CalibrationImages.read(configuration.calibrationDirectory, logger: logger),
+                                           logger: Logger(label: "inferd.engine"))
         // Measured accounting charges each model's footprint, measured once in a separate process (a
         // figure that does not drift with this process's history), once it is known.
         let footprints = lifecycle.sizeAccounting == .measured ? FootprintMeter(logger: Logger(label: "inferd.footprint")) : nil
         configuredLoader.footprints = footprints
         let loader = configuredLoader
+        // Bounded threads: decoding and tensor preparation on one worker per core behind a bounded
+        // queue (inference itself is asynchronous, bounded by each model's infer requests); reading and
+        // compiling models on one more (the manager runs one load at a time).
         let compute = ComputePool(name: "compute", queueLimit: configuration.limits.maxQueued)
         let loading = ComputePool(name: "loader", threads: 1, queueLimit: 256)
         do {
