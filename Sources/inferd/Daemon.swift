@@ -124,7 +124,7 @@ struct Daemon {
             },
             logger: Logger(label: "inferd.lifecycle"))
         if let footprints {
-            footprints.onMeasured { name, bytes in Task { await manager.recordFootprint(name, bytes: bytes) } }
+            footprints.onMeasured { bundle, bytes in Task { await manager.recordFootprint(bundle.name, bytes: bytes, of: bundle) } }
             for bundle in catalog.bundles.values {
                 if let bytes = loader.knownFootprint(of: bundle) { await manager.recordFootprint(bundle.name, bytes: bytes) }
             }

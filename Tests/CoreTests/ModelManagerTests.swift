@@ -162,6 +162,18 @@ import Testing
         #expect(try await manager.summary("a").bytesEstimated)
     }
 
+    @Test func aFootprintOfABundleTheCatalogReplacedIsDropped() async throws {
+        let (manager, _, _) = makeManager(files: ["a": 100], budget: 1000)
+        let measured = fakeCatalog(["a": 100]).bundles["a"]!
+        // SIGHUP while a was being measured: its file changed (another size).
+        await manager.replaceCatalog(fakeCatalog(["a": 120]))
+        await manager.recordFootprint("a", bytes: 300, of: measured)
+        #expect(try await manager.summary("a").footprintBytes == nil)
+        let current = fakeCatalog(["a": 120]).bundles["a"]!
+        await manager.recordFootprint("a", bytes: 310, of: current)
+        #expect(try await manager.summary("a").footprintBytes == 310)
+    }
+
     @Test func fileAccountingChargesTheFileAndShowsNoFootprint() async throws {
         let (manager, _, _) = makeManager(files: ["a": 100], budget: 1000) { $0.sizeAccounting = .file }
         try await manager.request("a")

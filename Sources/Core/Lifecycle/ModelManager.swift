@@ -518,8 +518,16 @@ public actor ModelManager<Model: ResidentModel> {
     /// separate process so it does not depend on what this process allocated and freed before. With
     /// measured accounting it is charged from now on (a warm model at once, evicting others if that
     /// puts the charges over the budget) and estimates the model before its next load.
-    public func recordFootprint(_ name: String, bytes: Int64) {
-        guard bytes > 0, entries[name] != nil, entries[name]!.footprintBytes != bytes else { return }
+    ///
+    /// - Parameter bundle: the bundle that was measured; a footprint of a bundle the catalog has since
+    ///   replaced (SIGHUP while it was measured) is dropped.
+    public func recordFootprint(_ name: String, bytes: Int64, of bundle: ModelBundle? = nil) {
+        guard bytes > 0, let entry = entries[name], entry.footprintBytes != bytes else { return }
+        if let bundle, bundle != entry.bundle {
+            logger.info("footprint of \(name) dropped: measured for a bundle the catalog has replaced since", metadata: [
+                "event": "footprint-stale", "model": "\(name)"])
+            return
+        }
         entries[name]!.footprintBytes = bytes
         guard configuration.sizeAccounting == .measured else { return }
         let previous = entries[name]!.measuredBytes

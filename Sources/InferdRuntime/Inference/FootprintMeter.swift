@@ -23,8 +23,8 @@ import Synchronization
 /// version): the result is kept beside the compiled blob when there is a cache directory, in memory
 /// otherwise.
 public final class FootprintMeter: Sendable {
-    /// Called with a model's name and footprint when a measurement finishes.
-    public typealias Listener = @Sendable (_ model: String, _ bytes: Int64) -> Void
+    /// Called with the measured bundle and its footprint when a measurement finishes.
+    public typealias Listener = @Sendable (_ bundle: ModelBundle, _ bytes: Int64) -> Void
 
     /// The measuring process's executable: this one (the running binary, even if replaced on disk).
     let executable: String
@@ -102,7 +102,7 @@ public final class FootprintMeter: Sendable {
                 logger.info("measured the footprint of \(bundle.name) in a separate process: \(result.bytes) B", metadata: [
                     "event": "footprint-measured", "model": "\(bundle.name)", "bytes": "\(result.bytes)",
                     "duration_ms": "\(Int(watch.elapsedMilliseconds))"])
-                state.withLock { $0.listener }?(bundle.name, result.bytes)
+                state.withLock { $0.listener }?(bundle, result.bytes)
             } catch {
                 logger.warning("could not measure the footprint of \(bundle.name); its in-process samples stay charged: \(error)", metadata: [
                     "event": "footprint-failed", "model": "\(bundle.name)"])
