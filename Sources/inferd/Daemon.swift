@@ -239,13 +239,12 @@ struct Daemon {
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: Logger(label: "inferd.services")))
+        defer { footprints?.stop() }
         do {
             try await group.run()
         } catch {
-            footprints?.stop()
             throw fail("stopped on an error: \(error)", status: ExitStatus.running)
         }
-        footprints?.stop()
         logger.info("stopped")
     }
 

@@ -88,14 +88,10 @@ public struct MemoryBudget: Sendable, Equatable, Codable {
     public static func detectLimit(cgroupRoot: String = "/sys/fs/cgroup", procRoot: String = "/proc") -> (bytes: Int64, source: String) {
         let memTotal = readMemTotal(procRoot: procRoot)
         let groups = CgroupPaths(procRoot: procRoot, cgroupRoot: cgroupRoot)
-        if let dir = groups.unifiedDirectory {
-            let limits = ["memory.max", "memory.high"].compactMap { file -> (Int64, String)? in
-                guard let value = readNumber(dir + "/" + file), value < memTotal else { return nil }
-                return (value, "cgroup \(file)")
-            }
-            if let lowest = limits.min(by: { $0.0 < $1.0 }) { return (lowest.0, "\(lowest.1) (\(formatBytes(lowest.0)))") }
+        if let dir = groups.unifiedDirectory, let lowest = cgroupV2Limit(dir, memTotal: memTotal) {
+            return (lowest.bytes, "cgroup \(lowest.file) (\(formatBytes(lowest.bytes)))")
         }
-        if let dir = groups.memoryV1Directory, let v1 = readNumber(dir + "/memory.limit_in_bytes"), v1 < memTotal {
+        if let dir = groups.memoryV1Directory, let v1 = KernelFile.number(dir + "/memory.limit_in_bytes"), v1 < memTotal {
             return (v1, "cgroup memory.limit_in_bytes (\(formatBytes(v1)))")
         }
         return (memTotal, "MemTotal (\(formatBytes(memTotal)))")
@@ -106,18 +102,16 @@ public struct MemoryBudget: Sendable, Equatable, Codable {
         Setting.default.resolve(limit: limit)
     }
 
-    static func readNumber(_ path: String) -> Int64? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        return Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    /// The lower of the cgroup v2 directory's `memory.max` and `memory.high`, when one is below `memTotal`.
+    static func cgroupV2Limit(_ dir: String, memTotal: Int64) -> (bytes: Int64, file: String)? {
+        ["memory.max", "memory.high"].compactMap { file -> (bytes: Int64, file: String)? in
+            guard let value = KernelFile.number(dir + "/" + file), value < memTotal else { return nil }
+            return (value, file)
+        }.min { $0.bytes < $1.bytes }
     }
 
     static func readMemTotal(procRoot: String) -> Int64 {
-        guard let text = try? String(contentsOfFile: procRoot + "/meminfo", encoding: .utf8) else { return 1 << 30 }
-        for line in text.split(separator: "\n") where line.hasPrefix("MemTotal:") {
-            let kib = line.split(separator: " ").dropFirst().first.flatMap { Int64($0) } ?? 0
-            return kib * 1024
-        }
-        return 1 << 30
+        KernelFile.kilobytes("MemTotal:", in: procRoot + "/meminfo") ?? 1 << 30
     }
 }
 

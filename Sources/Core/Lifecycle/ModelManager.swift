@@ -38,7 +38,7 @@ public actor ModelManager<Model: ResidentModel> {
         /// the file-based charge).
         var measuredBytes: Int64?
         /// What the model adds to a freshly started daemon, measured in a separate process: the same in
-        /// every daemon and after any history, so it is charged (measured accounting) once known.
+        /// every daemon and after any history, so it is charged once known. Measured accounting only.
         var footprintBytes: Int64?
         /// This model's last few accepted measured sizes (they vary by several MiB between loads).
         var sizeSamples = SizeSamples()
@@ -339,7 +339,7 @@ public actor ModelManager<Model: ResidentModel> {
         return ModelSummary(
             name: name, state: entry.state, priorityClass: state.map { rules.priorityClass($0, now: now) }, pinned: entry.pinned,
             bytes: warm ? (entry.measuredBytes ?? 0) : estimate(entry), bytesEstimated: !warm,
-            footprintBytes: configuration.sizeAccounting == .measured ? entry.footprintBytes : nil,
+            footprintBytes: entry.footprintBytes,
             fileBytes: entry.bundle.fileBytes, lastUsed: entry.lastUsedWall, expiresAt: expiresAt,
             requests: entry.requests, coldStarts: entry.coldStarts, inFlight: entry.inFlight, loads: entry.loads,
             evictions: entry.evictions, lastLoadMilliseconds: entry.lastLoadMilliseconds, failure: entry.failure,
@@ -522,14 +522,13 @@ public actor ModelManager<Model: ResidentModel> {
     /// - Parameter bundle: the bundle that was measured; a footprint of a bundle the catalog has since
     ///   replaced (SIGHUP while it was measured) is dropped.
     public func recordFootprint(_ name: String, bytes: Int64, of bundle: ModelBundle? = nil) {
-        guard bytes > 0, let entry = entries[name], entry.footprintBytes != bytes else { return }
+        guard configuration.sizeAccounting == .measured, bytes > 0, let entry = entries[name], entry.footprintBytes != bytes else { return }
         if let bundle, bundle != entry.bundle {
             logger.info("footprint of \(name) dropped: measured for a bundle the catalog has replaced since", metadata: [
                 "event": "footprint-stale", "model": "\(name)"])
             return
         }
         entries[name]!.footprintBytes = bytes
-        guard configuration.sizeAccounting == .measured else { return }
         let previous = entries[name]!.measuredBytes
         if entries[name]!.state == .warm { entries[name]!.measuredBytes = bytes }
         logger.info("footprint of \(name): \(bytes) B", metadata: [
@@ -712,7 +711,7 @@ public actor ModelManager<Model: ResidentModel> {
     /// The model's footprint or own measured size from an earlier load, else file size × the learned
     /// factor (the median of measured/file ratios so far, ModelMesh-style).
     private func estimate(_ entry: Entry) -> Int64 {
-        if configuration.sizeAccounting == .measured, let footprint = entry.footprintBytes { return footprint }
+        if let footprint = entry.footprintBytes { return footprint }
         if let measured = entry.measuredBytes, measured > 0 { return measured }
         // The median ratio: robust to an outlier such as a first load that also paid one-time set-up.
         let factor = sizeRatios.isEmpty ? configuration.initialSizeFactor : sizeRatios.sorted()[(sizeRatios.count - 1) / 2]

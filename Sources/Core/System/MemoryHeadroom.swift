@@ -8,22 +8,12 @@ public enum MemoryHeadroom {
     /// lower), the limit minus `memory.current`; nil when neither can be read.
     public static func bytes(cgroupRoot: String = "/sys/fs/cgroup", procRoot: String = "/proc") -> Int64? {
         var candidates: [Int64] = []
-        if let available = readMeminfo("MemAvailable:", procRoot: procRoot) { candidates.append(available) }
-        let memTotal = MemoryBudget.readMemTotal(procRoot: procRoot)
+        if let available = KernelFile.kilobytes("MemAvailable:", in: procRoot + "/meminfo") { candidates.append(available) }
         if let dir = CgroupPaths(procRoot: procRoot, cgroupRoot: cgroupRoot).unifiedDirectory,
-           let current = MemoryBudget.readNumber(dir + "/memory.current") {
-            let limits = ["memory.max", "memory.high"].compactMap { MemoryBudget.readNumber(dir + "/" + $0) }.filter { $0 < memTotal }
-            if let limit = limits.min() { candidates.append(max(0, limit - current)) }
+           let current = KernelFile.number(dir + "/memory.current"),
+           let limit = MemoryBudget.cgroupV2Limit(dir, memTotal: MemoryBudget.readMemTotal(procRoot: procRoot)) {
+            candidates.append(max(0, limit.bytes - current))
         }
         return candidates.min()
-    }
-
-    /// A `kB` line of `/proc/meminfo`, in bytes.
-    static func readMeminfo(_ field: String, procRoot: String) -> Int64? {
-        guard let text = try? String(contentsOfFile: procRoot + "/meminfo", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix(field) {
-            return line.split(separator: " ").dropFirst().first.flatMap { Int64($0) }.map { $0 * 1024 }
-        }
-        return nil
     }
 }

@@ -24,11 +24,6 @@ public enum ProcessMemory {
 
     /// A `kB` field of `/proc/self/status`, in bytes.
     private static func statusField(_ name: String) -> Int64 {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix(name) {
-            let digits = line.split(separator: " ").dropFirst().first.flatMap { Int64($0) } ?? 0
-            return digits * 1024
-        }
-        return 0
+        KernelFile.kilobytes(name, in: "/proc/self/status") ?? 0
     }
 }

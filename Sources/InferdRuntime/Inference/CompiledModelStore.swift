@@ -76,9 +76,9 @@ public struct CompiledModelStore: Sendable {
         return XXHash64.hex(of: "\(identity)|\(manifest)|\(engineKey)|\(openVINOVersion)")
     }
 
-    /// The blob path for `bundle` under `options`.
-    func blobPath(for bundle: ModelBundle, options: EngineOptions) -> String {
-        (directory as NSString).appendingPathComponent("inferd-\(bundle.name)-\(key(for: bundle, options: options)).blob")
+    /// The blob path of the model named `model` under cache key `key`.
+    func blobPath(key: String, model: String) -> String {
+        (directory as NSString).appendingPathComponent("inferd-\(model)-\(key).blob")
     }
 
     /// `path|device|inode|size|mtime|ctime` (nanoseconds): any write, replace or `touch` changes it,

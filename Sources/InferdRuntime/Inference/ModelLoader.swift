@@ -77,7 +77,10 @@ public struct ModelLoader: Sendable {
             }
             effective.precision = choice?.chosen ?? .f32
         }
-        let blobPath = store?.blobPath(for: bundle, options: effective)
+        // Keyed once, and only when a cache or the footprint meter needs it: the key hashes the
+        // manifest and options and stats the model files.
+        let key = store != nil || footprints != nil ? CompiledModelStore.key(for: bundle, options: effective) : nil
+        let blobPath = key.flatMap { store?.blobPath(key: $0, model: bundle.name) }
         var found = measured
         if found == nil, let store, let blobPath { found = importCached(store: store, path: blobPath, options: effective) }
         let built = try found ?? compileFresh(bundle, options: effective, store: store)
@@ -101,8 +104,7 @@ public struct ModelLoader: Sendable {
         }
         MemoryRelease.trimHeap()
         report.residentBytes = max(0, ProcessMemory.anonymousBytes() - before) + Int64(built.mappedBytes)
-        if let footprints {
-            let key = CompiledModelStore.key(for: bundle, options: effective)
+        if let footprints, let key {
             report.footprintBytes = footprints.known(key: key, model: bundle.name, store: store)
             if report.footprintBytes == nil {
                 footprints.measure(bundle, options: effective, key: key, store: store, expectedBytes: report.residentBytes)
