@@ -66,6 +66,8 @@ public struct ModelSummary: Codable, Sendable, Equatable {
     /// chose), and the model's infer requests and queue.
     public var precision: String?
     public var precisionChoice: String?
+    /// While warm: OpenVINO's performance hint the model was compiled with (`latency`, `throughput`).
+    public var performanceHint: String?
     public var inference: InferenceQueueStatus?
 
     public init(name: String, state: State, priorityClass: PriorityClass?, pinned: Bool, bytes: Int64,
@@ -107,6 +109,7 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         case syntheticWeights = "synthetic_weights"
         case precision, inference
         case precisionChoice = "precision_choice"
+        case performanceHint = "performance_hint"
     }
 
     /// Every key, `null` where a value is nil (synthesized encoding would drop it).
@@ -133,6 +136,7 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         try c.encode(syntheticWeights, forKey: .syntheticWeights)
         try c.encode(precision, forKey: .precision)
         try c.encode(precisionChoice, forKey: .precisionChoice)
+        try c.encode(performanceHint, forKey: .performanceHint)
         try c.encode(inference, forKey: .inference)
     }
 }

@@ -23,7 +23,8 @@ struct ModelsCommand: AsyncParsableCommand {
         (pinned, foreground, recent, cached; victims come from cached first); SIZE, the measured resident \
         cost while warm, or an estimate marked ~ (from the file size) otherwise; LAST USED; UNTIL, when a \
         keep-alive will unload it ("forever" when pinned, "-" when no keep-alive applies); REQUESTS and \
-        COLD STARTS since the daemon started; for a warm model PRECISION (what inference runs in) and \
+        COLD STARTS since the daemon started; for a warm model PRECISION (what inference runs in), HINT \
+        (OpenVINO's performance hint it was compiled with: latency or throughput) and \
         INFER, its infer requests as busy/capacity with the most that ran at once (peak) and the callers \
         refused because its queue was full; WEIGHTS, "real" or "synthetic" (random weights: a bundle for \
         load and memory studies whose labels mean nothing). A failed model's reason follows the table, and \
@@ -49,8 +50,8 @@ struct ModelsCommand: AsyncParsableCommand {
     /// The table, and a line per failed model with its reason.
     static func render(_ list: ModelList, now: Double) -> String {
         var table = TextTable(headers: ["NAME", "STATE", "CLASS", "SIZE", "LAST USED", "UNTIL", "REQUESTS", "COLD STARTS",
-                                        "PRECISION", "INFER", "WEIGHTS"],
-                              alignments: [.left, .left, .left, .right, .left, .left, .right, .right, .left, .left, .left])
+                                        "PRECISION", "HINT", "INFER", "WEIGHTS"],
+                              alignments: [.left, .left, .left, .right, .left, .left, .right, .right, .left, .left, .left, .left])
         for model in list.models {
             let size = (model.bytesEstimated ? "~" : "") + HumanFormat.bytes(model.bytes)
             let until: String
@@ -63,7 +64,7 @@ struct ModelsCommand: AsyncParsableCommand {
             }
             table.append([model.name, model.state.rawValue, model.priorityClass?.rawValue ?? "-", size,
                           HumanFormat.ago(model.lastUsed, now: now), until, "\(model.requests)", "\(model.coldStarts)",
-                          model.precision ?? "-", model.inference.map(Self.infer) ?? "-",
+                          model.precision ?? "-", model.performanceHint ?? "-", model.inference.map(Self.infer) ?? "-",
                           model.syntheticWeights ? "synthetic" : "real"])
         }
         var text = list.models.isEmpty ? "no models (is the daemon's models directory empty?)" : table.render()

@@ -94,6 +94,10 @@ struct Daemon {
         // figure that does not drift with this process's history), once it is known.
         let footprints = lifecycle.sizeAccounting == .measured ? FootprintMeter(logger: Logger(label: "inferd.footprint")) : nil
         configuredLoader.footprints = footprints
+        configuredLoader.performanceHints = configuration.modelPerformanceHints
+        for name in configuration.modelPerformanceHints.keys.sorted() where catalog[name] == nil {
+            logger.warning("engine.model_performance_hint names no model in the models directory (yet)", metadata: ["model": "\(name)"])
+        }
         let loader = configuredLoader
         // Bounded threads: decoding and tensor preparation on one worker per core behind a bounded
         // queue (inference itself is asynchronous, bounded by each model's infer requests); reading and
@@ -175,7 +179,7 @@ struct Daemon {
             return server.boundAddress ?? "\(server.configuration.target)"
         }
         state.setListeners(listeners)
-        let engineText = "threads=\(options.threads == 0 ? "all" : String(options.threads)) precision=\(options.precision.rawValue) hint=\(options.performanceHint.rawValue.lowercased()) cache=\(options.cacheDirectory ?? "none")"
+        let engineText = "threads=\(options.threads == 0 ? "all" : String(options.threads)) precision=\(options.precision.rawValue) hint=\(options.performanceHint.rawValue.lowercased())\(configuration.modelPerformanceHints.isEmpty ? "" : " (" + configuration.modelPerformanceHints.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue.lowercased())" }.joined(separator: ", ") + ")") cache=\(options.cacheDirectory ?? "none")"
         logger.info("""
             inferd \(InferenceService.version) listening on \(socketPath)\(inherited != nil ? " (socket-activated)" : "")\
             \(preparation == .replacedStale ? " (replaced a stale socket file)" : ""); \

@@ -116,6 +116,9 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("OpenVINO performance hint: latency or throughput.", valueName: "hint"))
     var performanceHint: String?
 
+    @Option(help: ArgumentHelp("A model's own performance hint, overriding --performance-hint for it (repeatable): efficientnet-lite0=throughput.", valueName: "model=hint"))
+    var modelPerformanceHint: [String] = []
+
     @Option(help: ArgumentHelp("Compiled-model cache directory (\"\" disables).", valueName: "dir"))
     var cacheDir: String?
 
@@ -197,6 +200,7 @@ struct InferdCommand: AsyncParsableCommand {
         for case let (key, value?) in strings { values[key] = .string(value) }
         if !preload.isEmpty { values["lifecycle.preload"] = .string(preload.joined(separator: ",")) }
         if !pinned.isEmpty { values["lifecycle.pinned"] = .string(pinned.joined(separator: ",")) }
+        if !modelPerformanceHint.isEmpty { values["engine.model_performance_hint"] = .list(modelPerformanceHint) }
         return values
     }
 

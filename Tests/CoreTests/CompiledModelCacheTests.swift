@@ -116,6 +116,33 @@ import Testing
         #expect(store.key(for: bundle, options: options) == store.key(for: bundle, options: options))
     }
 
+    @Test func aModelsOwnPerformanceHintIsCompiledCachedApartAndReported() throws {
+        let directory = try Fixtures.temporaryDirectory("hint")
+        defer { Fixtures.removeTemporary(directory) }
+        let cache = directory + "/cache"
+        let squeezenet = try copyOfBundle("squeezenet", into: directory)
+        let nin = try copyOfBundle("nin", into: directory)
+        var loader = ModelLoader(engine: Fixtures.engine, options: EngineOptions(precision: .f32, performanceHint: .latency, cacheDirectory: cache))
+        loader.performanceHints = ["squeezenet": .throughput]
+        #expect(loader.options(for: squeezenet).performanceHint == .throughput)
+        #expect(loader.options(for: nin).performanceHint == .latency)
+
+        let throughput = try loader.load(squeezenet)
+        #expect(throughput.loadReport.performanceHint == "throughput")
+        #expect(try throughput.compiled.property("PERFORMANCE_HINT") == "THROUGHPUT")
+        #expect(try loader.load(nin).loadReport.performanceHint == "latency")
+        // The same model under the daemon-wide hint is another compiled model with its own blob: a miss.
+        let plain = ModelLoader(engine: Fixtures.engine, options: EngineOptions(precision: .f32, performanceHint: .latency, cacheDirectory: cache))
+        let latency = try plain.load(squeezenet)
+        #expect(!latency.loadReport.cacheHit)
+        #expect(latency.loadReport.performanceHint == "latency")
+        // Each hint then finds its own blob, and the pool follows OpenVINO's optimal number for the hint.
+        let again = try loader.load(squeezenet)
+        #expect(again.loadReport.cacheHit && again.loadReport.performanceHint == "throughput")
+        let optimal = { (model: LoadedModel) in Int(try model.compiled.property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")) ?? 0 }
+        #expect(again.requests.capacity == InferRequestPool.capacity(optimal: try optimal(again)))
+    }
+
     @Test func precisionAutoRecordsItsMeasuredChoice() throws {
         let directory = try Fixtures.temporaryDirectory("auto")
         defer { Fixtures.removeTemporary(directory) }

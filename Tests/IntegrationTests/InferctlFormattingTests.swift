@@ -49,6 +49,7 @@ import Testing
         }
         var warm = model("efficientnet-lite0", .warm, estimated: false, lastUsed: 997, expiresAt: 1300)
         warm.precision = "f32"
+        warm.performanceHint = "throughput"
         warm.precisionChoice = "f32: no lower precision was at least 5% faster"
         var queue = InferenceQueueStatus()
         queue.capacity = 2
@@ -64,7 +65,7 @@ import Testing
         let lines = ModelsCommand.render(list, now: 1000).split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("NAME"))
         #expect(lines[1].contains("warm") && lines[1].contains("3 s ago") && lines[1].contains("in 5 min") && lines[1].contains(" 27 MiB"))
-        #expect(lines[1].contains("f32") && lines[1].contains("0/2 peak 2 refused 3"))
+        #expect(lines[1].contains("f32") && lines[1].contains("throughput") && lines[1].contains("0/2 peak 2 refused 3"))
         #expect(lines[2].contains("~27 MiB") && lines[2].contains("never"))
         #expect(lines[3].contains("pinned") && lines[3].contains("forever") && lines[3].contains("2 min ago"))
         #expect(lines.contains("nin failed: corrupt model file"))

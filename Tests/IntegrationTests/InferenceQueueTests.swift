@@ -59,6 +59,25 @@ extension DaemonTests {
             #expect(try await daemon.stop() == 0)
         }
 
+        @Test func aModelsOwnPerformanceHintIsCompiledAndShown() async throws {
+            let daemon = try await DaemonProcess.start(arguments: [
+                "--performance-hint", "latency", "--model-performance-hint", "squeezenet=throughput",
+                "--preload", "squeezenet,efficientnet-lite0",
+            ])
+            let socket = daemon.socketPath
+            let squeezenet = try await RawHTTP.get(socket: socket, "/v1/models/squeezenet").json(ModelSummary.self)
+            let other = try await RawHTTP.get(socket: socket, "/v1/models/efficientnet-lite0").json(ModelSummary.self)
+            #expect(squeezenet.performanceHint == "throughput")
+            #expect(other.performanceHint == "latency")
+            // Triton's configuration offers as many instances as the model has infer requests.
+            let config = try await RawHTTP.get(socket: socket, "/v2/models/squeezenet/config").json(TritonModelConfig.self)
+            #expect(config.instanceGroup.first?.count == squeezenet.inference?.capacity)
+            let (headers, body) = try inferBody(side: 224)
+            let answer = try await RawHTTP.send(socket: socket, method: "POST", path: "/v2/models/squeezenet/infer", headers: headers, body: body)
+            #expect(answer.status == 200)
+            #expect(try await daemon.stop() == 0)
+        }
+
         @Test func tritonModelConfiguration() async throws {
             let daemon = try await DaemonProcess.start()
             let socket = daemon.socketPath

@@ -36,6 +36,24 @@ import Testing
         #expect(configuration.pressure.fullStallMicroseconds == 3_000_000)
     }
 
+    @Test func aModelMayHaveItsOwnPerformanceHintFromTheFileTheEnvironmentOrFlags() throws {
+        let file = try DaemonConfiguration.resolve(
+            file: ("t.toml", "[engine]\nperformance_hint = \"latency\"\nmodel_performance_hint = [\"efficientnet-lite0=throughput\", \"nin = LATENCY\"]\n"),
+            environment: [:], flags: [:])
+        #expect(file.engine.performanceHint == .latency)
+        #expect(file.modelPerformanceHints == ["efficientnet-lite0": .throughput, "nin": .latency])
+        let environment = try DaemonConfiguration.resolve(file: nil, environment: ["INFERD_MODEL_PERFORMANCE_HINT": "squeezenet=throughput"], flags: [:])
+        #expect(environment.modelPerformanceHints == ["squeezenet": .throughput])
+        let flags = try DaemonConfiguration.resolve(file: nil, environment: [:],
+                                                    flags: ["engine.model_performance_hint": .list(["alexnet=throughput"])])
+        #expect(flags.modelPerformanceHints == ["alexnet": .throughput])
+        for bad in ["[\"alexnet\"]", "[\"=throughput\"]", "[\"alexnet=fast\"]"] {
+            #expect(throws: ConfigurationError.self, "\(bad)") {
+                try DaemonConfiguration.resolve(file: ("t.toml", "[engine]\nmodel_performance_hint = \(bad)\n"), environment: [:], flags: [:])
+            }
+        }
+    }
+
     @Test func badPressureValuesAreRefused() {
         for bad in ["window_ms = 100", "window_ms = -5", "some_stall_ms = 5000", "full_stall_ms = \"x\""] {
             #expect(throws: ConfigurationError.self, "\(bad)") {

@@ -18,8 +18,8 @@ import Testing
         let json = try Self.object(cold)
         #expect(Set(json.keys) == ["name", "state", "class", "pinned", "bytes", "bytes_estimated", "footprint_bytes", "file_bytes", "last_used",
                                    "expires_at", "requests", "cold_starts", "in_flight", "loads", "evictions", "last_load_ms",
-                                   "failure", "description", "synthetic_weights", "precision", "precision_choice", "inference"])
-        for key in ["class", "footprint_bytes", "last_used", "expires_at", "last_load_ms", "failure", "description", "precision", "precision_choice", "inference"] {
+                                   "failure", "description", "synthetic_weights", "precision", "precision_choice", "performance_hint", "inference"])
+        for key in ["class", "footprint_bytes", "last_used", "expires_at", "last_load_ms", "failure", "description", "precision", "precision_choice", "performance_hint", "inference"] {
             #expect(json[key] is NSNull, "\(key): \(json[key] ?? "missing")")
         }
         // It still decodes (null reads back as nil).

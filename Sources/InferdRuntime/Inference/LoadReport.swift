@@ -10,6 +10,8 @@ public struct LoadReport: Codable, Sendable, Equatable {
     public var residentBytes: Int64
     /// The precision OpenVINO chose (`f32`, `bf16`, …).
     public var precision: String
+    /// OpenVINO's performance hint the model was compiled with (`latency`, `throughput`).
+    public var performanceHint: String?
     /// True when the compiled model came from the cache directory (read = reading the blob, compile =
     /// importing it).
     public var cacheHit: Bool

@@ -9,13 +9,13 @@ extension ModelLoader {
     /// (interleaved round by round, so a noisy neighbour slows every precision alike), and decides by
     /// ``PrecisionChoice/decide(_:images:photos:)``. Returns the chosen compiled model too: it is not
     /// compiled twice.
-    func measurePrecision(_ bundle: ModelBundle, candidates: [EngineOptions.Precision],
+    func measurePrecision(_ bundle: ModelBundle, options: EngineOptions, candidates: [EngineOptions.Precision],
                           store: CompiledModelStore?) throws -> (PrecisionChoice, Built) {
         let (images, photos) = calibration(for: bundle)
         let precisions: [EngineOptions.Precision] = [.f32] + candidates.filter { $0 != .f32 }
         var models: [(precision: EngineOptions.Precision, built: Built, model: LoadedModel)] = []
         for precision in precisions {
-            var options = self.options
+            var options = options
             options.precision = precision
             let built = try compileFresh(bundle, options: options, store: store)
             let report = LoadReport(readMilliseconds: 0, compileMilliseconds: 0, residentBytes: 0, precision: precision.rawValue)

@@ -20,6 +20,8 @@ public struct ModelLoader: Sendable {
     /// Measures each model's footprint in a separate process after its first load (nil: loads report
     /// only their in-process figure).
     public var footprints: FootprintMeter?
+    /// Models compiled with another performance hint than ``options``' (by model name); see ``options(for:)``.
+    public var performanceHints: [String: EngineOptions.PerformanceHint] = [:]
 
     /// The default ``queueLimit``: room for perf_analyzer's concurrency 16 and more on one model.
     public static let defaultQueueLimit = 64
@@ -45,6 +47,15 @@ public struct ModelLoader: Sendable {
         var mappedBytes = 0
     }
 
+    /// The options `bundle` is compiled with: ``options``, with the model's own performance hint when
+    /// ``performanceHints`` names it. The hint is one of the options the compiled-model cache keys a
+    /// blob by, so a model's blobs for either hint never stand in for each other.
+    public func options(for bundle: ModelBundle) -> EngineOptions {
+        var options = self.options
+        if let hint = performanceHints[bundle.name] { options.performanceHint = hint }
+        return options
+    }
+
     /// Loads `bundle` and, when `warmUp` is set, runs one inference on a blank image.
     ///
     /// - Throws: ``OpenVINOError`` with OpenVINO's reason (corrupt file, unsupported operator, …);
@@ -53,6 +64,7 @@ public struct ModelLoader: Sendable {
         // Trim the heap on both sides so freed-but-cached arena pages do not count for or against the model.
         MemoryRelease.trimHeap()
         let before = ProcessMemory.anonymousBytes()
+        let options = self.options(for: bundle)
         let store = options.cacheDirectory.map { CompiledModelStore(directory: $0, logger: logger) }
         var effective = options
         var choice: PrecisionChoice?
@@ -68,7 +80,7 @@ public struct ModelLoader: Sendable {
                 choice = PrecisionChoice.decide([], images: 0, photos: false)
                 choice?.reason = "f32: the CPU offers no bf16 or f16"
             } else {
-                let (decided, built) = try measurePrecision(bundle, candidates: lower, store: store)
+                let (decided, built) = try measurePrecision(bundle, options: options, candidates: lower, store: store)
                 choice = decided
                 measured = built
                 store?.record(decided, for: bundle, options: options)
@@ -90,6 +102,7 @@ public struct ModelLoader: Sendable {
         let precision = (try? built.compiled.property("INFERENCE_PRECISION_HINT")) ?? "unknown"
         var report = LoadReport(readMilliseconds: built.readMilliseconds, compileMilliseconds: built.compileMilliseconds,
                                 residentBytes: 0, precision: precision.lowercased(), cacheHit: built.cacheHit)
+        report.performanceHint = ((try? built.compiled.property("PERFORMANCE_HINT")) ?? options.performanceHint.rawValue).lowercased()
         report.precisionChoice = choice
         let optimal = Int((try? built.compiled.property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")) ?? "") ?? 1
         let pool = InferRequestPool(model: built.compiled, capacity: InferRequestPool.capacity(optimal: optimal), queueLimit: queueLimit)
@@ -117,6 +130,7 @@ public struct ModelLoader: Sendable {
     /// so the lifecycle can estimate it before its first load in this process; nil when not measured.
     public func knownFootprint(of bundle: ModelBundle) -> Int64? {
         guard let footprints else { return nil }
+        let options = self.options(for: bundle)
         let store = options.cacheDirectory.map { CompiledModelStore(directory: $0, logger: logger) }
         var effective = options
         if options.precision == .auto {

@@ -12,6 +12,7 @@ import TOMLKit
 /// threads = 0
 /// precision = "auto"           # auto | f32 | bf16 | f16
 /// performance_hint = "latency" # latency | throughput
+/// model_performance_hint = ["efficientnet-lite0=throughput"]
 /// cache_dir = "/var/cache/inferd"
 /// queue_limit = 64             # requests waiting per model before 503 + Retry-After
 /// calibration_dir = ""         # photos precision auto measures on ("" = synthetic patterns)

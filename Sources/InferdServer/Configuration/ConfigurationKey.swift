@@ -49,11 +49,20 @@ public struct ConfigurationKey: Sendable {
             c.engine.precision = precision
         },
         ConfigurationKey("engine.performance_hint", env: "PERFORMANCE_HINT", "latency|throughput") { c, v throws(ConfigurationError) in
-            let text = try v.string("engine.performance_hint").uppercased()
-            guard let hint = EngineOptions.PerformanceHint(rawValue: text) else {
-                throw ConfigurationError(.invalidValue, "engine.performance_hint: unknown hint \"\(text.lowercased())\"; use latency or throughput")
+            c.engine.performanceHint = try EngineOptions.PerformanceHint(setting: try v.string("engine.performance_hint"),
+                                                                         key: "engine.performance_hint")
+        },
+        ConfigurationKey("engine.model_performance_hint", env: "MODEL_PERFORMANCE_HINT",
+                         "per-model hint: [\"efficientnet-lite0=throughput\"]") { c, v throws(ConfigurationError) in
+            var table: [String: EngineOptions.PerformanceHint] = [:]
+            for item in try v.list("engine.model_performance_hint") {
+                let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty else {
+                    throw ConfigurationError(.invalidValue, "engine.model_performance_hint: \"\(item)\" is not NAME=HINT (latency or throughput)")
+                }
+                table[parts[0]] = try EngineOptions.PerformanceHint(setting: parts[1], key: "engine.model_performance_hint \(parts[0])")
             }
-            c.engine.performanceHint = hint
+            c.modelPerformanceHints = table
         },
         ConfigurationKey("engine.cache_dir", env: "CACHE_DIR", "compiled-model cache directory, \"\" = none") { c, v throws(ConfigurationError) in
             let text = try v.string("engine.cache_dir")
@@ -251,5 +260,14 @@ public struct ConfigurationKey: Sendable {
     private static func microseconds(_ value: ConfigValue, _ key: String) throws(ConfigurationError) -> Int {
         Int((try value.milliseconds(key, in: 0.001...60_000) * 1000).rounded())
     }
+}
 
+extension EngineOptions.PerformanceHint {
+    /// A hint as the configuration spells it (`latency`, `throughput`, any case).
+    init(setting text: String, key: String) throws(ConfigurationError) {
+        guard let hint = Self(rawValue: text.uppercased()) else {
+            throw ConfigurationError(.invalidValue, "\(key): unknown hint \"\(text.lowercased())\"; use latency or throughput")
+        }
+        self = hint
+    }
 }

@@ -20,6 +20,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Threads, precision, performance hint and compiled-model cache (`[engine]`). Defaults: all
     /// cores, `auto` precision, `LATENCY`, cache `$CACHE_DIRECTORY` when systemd sets it, else none.
     public var engine = EngineOptions()
+    /// Models compiled with another performance hint than ``engine``'s (`engine.model_performance_hint`,
+    /// `["efficientnet-lite0=throughput"]`): a model many clients use at once serves more with
+    /// `throughput`, one a single client waits on is faster with `latency` (docs/RESULTS.md).
+    public var modelPerformanceHints: [String: EngineOptions.PerformanceHint] = [:]
     /// Requests that may wait for one of a model's infer requests before the next gets 503 (`engine.queue_limit`).
     public var queueLimit = ModelLoader.defaultQueueLimit
     /// JPEG/PNG photos `precision auto` measures on (`engine.calibration_dir`); synthetic patterns when unset.

@@ -310,12 +310,13 @@ public final class InferenceService: Sendable {
         await withEngineFacts(try await manager.summary(name))
     }
 
-    /// `summary` with the warm model's precision (and why) and its inference queue.
+    /// `summary` with the warm model's precision (and why), performance hint and inference queue.
     private func withEngineFacts(_ summary: ModelSummary) async -> ModelSummary {
         guard let model = await manager.residentModel(summary.name) else { return summary }
         var summary = summary
         summary.precision = model.loadReport.precision
         summary.precisionChoice = model.loadReport.precisionChoice?.reason
+        summary.performanceHint = model.loadReport.performanceHint
         summary.inference = model.requests.status
         return summary
     }
