@@ -16,8 +16,18 @@ import Testing
         init(_ body: String) throws {
             root = FileManager.default.temporaryDirectory.appendingPathComponent("footprint-\(UUID().uuidString.prefix(8))").path
             try FileManager.default.createDirectory(atPath: root + "/cache", withIntermediateDirectories: true)
-            try "#!/bin/sh\n\(body)\n".write(toFile: root + "/measure", atomically: true, encoding: .utf8)
-            chmod(root + "/measure", 0o755)
+            try Self.writeExecutable(root + "/measure", "#!/bin/sh\n\(body)\n")
+        }
+
+        /// Writes a script through a close-on-exec descriptor. Other tests start processes meanwhile, and a
+        /// child that inherits a descriptor open for writing makes exec of the script fail with "Text file
+        /// busy" for as long as it lives (Foundation's `write(toFile:)` descriptor is inheritable).
+        static func writeExecutable(_ path: String, _ text: String) throws {
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+            guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            defer { close(fd) }
+            let bytes = Array(text.utf8)
+            guard write(fd, bytes, bytes.count) == bytes.count else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         }
 
         func remove() { try? FileManager.default.removeItem(atPath: root) }
