@@ -54,15 +54,9 @@ public struct ConfigurationKey: Sendable {
         },
         ConfigurationKey("engine.model_performance_hint", env: "MODEL_PERFORMANCE_HINT",
                          "per-model hint: [\"efficientnet-lite0=throughput\"]") { c, v throws(ConfigurationError) in
-            var table: [String: EngineOptions.PerformanceHint] = [:]
-            for item in try v.list("engine.model_performance_hint") {
-                let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard parts.count == 2, !parts[0].isEmpty else {
-                    throw ConfigurationError(.invalidValue, "engine.model_performance_hint: \"\(item)\" is not NAME=HINT (latency or throughput)")
-                }
-                table[parts[0]] = try EngineOptions.PerformanceHint(setting: parts[1], key: "engine.model_performance_hint \(parts[0])")
+            c.modelPerformanceHints = try perModel(v, "engine.model_performance_hint", "HINT (latency or throughput)") { (text, key) throws(ConfigurationError) in
+                try EngineOptions.PerformanceHint(setting: text, key: key)
             }
-            c.modelPerformanceHints = table
         },
         ConfigurationKey("engine.cache_dir", env: "CACHE_DIR", "compiled-model cache directory, \"\" = none") { c, v throws(ConfigurationError) in
             let text = try v.string("engine.cache_dir")
@@ -125,15 +119,9 @@ public struct ConfigurationKey: Sendable {
             c.lifecycle.defaultKeepAlive = try v.duration("lifecycle.keep_alive", allowsForever: true)
         },
         ConfigurationKey("lifecycle.model_keep_alive", env: "MODEL_KEEP_ALIVE", "per-model keep-alive: [\"alexnet=5m\", \"nin=-1\"]") { c, v throws(ConfigurationError) in
-            var table: [String: Double] = [:]
-            for item in try v.list("lifecycle.model_keep_alive") {
-                let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard parts.count == 2, !parts[0].isEmpty else {
-                    throw ConfigurationError(.invalidValue, "lifecycle.model_keep_alive: \"\(item)\" is not NAME=DURATION")
-                }
-                table[parts[0]] = try DurationText.seconds(parts[1], key: "lifecycle.model_keep_alive \(parts[0])", allowsForever: true)
+            c.lifecycle.keepAlive = try perModel(v, "lifecycle.model_keep_alive", "DURATION") { (text, key) throws(ConfigurationError) in
+                try DurationText.seconds(text, key: key, allowsForever: true)
             }
-            c.lifecycle.keepAlive = table
         },
         ConfigurationKey("lifecycle.recent_window", env: "RECENT_WINDOW", "how long a model counts as recent (60s)") { c, v throws(ConfigurationError) in
             c.lifecycle.recentWindow = try v.duration("lifecycle.recent_window")
@@ -251,6 +239,21 @@ public struct ConfigurationKey: Sendable {
     private static func nonEmpty(_ text: String, _ key: String) throws(ConfigurationError) -> String {
         guard !text.isEmpty else { throw ConfigurationError(.invalidValue, "\(key) must not be empty") }
         return text
+    }
+
+    /// A per-model table from a list of `NAME=VALUE` items, each value read by `parse` (given the key to
+    /// name in its errors, `key NAME`); `what` names the value in the error for a malformed item.
+    private static func perModel<T>(_ value: ConfigValue, _ key: String, _ what: String,
+                                    _ parse: (String, String) throws(ConfigurationError) -> T) throws(ConfigurationError) -> [String: T] {
+        var table: [String: T] = [:]
+        for item in try value.list(key) {
+            let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ConfigurationError(.invalidValue, "\(key): \"\(item)\" is not NAME=\(what)")
+            }
+            table[parts[0]] = try parse(parts[1], "\(key) \(parts[0])")
+        }
+        return table
     }
 
     /// Waits a request may make (queue, remote): 1 ms to 10 minutes.
