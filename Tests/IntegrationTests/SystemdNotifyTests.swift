@@ -43,8 +43,9 @@ import Testing
         }
         #expect(systemd.messages.count > count && afterReload.time >= reloading.time)
 
-        // SIGTERM: STOPPING=1, then a clean exit.
-        #expect(try await daemon.stop() == 0)
+        // SIGTERM: STOPPING=1, then a clean exit (if not, the status and the daemon's own words say why).
+        let status = try await daemon.stop()
+        #expect(status == 0, "exit status \(status) after SIGTERM; the daemon's log ends:\n\(daemon.stderrLog.suffix(6000))")
         _ = try await systemd.waitFor(timeout: 5) { $0.text.contains("STOPPING=1") }
     }
 
