@@ -16,6 +16,11 @@ public struct InferenceQueueStatus: Codable, Sendable, Equatable {
     /// Inferences started, and callers refused because the queue was full.
     public var inferences = 0
     public var rejected = 0
+    /// The throughput companion (``companionBytes`` in the model's summary): `absent`, `building` or
+    /// `ready`; nil when the model cannot have one (compiled with the throughput hint, or switched off).
+    public var companion: String?
+    /// Inferences that ran on the companion.
+    public var companionInferences = 0
 
     public init() {}
 
@@ -32,5 +37,22 @@ public struct InferenceQueueStatus: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case requests, capacity, inFlight = "in_flight", peakInFlight = "peak_in_flight", waiting
         case peakWaiting = "peak_waiting", inferences, rejected, queueLimit = "queue_limit"
+        case companion, companionInferences = "companion_inferences"
+    }
+
+    /// Every key, `null` where a value is nil (synthesized encoding would drop it).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(requests, forKey: .requests)
+        try c.encode(capacity, forKey: .capacity)
+        try c.encode(queueLimit, forKey: .queueLimit)
+        try c.encode(inFlight, forKey: .inFlight)
+        try c.encode(peakInFlight, forKey: .peakInFlight)
+        try c.encode(waiting, forKey: .waiting)
+        try c.encode(peakWaiting, forKey: .peakWaiting)
+        try c.encode(inferences, forKey: .inferences)
+        try c.encode(rejected, forKey: .rejected)
+        try c.encode(companion, forKey: .companion)
+        try c.encode(companionInferences, forKey: .companionInferences)
     }
 }

@@ -69,11 +69,17 @@ public struct ModelSummary: Codable, Sendable, Equatable {
     /// While warm: OpenVINO's performance hint the model was compiled with (`latency`, `throughput`).
     public var performanceHint: String?
     public var inference: InferenceQueueStatus?
+    /// Bytes charged against the budget for the model's throughput companion (its second compiled
+    /// form, serving overlapping requests) while it exists; nil: none now.
+    public var companionBytes: Int64?
+    /// Throughput companions built for this model since the daemon started.
+    public var companionBuilds: Int
 
     public init(name: String, state: State, priorityClass: PriorityClass?, pinned: Bool, bytes: Int64,
                 bytesEstimated: Bool, footprintBytes: Int64? = nil, fileBytes: Int64, lastUsed: Double?, expiresAt: Double?, requests: Int,
                 coldStarts: Int, inFlight: Int, loads: Int, evictions: Int, lastLoadMilliseconds: Double?,
-                failure: String?, description: String?, syntheticWeights: Bool) {
+                failure: String?, companionBytes: Int64? = nil, companionBuilds: Int = 0,
+                description: String?, syntheticWeights: Bool) {
         self.name = name
         self.state = state
         self.priorityClass = priorityClass
@@ -91,6 +97,8 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         self.evictions = evictions
         self.lastLoadMilliseconds = lastLoadMilliseconds
         self.failure = failure
+        self.companionBytes = companionBytes
+        self.companionBuilds = companionBuilds
         self.description = description
         self.syntheticWeights = syntheticWeights
     }
@@ -110,6 +118,8 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         case precision, inference
         case precisionChoice = "precision_choice"
         case performanceHint = "performance_hint"
+        case companionBytes = "companion_bytes"
+        case companionBuilds = "companion_builds"
     }
 
     /// Every key, `null` where a value is nil (synthesized encoding would drop it).
@@ -138,6 +148,8 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         try c.encode(precisionChoice, forKey: .precisionChoice)
         try c.encode(performanceHint, forKey: .performanceHint)
         try c.encode(inference, forKey: .inference)
+        try c.encode(companionBytes, forKey: .companionBytes)
+        try c.encode(companionBuilds, forKey: .companionBuilds)
     }
 }
 

@@ -77,8 +77,9 @@ struct ModelsCommand: AsyncParsableCommand {
         return text
     }
 
-    /// `busy/capacity peak N` and, when any were refused, `refused N`.
+    /// `busy/capacity peak N`, `refused N` when any were refused, `+companion` while a throughput companion serves.
     static func infer(_ queue: InferenceQueueStatus) -> String {
         "\(queue.inFlight)/\(queue.capacity) peak \(queue.peakInFlight)" + (queue.rejected > 0 ? " refused \(queue.rejected)" : "")
+            + (queue.companion == "ready" ? " +companion" : "")
     }
 }

@@ -95,6 +95,7 @@ struct Daemon {
         let footprints = lifecycle.sizeAccounting == .measured ? FootprintMeter(logger: Logger(label: "inferd.footprint")) : nil
         configuredLoader.footprints = footprints
         configuredLoader.performanceHints = configuration.modelPerformanceHints
+        configuredLoader.adaptiveStreams = configuration.adaptiveStreams
         for name in configuration.modelPerformanceHints.keys.sorted() where catalog[name] == nil {
             logger.warning("engine.model_performance_hint names no model in the models directory (yet)", metadata: ["model": "\(name)"])
         }
@@ -111,6 +112,11 @@ struct Daemon {
             throw fail("OpenVINO cannot compile for \(options.device): \(error)", status: ExitStatus.runtime)
         }
         let metrics = DaemonMetrics()
+        // A throughput companion compiles on the loader thread too, behind the manager's load gate.
+        var companionLoader: ModelManager<LoadedModel>.CompanionLoader?
+        if configuration.adaptiveStreams {
+            companionLoader = { model in try await loading.run(deadline: nil) { try loader.buildCompanion(for: model) } }
+        }
         let manager = ModelManager<LoadedModel>(
             catalog: catalog, configuration: lifecycle,
             // Every load ends with a warm-up inference: the infer request's buffers then count in the
@@ -126,6 +132,7 @@ struct Daemon {
                     throw error
                 }
             },
+            companionLoader: companionLoader,
             logger: Logger(label: "inferd.lifecycle"))
         if let footprints {
             footprints.onMeasured { bundle, bytes in Task { await manager.recordFootprint(bundle.name, bytes: bytes, of: bundle) } }
@@ -179,7 +186,7 @@ struct Daemon {
             return server.boundAddress ?? "\(server.configuration.target)"
         }
         state.setListeners(listeners)
-        let engineText = "threads=\(options.threads == 0 ? "all" : String(options.threads)) precision=\(options.precision.rawValue) hint=\(options.performanceHint.rawValue.lowercased())\(configuration.modelPerformanceHints.isEmpty ? "" : " (" + configuration.modelPerformanceHints.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue.lowercased())" }.joined(separator: ", ") + ")") cache=\(options.cacheDirectory ?? "none")"
+        let engineText = "threads=\(options.threads == 0 ? "all" : String(options.threads)) precision=\(options.precision.rawValue) hint=\(options.performanceHint.rawValue.lowercased())\(configuration.modelPerformanceHints.isEmpty ? "" : " (" + configuration.modelPerformanceHints.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue.lowercased())" }.joined(separator: ", ") + ")")\(options.performanceHint == .latency && configuration.adaptiveStreams ? " adaptive-streams" : "") cache=\(options.cacheDirectory ?? "none")"
         logger.info("""
             inferd \(InferenceService.version) listening on \(socketPath)\(inherited != nil ? " (socket-activated)" : "")\
             \(preparation == .replacedStale ? " (replaced a stale socket file)" : ""); \

@@ -119,6 +119,9 @@ struct InferdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A model's own performance hint, overriding --performance-hint for it (repeatable): efficientnet-lite0=throughput.", valueName: "model=hint"))
     var modelPerformanceHint: [String] = []
 
+    @Option(help: ArgumentHelp("on or off: a model compiled with the latency hint also gets a throughput-hint companion while requests overlap, when the memory budget has room (default on).", valueName: "on|off"))
+    var adaptiveStreams: String?
+
     @Option(help: ArgumentHelp("Compiled-model cache directory (\"\" disables).", valueName: "dir"))
     var cacheDir: String?
 
@@ -186,7 +189,7 @@ struct InferdCommand: AsyncParsableCommand {
         var values: [String: ConfigValue] = [:]
         let strings: [(String, String?)] = [
             ("socket", socket), ("models", models ?? modelsDir), ("engine.threads", threads), ("engine.precision", precision),
-            ("engine.performance_hint", performanceHint), ("engine.cache_dir", cacheDir),
+            ("engine.performance_hint", performanceHint), ("engine.adaptive_streams", adaptiveStreams), ("engine.cache_dir", cacheDir),
             ("engine.queue_limit", queueLimit), ("engine.calibration_dir", calibrationDir),
             ("limits.max_body_bytes", maxBodyBytes), ("limits.max_image_pixels", maxImagePixels),
             ("limits.max_top_k", maxTopK), ("lifecycle.memory_budget", memoryBudget), ("limits.max_in_flight_bytes", maxInFlightBytes), ("lifecycle.policy", policy),

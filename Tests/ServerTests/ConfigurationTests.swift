@@ -54,6 +54,23 @@ import Testing
         }
     }
 
+    @Test func adaptiveStreamsIsOnByDefaultAndSwitchedFromTheFileTheEnvironmentOrFlags() throws {
+        #expect(try DaemonConfiguration.resolve(file: nil, environment: [:], flags: [:]).adaptiveStreams)
+        let file = try DaemonConfiguration.resolve(file: ("t.toml", "[engine]\nadaptive_streams = false\n"), environment: [:], flags: [:])
+        #expect(!file.adaptiveStreams)
+        let environment = try DaemonConfiguration.resolve(file: ("t.toml", "[engine]\nadaptive_streams = false\n"),
+                                                          environment: ["INFERD_ADAPTIVE_STREAMS": "on"], flags: [:])
+        #expect(environment.adaptiveStreams)
+        let flags = try DaemonConfiguration.resolve(file: nil, environment: [:], flags: ["engine.adaptive_streams": .string("off")])
+        #expect(!flags.adaptiveStreams)
+        do {
+            _ = try DaemonConfiguration.resolve(file: nil, environment: ["INFERD_ADAPTIVE_STREAMS": "sometimes"], flags: [:])
+            Issue.record("\"sometimes\" was accepted")
+        } catch {
+            #expect(error.message.contains("engine.adaptive_streams") && error.message.contains("on or off"), "\(error.message)")
+        }
+    }
+
     @Test func badPressureValuesAreRefused() {
         for bad in ["window_ms = 100", "window_ms = -5", "some_stall_ms = 5000", "full_stall_ms = \"x\""] {
             #expect(throws: ConfigurationError.self, "\(bad)") {

@@ -18,6 +18,8 @@ import Logging
 public actor ModelManager<Model: ResidentModel> {
     /// Loads a bundle; `warmUp` asks for one inference after compiling (preload).
     public typealias Loader = @Sendable (_ bundle: ModelBundle, _ warmUp: Bool) async throws -> Model
+    /// Builds `model`'s throughput companion (``CompanionSlot``) and returns the resident bytes it added.
+    public typealias CompanionLoader = @Sendable (_ model: Model) async throws -> Int64
 
     struct Entry {
         var bundle: ModelBundle
@@ -49,20 +51,26 @@ public actor ModelManager<Model: ResidentModel> {
         var failure: String?
         /// Left the catalog on reload while in use: unloaded and dropped when the last request ends.
         var retired = false
+        /// Charged for the model's throughput companion while it exists (see ``CompanionSlot``); 0: none.
+        var companionBytes: Int64 = 0
+        /// Companions built for this model.
+        var companionBuilds = 0
+        /// A companion is being built (its estimate is in ``companionBytes``).
+        var companionBuilding = false
     }
 
-    private var entries: [String: Entry] = [:]
+    var entries: [String: Entry] = [:]
     private var catalogProblems: [CatalogError]
     private var policy: any EvictionPolicy
     private var counters = StatusResponse.Counters()
-    private var pressure: PressureLevel = .none
-    private var draining = false
+    var pressure: PressureLevel = .none
+    var draining = false
     private var preloaded = false
     private var nextLeaseID: UInt64 = 0
     private var accessSequence: UInt64 = 0
     private var sizeRatios: [Double] = []
     /// Callers parked until model state changes (see ``ChangeWaiters``).
-    private var waiters = ChangeWaiters()
+    var waiters = ChangeWaiters()
     /// True while a load runs; loads queue behind it in ``loadQueue`` (one at a time, so each load's
     /// resident-memory figure is clean).
     private var loadRunning = false
@@ -70,19 +78,26 @@ public actor ModelManager<Model: ResidentModel> {
     /// Evicted models whose memory is still being released off the actor.
     private var pendingFrees = 0
 
-    private let configuration: LifecycleConfiguration
+    let configuration: LifecycleConfiguration
     private let rules: LifecycleRules
     private let roomMaker: RoomMaker
     private let loader: Loader
-    private let clock: any LifecycleClock
+    /// Builds a warm model's throughput companion and returns the bytes it added (nil: no companions).
+    let companionLoader: CompanionLoader?
+    let clock: any LifecycleClock
     private let memory: any MemoryProbe
-    private let logger: Logger
+    let logger: Logger
 
     /// Creates the manager for the models of `catalog`; nothing is loaded until ``preload()`` or a request.
+    ///
+    /// - Parameter companionLoader: builds throughput companions for models that offer a
+    ///   ``ResidentModel/companionSlot``; nil: models serve from their one compiled form only.
     public init(catalog: ModelCatalog, configuration: LifecycleConfiguration, loader: @escaping Loader,
+                companionLoader: CompanionLoader? = nil,
                 clock: any LifecycleClock = SystemLifecycleClock(), memory: any MemoryProbe = ProcessMemoryProbe(),
                 logger: Logger = Logger(label: "inferd.lifecycle")) {
         self.configuration = configuration
+        self.companionLoader = companionLoader
         rules = LifecycleRules(configuration: configuration)
         roomMaker = RoomMaker(rules: rules)
         self.loader = loader
@@ -237,7 +252,10 @@ public actor ModelManager<Model: ResidentModel> {
     }
 
     private func evictForPressure(_ level: PressureLevel, reason: EvictionReason) -> [String] {
-        guard level != .none, policy.evictsAutomatically || reason == .manual else { return [] }
+        guard level != .none else { return [] }
+        // Companions are the cheapest memory to give back: every one goes before any model.
+        releaseCompanions(reason: reason == .manual ? "trim" : "pressure")
+        guard policy.evictsAutomatically || reason == .manual else { return [] }
         var evicted: [String] = []
         let scope = rules.trimScope(level)
         let pressureReason: EvictionReason = level == .critical ? .pressureCritical : .pressureModerate
@@ -281,6 +299,7 @@ public actor ModelManager<Model: ResidentModel> {
 
     /// The keep-alive sweep: unloads idle models whose keep-alive has passed. Call about once a second.
     public func tick() {
+        releaseIdleCompanions()
         let now = clock.now()
         for name in entries.keys.sorted() {
             if let resident = resident(name), rules.isExpired(resident, now: now) {
@@ -343,6 +362,7 @@ public actor ModelManager<Model: ResidentModel> {
             fileBytes: entry.bundle.fileBytes, lastUsed: entry.lastUsedWall, expiresAt: expiresAt,
             requests: entry.requests, coldStarts: entry.coldStarts, inFlight: entry.inFlight, loads: entry.loads,
             evictions: entry.evictions, lastLoadMilliseconds: entry.lastLoadMilliseconds, failure: entry.failure,
+            companionBytes: warm && entry.companionBytes > 0 ? entry.companionBytes : nil, companionBuilds: entry.companionBuilds,
             description: entry.bundle.manifest.description, syntheticWeights: entry.bundle.manifest.syntheticWeights)
     }
 
@@ -494,6 +514,7 @@ public actor ModelManager<Model: ResidentModel> {
         }
         entries[name] = entry
         counters.loads += 1
+        offerCompanion(name, model)
         waiters.resumeAll()
         if configuration.sizeAccounting == .measured, entry.bundle.fileBytes > 0, entry.sizeSamples.samples.last == model.residentBytes {
             sizeRatios.append(Double(model.residentBytes) / Double(entry.bundle.fileBytes))
@@ -556,6 +577,7 @@ public actor ModelManager<Model: ResidentModel> {
         while true {
             guard let entry = entries[name] else { throw unknownModel(name) }
             if entry.state == .warm || entry.state == .loading { return }
+            if usedBytes() + estimate(entry) > budget { releaseCompanions(reason: "room for \(name)") }
             switch roomDecision(for: name, entry) {
             case .load(let victims):
                 for victim in victims { evict(victim, reason: .budget) }
@@ -625,7 +647,8 @@ public actor ModelManager<Model: ResidentModel> {
         pendingFrees += 1
         let residentSeconds = clock.now() - (entries[name]!.loadedAt ?? clock.now())
         let memory = self.memory
-        let charged = entries[name]!.measuredBytes ?? 0
+        let charged = (entries[name]!.measuredBytes ?? 0) + entries[name]!.companionBytes
+        entries[name]!.companionBytes = 0
         Task.detached {
             // Past the actor's current step first: a caller's local copy of the entry goes with it.
             await self.settle()
@@ -668,7 +691,7 @@ public actor ModelManager<Model: ResidentModel> {
 
     /// Waits for the load slot, then for evicted models to finish releasing their memory, so a load
     /// starts with that memory back and measures only itself.
-    private func enterLoadGate() async {
+    func enterLoadGate() async {
         if loadRunning {
             await withCheckedContinuation { loadQueue.append($0) }
         } else {
@@ -678,7 +701,7 @@ public actor ModelManager<Model: ResidentModel> {
     }
 
     /// Passes the load slot to the next queued load.
-    private func leaveLoadGate() {
+    func leaveLoadGate() {
         if loadQueue.isEmpty {
             loadRunning = false
         } else {
@@ -701,10 +724,11 @@ public actor ModelManager<Model: ResidentModel> {
                              loadedAt: entry.loadedAt ?? now, keepAlive: entry.keepAlive, lastAccess: entry.lastAccess)
     }
 
-    /// Bytes held: measured sizes of warm models plus reservations of loads in progress.
-    private func usedBytes() -> Int64 {
+    /// Bytes held: measured sizes of warm models and their companions plus reservations of loads in progress.
+    func usedBytes() -> Int64 {
         entries.values.reduce(0) { sum, entry in
-            sum + (entry.state == .warm ? entry.measuredBytes ?? 0 : 0) + (entry.state == .loading ? entry.reservedBytes : 0)
+            sum + (entry.state == .warm ? (entry.measuredBytes ?? 0) + entry.companionBytes : 0)
+                + (entry.state == .loading ? entry.reservedBytes : 0)
         }
     }
 

@@ -9,9 +9,13 @@ public protocol ResidentModel: Sendable {
     /// (by a separate measuring process, kept in the compiled-model cache), when known at load time;
     /// nil: not measured yet.
     var footprintBytes: Int64? { get }
+    /// The model's throughput companion, when it can have one (see ``CompanionSlot``).
+    var companionSlot: (any CompanionSlot)? { get }
 }
 
 extension ResidentModel {
     /// Stand-ins have no footprint: their ``residentBytes`` is charged.
     public var footprintBytes: Int64? { nil }
+    /// Stand-ins have no companion unless they say so.
+    public var companionSlot: (any CompanionSlot)? { nil }
 }

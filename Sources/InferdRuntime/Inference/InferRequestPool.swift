@@ -27,11 +27,15 @@ public final class InferRequestPool: Sendable {
     /// - Parameters:
     ///   - capacity: infer requests to hold (at least 1).
     ///   - queueLimit: callers that may wait when all are busy (0: none wait).
-    public init(model: CompiledModel, capacity: Int, queueLimit: Int) {
+    ///   - prepared: requests already made (and warmed up) on `model`, idle from the start; at most `capacity` are kept.
+    public init(model: CompiledModel, capacity: Int, queueLimit: Int, prepared: [InferRequest] = []) {
         self.model = model
         self.capacity = max(1, capacity)
         self.queueLimit = max(0, queueLimit)
-        state = Mutex(State())
+        var initial = State()
+        initial.idle = Array(prepared.prefix(self.capacity))
+        initial.created = initial.idle.count
+        state = Mutex(initial)
     }
 
     /// How busy the pool is and has been.

@@ -5,4 +5,5 @@ extension LoadedModel: ResidentModel {
     public var residentBytes: Int64 { loadReport.residentBytes }
     public var loadMilliseconds: Double { loadReport.totalMilliseconds }
     public var footprintBytes: Int64? { loadReport.footprintBytes }
+    public var companionSlot: (any CompanionSlot)? { streams.isEnabled ? streams : nil }
 }

@@ -37,7 +37,9 @@ extension LoadedModel {
                               timings: inout StepTimings) async throws -> [Float] {
         let tensor = try inputTensor(pixels, timings: &timings)
         var computeMs = 0.0
-        let scores = try await requests.withRequest(claim: claim) { request in
+        let pool = streams.begin()
+        defer { streams.end() }
+        let scores = try await pool.withRequest(claim: claim) { request in
             let watch = Stopwatch()
             defer { computeMs = watch.elapsedMilliseconds }
             try request.setInput(tensor)

@@ -12,25 +12,31 @@ public final class LoadedModel: Sendable {
     /// Input and output descriptions of the original network (before preprocessing).
     public let networkInputs: [TensorDescription]
     public let networkOutputs: [TensorDescription]
+    /// The engine options it was compiled with (the precision `auto` resolved).
+    public let options: EngineOptions
     /// The model's infer requests and the bounded queue of callers waiting for one.
-    public let requests: InferRequestPool
+    public var requests: InferRequestPool { streams.primary }
+    /// Which compiled form each request runs on: this one, or the throughput companion while
+    /// requests overlap (``StreamRouter``).
+    public let streams: StreamRouter
     let geometry: InputGeometry
 
-    init(bundle: ModelBundle, compiled: CompiledModel, loadReport: LoadReport,
-         networkInputs: [TensorDescription], networkOutputs: [TensorDescription], requests: InferRequestPool) {
+    init(bundle: ModelBundle, compiled: CompiledModel, options: EngineOptions, loadReport: LoadReport,
+         networkInputs: [TensorDescription], networkOutputs: [TensorDescription], streams: StreamRouter) {
         self.bundle = bundle
         self.compiled = compiled
+        self.options = options
         self.loadReport = loadReport
         self.networkInputs = networkInputs
         self.networkOutputs = networkOutputs
-        self.requests = requests
+        self.streams = streams
         geometry = InputGeometry(manifest: bundle.manifest)
     }
 
     /// The same model with `report` as its load report (shares the compiled model and its requests).
     func withLoadReport(_ report: LoadReport) -> LoadedModel {
-        LoadedModel(bundle: bundle, compiled: compiled, loadReport: report,
-                    networkInputs: networkInputs, networkOutputs: networkOutputs, requests: requests)
+        LoadedModel(bundle: bundle, compiled: compiled, options: options, loadReport: report,
+                    networkInputs: networkInputs, networkOutputs: networkOutputs, streams: streams)
     }
 
     /// Decode options for images sent to this model: DCT downscale no further than the model needs.

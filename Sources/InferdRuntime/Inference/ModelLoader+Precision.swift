@@ -19,9 +19,10 @@ extension ModelLoader {
             options.precision = precision
             let built = try compileFresh(bundle, options: options, store: store)
             let report = LoadReport(readMilliseconds: 0, compileMilliseconds: 0, residentBytes: 0, precision: precision.rawValue)
-            models.append((precision, built, LoadedModel(bundle: bundle, compiled: built.compiled, loadReport: report,
+            let pool = InferRequestPool(model: built.compiled, capacity: 1, queueLimit: 0)
+            models.append((precision, built, LoadedModel(bundle: bundle, compiled: built.compiled, options: options, loadReport: report,
                                                          networkInputs: built.inputs, networkOutputs: built.outputs,
-                                                         requests: InferRequestPool(model: built.compiled, capacity: 1, queueLimit: 0))))
+                                                         streams: StreamRouter(primary: pool, enabled: false))))
         }
         var top5 = Array(repeating: [[Int]](), count: models.count)
         var times = Array(repeating: [Double](), count: models.count)

@@ -22,6 +22,10 @@ public struct ModelLoader: Sendable {
     public var footprints: FootprintMeter?
     /// Models compiled with another performance hint than ``options``' (by model name); see ``options(for:)``.
     public var performanceHints: [String: EngineOptions.PerformanceHint] = [:]
+    /// Whether a model compiled with the latency hint may get a throughput companion while requests
+    /// overlap (``StreamRouter``, ``buildCompanion(for:)``), and the policy's thresholds.
+    public var adaptiveStreams = true
+    public var streamSettings = StreamSwitch.Settings()
 
     /// The default ``queueLimit``: room for perf_analyzer's concurrency 16 and more on one model.
     public static let defaultQueueLimit = 64
@@ -106,8 +110,10 @@ public struct ModelLoader: Sendable {
         report.precisionChoice = choice
         let optimal = Int((try? built.compiled.property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")) ?? "") ?? 1
         let pool = InferRequestPool(model: built.compiled, capacity: InferRequestPool.capacity(optimal: optimal), queueLimit: queueLimit)
-        let model = LoadedModel(bundle: bundle, compiled: built.compiled, loadReport: report,
-                                networkInputs: built.inputs, networkOutputs: built.outputs, requests: pool)
+        let streams = StreamRouter(primary: pool, enabled: adaptiveStreams && options.performanceHint == .latency,
+                                   settings: streamSettings)
+        let model = LoadedModel(bundle: bundle, compiled: built.compiled, options: effective, loadReport: report,
+                                networkInputs: built.inputs, networkOutputs: built.outputs, streams: streams)
         if warmUp {
             let blank = PixelBuffer(width: bundle.manifest.input.width, height: bundle.manifest.input.height)
             blank.bytes.initializeMemory(as: UInt8.self, repeating: 128, count: blank.byteCount)
@@ -124,6 +130,44 @@ public struct ModelLoader: Sendable {
             }
         }
         return model.withLoadReport(report)
+    }
+
+    /// Compiles `model`'s throughput companion — the same bundle and options with OpenVINO's
+    /// throughput hint, imported from the compiled-model cache when it holds that blob (the hint is
+    /// part of the key) — warms it up, installs it in the model's ``StreamRouter`` and returns the
+    /// resident bytes it added. Blocking; the lifecycle manager calls it through its load gate.
+    public func buildCompanion(for model: LoadedModel) throws -> Int64 {
+        MemoryRelease.trimHeap()
+        let before = ProcessMemory.anonymousBytes()
+        var options = model.options
+        options.performanceHint = .throughput
+        let store = options.cacheDirectory.map { CompiledModelStore(directory: $0, logger: logger) }
+        let blobPath = store.flatMap { $0.blobPath(key: CompiledModelStore.key(for: model.bundle, options: options), model: model.bundle.name) }
+        var found: Built?
+        if let store, let blobPath { found = importCached(store: store, path: blobPath, options: options) }
+        let built = try found ?? compileFresh(model.bundle, options: options, store: store)
+        if !built.cacheHit, let store, let blobPath {
+            store.save(built.compiled, sidecar: .init(inputs: built.inputs, outputs: built.outputs), to: blobPath)
+        }
+        let optimal = Int((try? built.compiled.property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")) ?? "") ?? 1
+        // One inference on each of `optimal` requests before it serves: its first requests would
+        // otherwise pay the one-time set-up, and their buffers would not count in the bytes it is charged.
+        let blank = PixelBuffer(width: model.bundle.manifest.input.width, height: model.bundle.manifest.input.height)
+        blank.bytes.initializeMemory(as: UInt8.self, repeating: 128, count: blank.byteCount)
+        let tensor = try Tensor.wrappingBytes(blank.bytes, shape: [1, Int64(blank.height), Int64(blank.width), 3], owner: blank)
+        let requests = try (0..<max(1, optimal)).map { _ in try built.compiled.makeInferRequest() }
+        for request in requests {
+            try request.setInput(tensor)
+            try request.infer()
+        }
+        model.streams.install(InferRequestPool(model: built.compiled, capacity: InferRequestPool.capacity(optimal: optimal),
+                                               queueLimit: queueLimit, prepared: requests))
+        MemoryRelease.trimHeap()
+        let bytes = max(0, ProcessMemory.anonymousBytes() - before) + Int64(built.mappedBytes)
+        logger.info("throughput companion of \(model.bundle.name): \(optimal) streams, \(bytes) B", metadata: [
+            "model": "\(model.bundle.name)", "event": "companion", "cache_hit": "\(built.cacheHit)",
+            "compile_ms": "\(String(format: "%.1f", built.readMilliseconds + built.compileMilliseconds))"])
+        return bytes
     }
 
     /// The footprint already known for `bundle` (with `precision auto`, under its recorded decision),

@@ -28,6 +28,21 @@ public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A switch: `true`/`false` in TOML, or `on`, `off`, `true`, `false`, `1`, `0` as text.
+    func boolean(_ key: String) throws(ConfigurationError) -> Bool {
+        switch self {
+        case .bool(let value): return value
+        case .integer(let value) where value == 0 || value == 1: return value == 1
+        case .string(let text):
+            switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "on", "true", "yes", "1": return true
+            case "off", "false", "no", "0": return false
+            default: throw ConfigurationError(.invalidValue, "\(key): \"\(text)\" is not on or off")
+            }
+        default: throw ConfigurationError(.invalidValue, "\(key): expected on or off, got \(self)")
+        }
+    }
+
     func integer(_ key: String) throws(ConfigurationError) -> Int {
         switch self {
         case .integer(let value): return Int(value)

@@ -58,6 +58,10 @@ public struct ConfigurationKey: Sendable {
                 try EngineOptions.PerformanceHint(setting: text, key: key)
             }
         },
+        ConfigurationKey("engine.adaptive_streams", env: "ADAPTIVE_STREAMS",
+                         "on|off: a latency-hint model gets a throughput-hint companion while requests overlap (on)") { c, v throws(ConfigurationError) in
+            c.adaptiveStreams = try v.boolean("engine.adaptive_streams")
+        },
         ConfigurationKey("engine.cache_dir", env: "CACHE_DIR", "compiled-model cache directory, \"\" = none") { c, v throws(ConfigurationError) in
             let text = try v.string("engine.cache_dir")
             c.engine.cacheDirectory = text.isEmpty ? nil : text

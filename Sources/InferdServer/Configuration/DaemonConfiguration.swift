@@ -24,6 +24,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// `["efficientnet-lite0=throughput"]`): a model many clients use at once serves more with
     /// `throughput`, one a single client waits on is faster with `latency` (docs/RESULTS.md).
     public var modelPerformanceHints: [String: EngineOptions.PerformanceHint] = [:]
+    /// Whether a model compiled with the latency hint gets a throughput companion while requests
+    /// overlap (`engine.adaptive_streams`, default on): one stream with every core for one request at
+    /// a time, several streams while many clients wait, the companion charged against the budget and
+    /// built only when it fits (``StreamSwitch``, docs/ARCHITECTURE.md).
+    public var adaptiveStreams = true
     /// Requests that may wait for one of a model's infer requests before the next gets 503 (`engine.queue_limit`).
     public var queueLimit = ModelLoader.defaultQueueLimit
     /// JPEG/PNG photos `precision auto` measures on (`engine.calibration_dir`); synthetic patterns when unset.

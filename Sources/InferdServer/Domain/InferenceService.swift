@@ -317,7 +317,7 @@ public final class InferenceService: Sendable {
         summary.precision = model.loadReport.precision
         summary.precisionChoice = model.loadReport.precisionChoice?.reason
         summary.performanceHint = model.loadReport.performanceHint
-        summary.inference = model.requests.status
+        summary.inference = model.streams.status
         return summary
     }
 

@@ -1,0 +1,163 @@
+import Core
+import Foundation
+import InferdWire
+import Logging
+import Testing
+
+/// A stand-in companion slot: records what the manager tells it; a test plays the model's side.
+final class FakeCompanionSlot: CompanionSlot, @unchecked Sendable {
+    private let lock = NSLock()
+    private var wanted: (@Sendable () -> Void)?
+    private(set) var refusals = 0
+    private(set) var releases = 0
+    var present = false
+    var idle = false
+
+    func whenWanted(_ request: @escaping @Sendable () -> Void) { lock.withLock { wanted = request } }
+    func refused() { lock.withLock { refusals += 1 } }
+    var isIdle: Bool { lock.withLock { idle && present } }
+    var isPresent: Bool { lock.withLock { present } }
+    func release() { lock.withLock { present = false; releases += 1 } }
+    /// The model asks for its companion, as its router does when requests overlap.
+    func want() { lock.withLock { wanted }?() }
+}
+
+/// A model with a companion slot.
+struct SlottedModel: ResidentModel {
+    let residentBytes: Int64
+    let loadMilliseconds: Double = 10
+    let slot: FakeCompanionSlot
+    var companionSlot: (any CompanionSlot)? { slot }
+}
+
+/// The lifecycle manager's side of throughput companions: built only when the budget has room
+/// without evicting anything, charged while they exist, and given back first when memory is needed.
+@Suite struct CompanionLifecycleTests {
+    /// A manager over models of the given sizes whose companions measure `companionBytes` each.
+    func setUp(_ sizes: [String: Int64], budget: Int64, companionBytes: Int64 = 300, failing: Bool = false)
+        -> (ModelManager<SlottedModel>, [String: FakeCompanionSlot], ManualClock) {
+        let slots = Dictionary(uniqueKeysWithValues: sizes.keys.map { ($0, FakeCompanionSlot()) })
+        let clock = ManualClock()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let manager = ModelManager<SlottedModel>(
+            catalog: fakeCatalog(sizes),
+            configuration: LifecycleConfiguration(budget: MemoryBudget(bytes: budget, source: "test"), minimumResidency: 0, initialSizeFactor: 1),
+            loader: { bundle, _ in SlottedModel(residentBytes: sizes[bundle.name]!, slot: slots[bundle.name]!) },
+            companionLoader: { model in
+                if failing { throw InferdError(.loadFailed, "scripted compile failure") }
+                model.slot.present = true
+                return companionBytes
+            },
+            clock: clock, memory: FakeMemory(), logger: logger)
+        return (manager, slots, clock)
+    }
+
+    /// Waits (bounded) until the companion charge of `name` satisfies `condition`.
+    func companionBytes(_ manager: ModelManager<SlottedModel>, _ name: String,
+                        until condition: (Int64?) -> Bool) async throws -> Int64? {
+        for _ in 0..<500 {
+            let bytes = try await manager.summary(name).companionBytes
+            if condition(bytes) { return bytes }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return try await manager.summary(name).companionBytes
+    }
+
+    func request(_ manager: ModelManager<SlottedModel>, _ name: String) async throws {
+        let lease = try await manager.acquire(name)
+        await manager.release(lease)
+    }
+
+    @Test func aCompanionThatFitsIsBuiltAndCharged() async throws {
+        let (manager, slots, _) = setUp(["a": 300], budget: 1000)
+        try await request(manager, "a")
+        slots["a"]!.want()
+        #expect(try await companionBytes(manager, "a") { $0 != nil } == 300)
+        #expect(slots["a"]!.isPresent)
+        #expect(try await manager.summary("a").companionBuilds == 1)
+        #expect(await manager.status().usedBytes == 600)
+    }
+
+    @Test func noRoomWithoutEvictingMeansNoCompanionAndNoEviction() async throws {
+        let (manager, slots, _) = setUp(["a": 300, "b": 300], budget: 800)
+        try await request(manager, "a")
+        try await request(manager, "b")
+        slots["a"]!.want()
+        for _ in 0..<200 where slots["a"]!.refusals == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(slots["a"]!.refusals == 1)
+        #expect(!slots["a"]!.isPresent)
+        #expect(await manager.summaries().filter { $0.state == .warm }.count == 2)
+        #expect(try await manager.summary("a").companionBytes == nil)
+    }
+
+    @Test func aFailedBuildIsRefusedAndUncharged() async throws {
+        let (manager, slots, _) = setUp(["a": 300], budget: 1000, failing: true)
+        try await request(manager, "a")
+        slots["a"]!.want()
+        for _ in 0..<200 where slots["a"]!.refusals == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(slots["a"]!.refusals == 1)
+        #expect(await manager.status().usedBytes == 300)
+    }
+
+    @Test func aCompanionMeasuredOverTheBudgetIsReleased() async throws {
+        let (manager, slots, _) = setUp(["a": 300], budget: 1000, companionBytes: 800)
+        try await request(manager, "a")
+        slots["a"]!.want()
+        for _ in 0..<200 where slots["a"]!.releases == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(slots["a"]!.releases == 1)
+        #expect(slots["a"]!.refusals == 1)
+        #expect(await manager.status().usedBytes == 300)
+    }
+
+    @Test func pressureTakesCompanionsBeforeAnyModel() async throws {
+        let (manager, slots, _) = setUp(["a": 300], budget: 1000)
+        try await request(manager, "a")
+        slots["a"]!.want()
+        _ = try await companionBytes(manager, "a") { $0 != nil }
+        // Moderate pressure's target (half the budget) is met by the companion alone.
+        #expect(await manager.respondToPressure(.moderate) == [])
+        #expect(slots["a"]!.releases == 1)
+        #expect(try await manager.summary("a").state == .warm)
+        #expect(await manager.status().usedBytes == 300)
+        // Under pressure no companion is built.
+        slots["a"]!.want()
+        for _ in 0..<200 where slots["a"]!.refusals == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(slots["a"]!.refusals == 1)
+    }
+
+    @Test func aLoadThatNeedsRoomTakesTheCompanionBeforeEvictingAModel() async throws {
+        let (manager, slots, _) = setUp(["a": 300, "b": 300], budget: 800)
+        try await request(manager, "a")
+        slots["a"]!.want()
+        _ = try await companionBytes(manager, "a") { $0 != nil }
+        try await request(manager, "b")
+        #expect(slots["a"]!.releases == 1)
+        #expect(await manager.summaries().filter { $0.state == .warm }.count == 2)
+        #expect(await manager.status().usedBytes == 600)
+    }
+
+    @Test func anIdleCompanionIsReleasedOnTheKeepAliveSweep() async throws {
+        let (manager, slots, _) = setUp(["a": 300], budget: 1000)
+        try await request(manager, "a")
+        slots["a"]!.want()
+        _ = try await companionBytes(manager, "a") { $0 != nil }
+        await manager.tick()
+        #expect(slots["a"]!.releases == 0)
+        slots["a"]!.idle = true
+        await manager.tick()
+        #expect(slots["a"]!.releases == 1)
+        #expect(try await manager.summary("a").companionBytes == nil)
+        #expect(try await manager.summary("a").state == .warm)
+    }
+
+    @Test func evictingTheModelDropsItsCompanionCharge() async throws {
+        let (manager, slots, _) = setUp(["a": 300], budget: 1000)
+        try await request(manager, "a")
+        slots["a"]!.want()
+        _ = try await companionBytes(manager, "a") { $0 != nil }
+        _ = try await manager.unload("a")
+        #expect(await manager.status().usedBytes == 0)
+        #expect(try await manager.summary("a").companionBytes == nil)
+    }
+}
