@@ -102,9 +102,10 @@ struct Daemon {
         let loader = configuredLoader
         // Bounded threads: decoding and tensor preparation on one worker per core behind a bounded
         // queue (inference itself is asynchronous, bounded by each model's infer requests); reading and
-        // compiling models on one more (the manager runs one load at a time).
+        // compiling models on lifecycle.parallel_loads more (the manager's load gate admits that many
+        // loads of models whose footprint is known, and a first load alone).
         let compute = ComputePool(name: "compute", queueLimit: configuration.limits.maxQueued)
-        let loading = ComputePool(name: "loader", threads: 1, queueLimit: 256)
+        let loading = ComputePool(name: "loader", threads: lifecycle.parallelLoads, queueLimit: 256)
         do {
             let warmUpMs = try await loading.run(deadline: nil) { try loader.warmUpEngine() }
             logger.debug("engine warm-up took \(String(format: "%.0f", warmUpMs)) ms")

@@ -28,10 +28,19 @@ final class FakeLoader: @unchecked Sendable {
         self.costs = costs
     }
 
+    /// Loads running now, and the most that ran at once.
+    private var running = 0
+    private(set) var mostAtOnce = 0
+
     var loadCount: Int { lock.withLock { loads.count } }
     func loads(of name: String) -> Int { lock.withLock { loads.filter { $0 == name }.count } }
 
     func load(_ bundle: ModelBundle, warmUp: Bool) async throws -> FakeModel {
+        lock.withLock {
+            running += 1
+            mostAtOnce = max(mostAtOnce, running)
+        }
+        defer { lock.withLock { running -= 1 } }
         if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
         let (size, cost, fails, footprint) = lock.withLock { () -> (Int64, Double, Bool, Int64?) in
             loads.append(bundle.name)

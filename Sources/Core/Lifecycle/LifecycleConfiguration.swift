@@ -33,6 +33,10 @@ public struct LifecycleConfiguration: Sendable, Equatable {
     public var roomWaitTimeout: Double
     /// What a warm model is charged against the budget. Default `.measured`.
     public var sizeAccounting: SizeAccounting
+    /// Loads of different models that may read and compile at once. Only models whose footprint is
+    /// already known (measured accounting) share the load slot: a first load measures the model's
+    /// size in-process and may measure `precision auto`, and needs the machine to itself. Default 2.
+    public var parallelLoads: Int
 
     /// What a warm model is charged against the budget.
     public enum SizeAccounting: String, Sendable, Equatable, CaseIterable {
@@ -47,7 +51,8 @@ public struct LifecycleConfiguration: Sendable, Equatable {
     public init(budget: MemoryBudget, policy: EvictionPolicyKind = .lru, recentWindow: Double = 60,
                 minimumResidency: Double = 0, defaultKeepAlive: Double? = nil, keepAlive: [String: Double] = [:],
                 preload: [String] = [], pinned: [String] = [], pressureLowWatermark: Double = 0.5,
-                initialSizeFactor: Double = 1.5, roomWaitTimeout: Double = 30, sizeAccounting: SizeAccounting = .measured) {
+                initialSizeFactor: Double = 1.5, roomWaitTimeout: Double = 30, sizeAccounting: SizeAccounting = .measured,
+                parallelLoads: Int = 2) {
         self.budget = budget
         self.policy = policy
         self.recentWindow = recentWindow
@@ -60,6 +65,7 @@ public struct LifecycleConfiguration: Sendable, Equatable {
         self.initialSizeFactor = initialSizeFactor
         self.roomWaitTimeout = roomWaitTimeout
         self.sizeAccounting = sizeAccounting
+        self.parallelLoads = parallelLoads
     }
 
     /// Checks values a person may have got wrong.
@@ -67,6 +73,7 @@ public struct LifecycleConfiguration: Sendable, Equatable {
         guard budget.bytes > 0 else { throw ConfigurationError(.invalidValue, "memory budget must be positive") }
         guard recentWindow >= 0 else { throw ConfigurationError(.invalidValue, "recent window must be >= 0 seconds") }
         guard minimumResidency >= 0 else { throw ConfigurationError(.invalidValue, "minimum residency must be >= 0 seconds") }
+        guard parallelLoads >= 1 else { throw ConfigurationError(.invalidValue, "parallel loads must be at least 1") }
         guard (0...1).contains(pressureLowWatermark) else {
             throw ConfigurationError(.invalidValue, "pressure low watermark must be between 0 and 1")
         }

@@ -6,7 +6,9 @@ import Logging
 /// pressure monitor and the keep-alive ticker only send it events; nothing else mutates model state.
 ///
 /// - Loads happen on first use and are shared: concurrent first requests cause exactly one load.
-///   Loads run one at a time, so each load's resident-memory figure is clean.
+///   A model's first load runs alone, so its resident-memory figure (and `precision auto`'s timing) is
+///   clean; models whose footprint is already known load up to ``LifecycleConfiguration/parallelLoads``
+///   at once (``LoadGate``).
 /// - A model with requests in flight (a ``ModelLease`` out) is never unloaded under them.
 /// - Room is made *before* a load, from an estimate (file size × a factor learned from earlier loads,
 ///   or the model's own measured size from an earlier load), by evicting idle, unpinned models
@@ -71,10 +73,9 @@ public actor ModelManager<Model: ResidentModel> {
     private var sizeRatios: [Double] = []
     /// Callers parked until model state changes (see ``ChangeWaiters``).
     var waiters = ChangeWaiters()
-    /// True while a load runs; loads queue behind it in ``loadQueue`` (one at a time, so each load's
-    /// resident-memory figure is clean).
-    private var loadRunning = false
-    private var loadQueue: [CheckedContinuation<Void, Never>] = []
+    /// Who holds the load slot (``LoadGate``): loads queue there, and only loads whose size is already
+    /// known share it, so each in-process size sample is clean.
+    private var loadGate = LoadGate()
     /// Evicted models whose memory is still being released off the actor.
     private var pendingFrees = 0
 
@@ -457,12 +458,15 @@ public actor ModelManager<Model: ResidentModel> {
         entries[name]!.failure = nil
         let loader = self.loader
         let bundle = entries[name]!.bundle
+        // A model whose footprint is known needs no clean in-process measurement: it may load beside others.
+        let shared = entries[name]!.footprintBytes != nil
         let task = Task<Model, Error> {
-            await self.enterLoadGate()
+            let ticket = await self.enterLoadGate(shared: shared)
             defer { self.leaveLoadGate() }
             do {
                 let model = try await loader(bundle, warmUp)
-                self.completeLoad(name, model: model, estimate: estimateBytes, forRequest: forRequest)
+                self.completeLoad(name, model: model, estimate: estimateBytes, forRequest: forRequest,
+                                  alone: self.loadGate.ranAlone(ticket))
                 return model
             } catch {
                 self.failLoad(name, error: error)
@@ -481,7 +485,8 @@ public actor ModelManager<Model: ResidentModel> {
         }
     }
 
-    private func completeLoad(_ name: String, model: Model, estimate estimateBytes: Int64, forRequest: Bool) {
+    /// - Parameter alone: no other load ran at any time during this one: its in-process size is a clean sample.
+    private func completeLoad(_ name: String, model: Model, estimate estimateBytes: Int64, forRequest: Bool, alone: Bool) {
         guard var entry = entries[name] else { return }
         let now = clock.now()
         entry.state = .warm
@@ -493,7 +498,10 @@ public actor ModelManager<Model: ResidentModel> {
             // The median of the model's last accepted loads: one noisy measurement does not swing the
             // budget, and a sample others corrupted (0 or tiny) is dropped for the last good figure or
             // the estimate, never charged.
-            if let rejected = entry.sizeSamples.add(model.residentBytes, fileBytes: entry.bundle.fileBytes) {
+            if !alone {
+                logger.info("size sample of \(name) skipped: it loaded beside another model", metadata: [
+                    "event": "size-sample-skipped", "model": "\(name)", "bytes": "\(model.residentBytes)"])
+            } else if let rejected = entry.sizeSamples.add(model.residentBytes, fileBytes: entry.bundle.fileBytes) {
                 logger.warning("size sample of \(name) rejected: \(rejected)", metadata: [
                     "event": "size-sample-rejected", "model": "\(name)", "bytes": "\(model.residentBytes)"])
             }
@@ -516,7 +524,7 @@ public actor ModelManager<Model: ResidentModel> {
         counters.loads += 1
         offerCompanion(name, model)
         waiters.resumeAll()
-        if configuration.sizeAccounting == .measured, entry.bundle.fileBytes > 0, entry.sizeSamples.samples.last == model.residentBytes {
+        if alone, configuration.sizeAccounting == .measured, entry.bundle.fileBytes > 0, entry.sizeSamples.samples.last == model.residentBytes {
             sizeRatios.append(Double(model.residentBytes) / Double(entry.bundle.fileBytes))
         }
         logger.info("loaded \(name)", metadata: [
@@ -689,24 +697,22 @@ public actor ModelManager<Model: ResidentModel> {
 
     private func expireWaiter(_ id: UInt64) { waiters.expire(id) }
 
-    /// Waits for the load slot, then for evicted models to finish releasing their memory, so a load
-    /// starts with that memory back and measures only itself.
-    func enterLoadGate() async {
-        if loadRunning {
-            await withCheckedContinuation { loadQueue.append($0) }
-        } else {
-            loadRunning = true
+    /// Waits for the load slot (alone, or `shared` with other shared loads), then for evicted models to
+    /// finish releasing their memory, so a load starts with that memory back.
+    @discardableResult
+    func enterLoadGate(shared: Bool = false) async -> LoadGate.Ticket {
+        let ticket: LoadGate.Ticket
+        switch loadGate.enter(shared: shared, limit: configuration.parallelLoads) {
+        case .admitted(let admitted): ticket = admitted
+        case .queued(let id): ticket = await withCheckedContinuation { loadGate.park(id, $0) }
         }
         while pendingFrees > 0 { _ = await waitForChange(until: nil) }
+        return ticket
     }
 
-    /// Passes the load slot to the next queued load.
+    /// Gives the load slot back and admits whoever may enter now.
     func leaveLoadGate() {
-        if loadQueue.isEmpty {
-            loadRunning = false
-        } else {
-            loadQueue.removeFirst().resume()
-        }
+        loadGate.leave(limit: configuration.parallelLoads)
     }
 
     /// Victims in the rules' order (see ``LifecycleRules/victims(_:reason:classes:excluding:policy:now:)``).

@@ -97,11 +97,15 @@ public struct ModelLoader: Sendable {
         // manifest and options and stats the model files.
         let key = store != nil || footprints != nil ? CompiledModelStore.key(for: bundle, options: effective) : nil
         let blobPath = key.flatMap { store?.blobPath(key: $0, model: bundle.name) }
-        var found = measured
-        if found == nil, let store, let blobPath { found = importCached(store: store, path: blobPath, options: effective) }
-        let built = try found ?? compileFresh(bundle, options: effective, store: store)
-        if !built.cacheHit, let store, let blobPath {
-            store.save(built.compiled, sidecar: .init(inputs: built.inputs, outputs: built.outputs), to: blobPath)
+        let built: Built
+        if let measured {
+            // Compiled fresh while `precision auto` measured it: saved like any fresh compile.
+            built = measured
+            if let store, let blobPath {
+                store.save(built.compiled, sidecar: .init(inputs: built.inputs, outputs: built.outputs), to: blobPath)
+            }
+        } else {
+            built = try importOrCompile(bundle, options: effective, store: store, blobPath: blobPath)
         }
         let precision = (try? built.compiled.property("INFERENCE_PRECISION_HINT")) ?? "unknown"
         var report = LoadReport(readMilliseconds: built.readMilliseconds, compileMilliseconds: built.compileMilliseconds,
@@ -143,12 +147,7 @@ public struct ModelLoader: Sendable {
         options.performanceHint = .throughput
         let store = options.cacheDirectory.map { CompiledModelStore(directory: $0, logger: logger) }
         let blobPath = store.flatMap { $0.blobPath(key: CompiledModelStore.key(for: model.bundle, options: options), model: model.bundle.name) }
-        var found: Built?
-        if let store, let blobPath { found = importCached(store: store, path: blobPath, options: options) }
-        let built = try found ?? compileFresh(model.bundle, options: options, store: store)
-        if !built.cacheHit, let store, let blobPath {
-            store.save(built.compiled, sidecar: .init(inputs: built.inputs, outputs: built.outputs), to: blobPath)
-        }
+        let built = try importOrCompile(model.bundle, options: options, store: store, blobPath: blobPath)
         let optimal = Int((try? built.compiled.property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")) ?? "") ?? 1
         // One inference on each of `optimal` requests before it serves: its first requests would
         // otherwise pay the one-time set-up, and their buffers would not count in the bytes it is charged.
@@ -188,6 +187,18 @@ public struct ModelLoader: Sendable {
             }
         }
         return footprints.known(key: CompiledModelStore.key(for: bundle, options: effective), model: bundle.name, store: store)
+    }
+
+    /// The blob at `blobPath` when the cache holds a good one; else `bundle` compiled with `options`,
+    /// and saved there for next time.
+    private func importOrCompile(_ bundle: ModelBundle, options: EngineOptions, store: CompiledModelStore?,
+                                 blobPath: String?) throws -> Built {
+        if let store, let blobPath, let cached = importCached(store: store, path: blobPath, options: options) { return cached }
+        let built = try compileFresh(bundle, options: options, store: store)
+        if let store, let blobPath {
+            store.save(built.compiled, sidecar: .init(inputs: built.inputs, outputs: built.outputs), to: blobPath)
+        }
+        return built
     }
 
     /// Imports the cached blob at `path` when it passes every check; the full-content hash runs on

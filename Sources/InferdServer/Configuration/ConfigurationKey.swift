@@ -145,6 +145,10 @@ public struct ConfigurationKey: Sendable {
             }
             c.lifecycle.initialSizeFactor = factor
         },
+        ConfigurationKey("lifecycle.parallel_loads", env: "PARALLEL_LOADS",
+                         "loads of models whose footprint is known that may run at once (2); a first load runs alone") { c, v throws(ConfigurationError) in
+            c.lifecycle.parallelLoads = try v.integer("lifecycle.parallel_loads", in: 1...64)
+        },
         ConfigurationKey("lifecycle.room_wait", env: "ROOM_WAIT", "how long a load waits for busy models to make room before 507 (30s)") { c, v throws(ConfigurationError) in
             c.lifecycle.roomWaitTimeout = try v.duration("lifecycle.room_wait")
         },

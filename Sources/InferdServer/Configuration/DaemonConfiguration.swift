@@ -42,7 +42,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// The rest of the `[lifecycle]` block, typed, as the lifecycle manager takes it (its `budget` is
     /// filled from ``memoryBudget`` by ``lifecycle(limit:)``): `policy` (lru), `preload`, `pinned`,
     /// `keep_alive` (forever; 300 s under `ttl`), `model_keep_alive`, `recent_window` (60 s),
-    /// `min_residency` (0: the churn guard is off), `low_watermark` (0.5), `size_factor` (1.5), `room_wait` (30 s),
+    /// `min_residency` (0: the churn guard is off), `low_watermark` (0.5), `size_factor` (1.5), `room_wait` (30 s), `parallel_loads` (2),
     /// `size_accounting` (measured). Durations take `300`, `5m`, `1h30m`, `-1` (``DurationText``).
     public var lifecycle = LifecycleConfiguration(budget: MemoryBudget(bytes: 0, source: "resolved at start"))
     /// Extra listeners serving the same API (`[server] listen`, `INFERD_LISTEN`, `--listen`):
