@@ -26,7 +26,8 @@ struct ModelsCommand: AsyncParsableCommand {
         COLD STARTS since the daemon started; for a warm model PRECISION (what inference runs in), HINT \
         (OpenVINO's performance hint it was compiled with: latency or throughput) and \
         INFER, its infer requests as busy/capacity with the most that ran at once (peak) and the callers \
-        refused because its queue was full; WEIGHTS, "real" or "synthetic" (random weights: a bundle for \
+        refused because its queue was full, and "+companion" with what it is charged while a throughput \
+        companion (the model compiled again with the throughput hint, for overlapping requests) serves; WEIGHTS, "real" or "synthetic" (random weights: a bundle for \
         load and memory studies whose labels mean nothing). A failed model's reason follows the table, and \
         so does what precision auto measured, when it chose.
 
@@ -64,7 +65,7 @@ struct ModelsCommand: AsyncParsableCommand {
             }
             table.append([model.name, model.state.rawValue, model.priorityClass?.rawValue ?? "-", size,
                           HumanFormat.ago(model.lastUsed, now: now), until, "\(model.requests)", "\(model.coldStarts)",
-                          model.precision ?? "-", model.performanceHint ?? "-", model.inference.map(Self.infer) ?? "-",
+                          model.precision ?? "-", model.performanceHint ?? "-", model.inference.map { Self.infer($0, companionBytes: model.companionBytes) } ?? "-",
                           model.syntheticWeights ? "synthetic" : "real"])
         }
         var text = list.models.isEmpty ? "no models (is the daemon's models directory empty?)" : table.render()
@@ -78,8 +79,8 @@ struct ModelsCommand: AsyncParsableCommand {
     }
 
     /// `busy/capacity peak N`, `refused N` when any were refused, `+companion` while a throughput companion serves.
-    static func infer(_ queue: InferenceQueueStatus) -> String {
+    static func infer(_ queue: InferenceQueueStatus, companionBytes: Int64? = nil) -> String {
         "\(queue.inFlight)/\(queue.capacity) peak \(queue.peakInFlight)" + (queue.rejected > 0 ? " refused \(queue.rejected)" : "")
-            + (queue.companion == "ready" ? " +companion" : "")
+            + (queue.companion == "ready" ? " +companion" + (companionBytes.map { " " + HumanFormat.bytes($0) } ?? "") : "")
     }
 }

@@ -40,6 +40,8 @@ extension DaemonTests {
             #expect(status.usedBytes == summary.bytes + companionBytes)
             // The model's performance hint is still the one it was loaded with.
             #expect(summary.performanceHint == "latency")
+            let table = try await InferctlProcess.run(["models", "--socket", socket])
+            #expect(table.stdout.contains("+companion"), "\(table.stdout)")
             // A trim gives the companion back before any model.
             let trimmed = try await RawHTTP.send(socket: socket, method: "POST", path: "/v1/trim?level=moderate")
             #expect(trimmed.status == 200)
