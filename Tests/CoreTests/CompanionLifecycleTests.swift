@@ -161,3 +161,18 @@ struct SlottedModel: ResidentModel {
         #expect(try await manager.summary("a").companionBytes == nil)
     }
 }
+
+extension CompanionLifecycleTests {
+    @Test func aFootprintThatPutsChargesOverTheBudgetTakesTheCompanionBeforeAModel() async throws {
+        let (manager, slots, _) = setUp(["a": 300, "b": 300], budget: 1000)
+        try await request(manager, "a")
+        try await request(manager, "b")
+        slots["a"]!.want()
+        _ = try await companionBytes(manager, "a") { $0 != nil }
+        // b's footprint, measured apart, is larger than its load measured: 300 + 300 + 450 > 1000.
+        await manager.recordFootprint("b", bytes: 450)
+        #expect(slots["a"]!.releases == 1)
+        #expect(await manager.summaries().filter { $0.state == .warm }.count == 2)
+        #expect(await manager.status().usedBytes == 750)
+    }
+}

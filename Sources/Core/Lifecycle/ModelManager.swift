@@ -537,6 +537,7 @@ public actor ModelManager<Model: ResidentModel> {
 
     /// Evicts idle models other than `name`, in policy order, until the charges fit the budget again.
     private func evictOthersWhileOverBudget(excluding name: String) {
+        if usedBytes() > configuration.budget.bytes { releaseCompanions(reason: "over the budget") }
         while usedBytes() > configuration.budget.bytes, policy.evictsAutomatically,
               let victim = victims(reason: .budget, classes: [.cached, .recent], excluding: name).first {
             evict(victim, reason: .budget)
