@@ -18,10 +18,16 @@ import Testing
         let json = try Self.object(cold)
         #expect(Set(json.keys) == ["name", "state", "class", "pinned", "bytes", "bytes_estimated", "footprint_bytes", "file_bytes", "last_used",
                                    "expires_at", "requests", "cold_starts", "in_flight", "loads", "evictions", "last_load_ms",
-                                   "failure", "description", "synthetic_weights", "precision", "precision_choice", "performance_hint", "inference"])
-        for key in ["class", "footprint_bytes", "last_used", "expires_at", "last_load_ms", "failure", "description", "precision", "precision_choice", "performance_hint", "inference"] {
+                                   "failure", "description", "synthetic_weights", "precision", "precision_choice", "performance_hint", "inference",
+                                   "companion_bytes", "companion_builds"])
+        for key in ["class", "footprint_bytes", "last_used", "expires_at", "last_load_ms", "failure", "description", "precision",
+                    "precision_choice", "performance_hint", "inference", "companion_bytes"] {
             #expect(json[key] is NSNull, "\(key): \(json[key] ?? "missing")")
         }
+        // A warm model's queue keeps its companion key too: null when the model cannot have one.
+        let queue = try Self.object(InferenceQueueStatus())
+        #expect(queue["companion"] is NSNull)
+        #expect(Set(queue.keys).allSatisfy(Self.isSnakeCase), "\(queue.keys)")
         // It still decodes (null reads back as nil).
         #expect(try JSONDecoder().decode(ModelSummary.self, from: JSONEncoder().encode(cold)) == cold)
     }
