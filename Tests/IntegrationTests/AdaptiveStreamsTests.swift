@@ -40,6 +40,9 @@ extension DaemonTests {
             #expect(status.usedBytes == summary.bytes + companionBytes)
             // The model's performance hint is still the one it was loaded with.
             #expect(summary.performanceHint == "latency")
+            let metrics = try await Metrics.scrape(socket)
+            #expect(metrics["inferd_model_companion_bytes", ["model": "squeezenet"]] == Double(companionBytes))
+            #expect(metrics["inferd_model_companion_builds_total", ["model": "squeezenet"]] == 1)
             let table = try await InferctlProcess.run(["models", "--socket", socket])
             #expect(table.stdout.contains("+companion"), "\(table.stdout)")
             // A trim gives the companion back before any model.

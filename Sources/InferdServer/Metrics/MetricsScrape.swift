@@ -80,6 +80,11 @@ public enum MetricsScrape {
                        }
                    })
         out.family("inferd_model_in_flight_requests", .gauge, "Requests holding the model now.", samples: each { Double($0.inFlight) })
+        out.family("inferd_model_companion_bytes", .gauge,
+                   "Bytes charged for the model's throughput companion (its second compiled form for overlapping requests), 0 when none.",
+                   samples: each { Double($0.companionBytes ?? 0) })
+        out.family("inferd_model_companion_builds_total", .counter, "Throughput companions built for the model.",
+                   samples: each { Double($0.companionBuilds) })
         out.family("inferd_model_cold_starts_total", .counter, "Requests to the model that paid its load.", samples: each { Double($0.coldStarts) })
         out.family("inferd_model_loads_total", .counter, "Loads of the model.", samples: each { Double($0.loads) })
         out.family("inferd_model_evictions_total", .counter, "Evictions of the model.", samples: each { Double($0.evictions) })
