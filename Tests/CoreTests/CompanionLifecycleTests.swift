@@ -64,6 +64,11 @@ struct SlottedModel: ResidentModel {
         return try await manager.summary(name).companionBytes
     }
 
+    /// Waits (bounded: 5 s) until `condition` holds; the manager acts on the slot's wish in a task of its own.
+    func eventually(_ condition: () -> Bool) async throws {
+        for _ in 0..<500 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
     func request(_ manager: ModelManager<SlottedModel>, _ name: String) async throws {
         let lease = try await manager.acquire(name)
         await manager.release(lease)
@@ -84,7 +89,7 @@ struct SlottedModel: ResidentModel {
         try await request(manager, "a")
         try await request(manager, "b")
         slots["a"]!.want()
-        for _ in 0..<200 where slots["a"]!.refusals == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await eventually { slots["a"]!.refusals > 0 }
         #expect(slots["a"]!.refusals == 1)
         #expect(!slots["a"]!.isPresent)
         #expect(await manager.summaries().filter { $0.state == .warm }.count == 2)
@@ -95,7 +100,7 @@ struct SlottedModel: ResidentModel {
         let (manager, slots, _) = setUp(["a": 300], budget: 1000, failing: true)
         try await request(manager, "a")
         slots["a"]!.want()
-        for _ in 0..<200 where slots["a"]!.refusals == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await eventually { slots["a"]!.refusals > 0 }
         #expect(slots["a"]!.refusals == 1)
         #expect(await manager.status().usedBytes == 300)
     }
@@ -104,7 +109,7 @@ struct SlottedModel: ResidentModel {
         let (manager, slots, _) = setUp(["a": 300], budget: 1000, companionBytes: 800)
         try await request(manager, "a")
         slots["a"]!.want()
-        for _ in 0..<200 where slots["a"]!.releases == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await eventually { slots["a"]!.releases > 0 }
         #expect(slots["a"]!.releases == 1)
         #expect(slots["a"]!.refusals == 1)
         #expect(await manager.status().usedBytes == 300)
@@ -122,7 +127,7 @@ struct SlottedModel: ResidentModel {
         #expect(await manager.status().usedBytes == 300)
         // Under pressure no companion is built.
         slots["a"]!.want()
-        for _ in 0..<200 where slots["a"]!.refusals == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await eventually { slots["a"]!.refusals > 0 }
         #expect(slots["a"]!.refusals == 1)
     }
 

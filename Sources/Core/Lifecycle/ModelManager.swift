@@ -445,7 +445,8 @@ public actor ModelManager<Model: ResidentModel> {
         }
     }
 
-    /// Loads `name` (state must be cold or failed), one load at a time across the manager.
+    /// Loads `name` (state must be cold or failed) once the ``LoadGate`` admits it: alone, or beside
+    /// other loads of models whose footprint is known.
     ///
     /// The load task itself records the outcome (``completeLoad(_:model:estimate:forRequest:)`` or
     /// ``failLoad(_:error:)``) before it finishes, so every request waiting on it sees the new state.

@@ -7,7 +7,9 @@ import HeapModule
 ///
 /// Time and concurrency are modelled as the daemon serves a replay (see ``SimulationOptions``): a
 /// request is sent when due and a client slot is free; a cold model is loaded (one load at a time, as
-/// the daemon does) and requests that arrive meanwhile wait for that load (cold answers, not new loads);
+/// the daemon does under file accounting, which policy studies use; with measured accounting the
+/// daemon may overlap loads of models whose footprint is known, which moves when a load ends, not how
+/// many there are) and requests that arrive meanwhile wait for that load (cold answers, not new loads);
 /// answers compute on a c-server queue; a model with requests in flight is never a victim, and a
 /// request that finds no room while others are busy waits for them (up to the room wait timeout).
 /// With zero load and compute costs this is the classic cache model (each request served at its time).
