@@ -2,11 +2,12 @@
 /// charges it against the budget while it exists and takes it back first when memory is needed.
 ///
 /// - A companion is built only when the budget has room for it *without evicting anything*, with no
-///   memory pressure, through the same one-at-a-time load gate as loads (so loads' memory figures
+///   memory pressure, through the load gate and alone there (so its own and the loads' memory figures
 ///   stay clean). It is charged its measured size (at first the model's own charge, as an estimate);
 ///   with file accounting, the model's own file charge.
-/// - It is released — before any model is evicted — when pressure is reported, when a load needs
-///   room, when it has been idle for its keep time (the keep-alive sweep), and with its model.
+/// - It is released — before any model is evicted — when pressure is reported or a trim runs, when a
+///   load needs room, when a measured size or footprint puts the charges over the budget, when it has
+///   been idle for its keep time (the keep-alive sweep), and with its model.
 extension ModelManager {
     /// Registers `model`'s wish for a companion, when it can have one and a companion loader is set.
     func offerCompanion(_ name: String, _ model: Model) {
