@@ -16,6 +16,7 @@ final class FakeCompanionSlot: CompanionSlot, @unchecked Sendable {
     func whenWanted(_ request: @escaping @Sendable () -> Void) { lock.withLock { wanted = request } }
     func refused() { lock.withLock { refusals += 1 } }
     var isIdle: Bool { lock.withLock { idle && present } }
+    /// Whether the companion loader built one that is not released yet.
     var isPresent: Bool { lock.withLock { present } }
     func release() { lock.withLock { present = false; releases += 1 } }
     /// The model asks for its companion, as its router does when requests overlap.

@@ -11,8 +11,6 @@ public protocol CompanionSlot: AnyObject, Sendable {
     func refused()
     /// True when the companion exists and has served nothing for its keep time.
     var isIdle: Bool { get }
-    /// Whether the companion exists (built and serving or ready to).
-    var isPresent: Bool { get }
     /// Lets the companion go; requests running on it finish first (they hold it).
     func release()
 }

@@ -38,18 +38,13 @@ extension ModelManager {
         let estimate = entries[name]!.measuredBytes ?? model.residentBytes
         entries[name]!.companionBytes = estimate
         entries[name]!.companionBuilding = true
-        let result: Result<Int64, any Error>
-        do {
-            result = .success(try await companionLoader(model))
-        } catch {
-            result = .failure(error)
-        }
-        // Builds pass the load gate one at a time: whatever happened meanwhile, this one is over.
-        if entries[name] != nil { entries[name]!.companionBuilding = false }
+        // Builds run alone in the load gate: whatever happened meanwhile, this one is over when the loader returns.
         let bytes: Int64
-        switch result {
-        case .success(let built): bytes = built
-        case .failure(let error):
+        do {
+            bytes = try await companionLoader(model)
+            entries[name]?.companionBuilding = false
+        } catch {
+            entries[name]?.companionBuilding = false
             if entries[name]?.loads == loads { entries[name]!.companionBytes = 0 }
             refuse(name, slot, "building it failed: \(error)")
             return

@@ -23,7 +23,7 @@ public final class StreamRouter: CompanionSlot {
         var active = 0
         var companion: InferRequestPool?
         var wanted: (@Sendable () -> Void)?
-        var companionInferences = 0
+        /// Counts of companions already released, kept in the model's totals.
         var retiredCompanion = InferenceQueueStatus()
     }
 
@@ -50,10 +50,7 @@ public final class StreamRouter: CompanionSlot {
             if decision.build {
                 if let wanted = state.wanted { ask = wanted } else { state.policy.refused(now: now) }
             }
-            if decision.route == .throughput, let companion = state.companion {
-                state.companionInferences += 1
-                return (companion, ask)
-            }
+            if decision.route == .throughput, let companion = state.companion { return (companion, ask) }
             return (primary, ask)
         }
         ask?()
@@ -75,17 +72,13 @@ public final class StreamRouter: CompanionSlot {
         }
     }
 
-    /// The companion's pool, while there is one (warm-up and tests).
-    public var companion: InferRequestPool? { state.withLock { $0.companion } }
-
     /// Both forms' queues as one: the primary's figures with the companion's added, and the companion's state.
     public var status: InferenceQueueStatus {
         var status = primary.status
-        let (companion, retired, served, policyState) = state.withLock {
-            ($0.companion?.status, $0.retiredCompanion, $0.companionInferences, $0.policy.companion)
-        }
+        let (companion, retired, policyState) = state.withLock { ($0.companion?.status, $0.retiredCompanion, $0.policy.companion) }
         guard isEnabled else { return status }
         for other in [companion, retired].compactMap({ $0 }) {
+            status.companionInferences += other.inferences
             status.requests += other.requests
             status.inFlight += other.inFlight
             status.waiting += other.waiting
@@ -95,7 +88,6 @@ public final class StreamRouter: CompanionSlot {
             status.peakWaiting = max(status.peakWaiting, other.peakWaiting)
         }
         status.companion = policyState.rawValue
-        status.companionInferences = served
         return status
     }
 
@@ -114,8 +106,6 @@ public final class StreamRouter: CompanionSlot {
         let now = clock.now()
         return state.withLock { $0.policy.isIdle(now: now) }
     }
-
-    public var isPresent: Bool { state.withLock { $0.companion != nil } }
 
     public func release() {
         state.withLock { state in
