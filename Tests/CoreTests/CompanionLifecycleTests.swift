@@ -12,6 +12,12 @@ final class FakeCompanionSlot: CompanionSlot, @unchecked Sendable {
     private(set) var releases = 0
     var present = false
     var idle = false
+    /// The companion loader is building one for this slot now.
+    var building: Bool {
+        get { lock.withLock { buildingNow } }
+        set { lock.withLock { buildingNow = newValue } }
+    }
+    private var buildingNow = false
 
     func whenWanted(_ request: @escaping @Sendable () -> Void) { lock.withLock { wanted = request } }
     func refused() { lock.withLock { refusals += 1 } }
@@ -35,7 +41,9 @@ struct SlottedModel: ResidentModel {
 /// without evicting anything, charged while they exist, and given back first when memory is needed.
 @Suite struct CompanionLifecycleTests {
     /// A manager over models of the given sizes whose companions measure `companionBytes` each.
-    func setUp(_ sizes: [String: Int64], budget: Int64, companionBytes: Int64 = 300, failing: Bool = false)
+    /// A build takes `buildSeconds` of real time.
+    func setUp(_ sizes: [String: Int64], budget: Int64, companionBytes: Int64 = 300, failing: Bool = false,
+               buildSeconds: Double = 0)
         -> (ModelManager<SlottedModel>, [String: FakeCompanionSlot], ManualClock) {
         let slots = Dictionary(uniqueKeysWithValues: sizes.keys.map { ($0, FakeCompanionSlot()) })
         let clock = ManualClock()
@@ -46,6 +54,9 @@ struct SlottedModel: ResidentModel {
             configuration: LifecycleConfiguration(budget: MemoryBudget(bytes: budget, source: "test"), minimumResidency: 0, initialSizeFactor: 1),
             loader: { bundle, _ in SlottedModel(residentBytes: sizes[bundle.name]!, slot: slots[bundle.name]!) },
             companionLoader: { model in
+                model.slot.building = true
+                if buildSeconds > 0 { try await Task.sleep(for: .seconds(buildSeconds)) }
+                defer { model.slot.building = false }
                 if failing { throw InferdError(.loadFailed, "scripted compile failure") }
                 model.slot.present = true
                 return companionBytes
@@ -83,6 +94,22 @@ struct SlottedModel: ResidentModel {
         #expect(slots["a"]!.isPresent)
         #expect(try await manager.summary("a").companionBuilds == 1)
         #expect(await manager.status().usedBytes == 600)
+    }
+
+    /// Shutting down while the engine compiles a companion waits for the compile: the process must
+    /// not exit under it (it crashed the daemon on SIGTERM once).
+    @Test func drainWaitsForACompanionBeingBuilt() async throws {
+        let (manager, slots, _) = setUp(["a": 300], budget: 1000, buildSeconds: 0.5)
+        try await request(manager, "a")
+        slots["a"]!.want()
+        try await eventually { slots["a"]!.building }
+        #expect(slots["a"]!.building)
+        await manager.drain()
+        #expect(!slots["a"]!.building)
+        // Once draining, no new build starts.
+        slots["a"]!.want()
+        try await eventually { slots["a"]!.refusals > 0 }
+        #expect(slots["a"]!.refusals == 1)
     }
 
     @Test func noRoomWithoutEvictingMeansNoCompanionAndNoEviction() async throws {

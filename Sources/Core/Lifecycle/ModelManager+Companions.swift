@@ -38,13 +38,14 @@ extension ModelManager {
         let estimate = entries[name]!.measuredBytes ?? model.residentBytes
         entries[name]!.companionBytes = estimate
         entries[name]!.companionBuilding = true
+        companionBuildsRunning += 1
         // Builds run alone in the load gate: whatever happened meanwhile, this one is over when the loader returns.
         let bytes: Int64
         do {
             bytes = try await companionLoader(model)
-            entries[name]?.companionBuilding = false
+            companionBuildEnded(name)
         } catch {
-            entries[name]?.companionBuilding = false
+            companionBuildEnded(name)
             if entries[name]?.loads == loads { entries[name]!.companionBytes = 0 }
             refuse(name, slot, "building it failed: \(error)")
             return
@@ -67,6 +68,14 @@ extension ModelManager {
         }
         logger.info("companion of \(name) built", metadata: [
             "event": "companion-built", "model": "\(name)", "bytes": "\(bytes)", "estimated_bytes": "\(estimate)"])
+    }
+
+    /// Marks `name`'s companion build as over and wakes whoever waits for it (``drain()`` must not
+    /// return while the engine still compiles: the process would exit under it).
+    private func companionBuildEnded(_ name: String) {
+        entries[name]?.companionBuilding = false
+        companionBuildsRunning -= 1
+        waiters.resumeAll()
     }
 
     /// Why `name` may not have a companion now; nil: it may.

@@ -78,6 +78,8 @@ public actor ModelManager<Model: ResidentModel> {
     private var loadGate = LoadGate()
     /// Evicted models whose memory is still being released off the actor.
     private var pendingFrees = 0
+    /// Companion builds in the engine now (``drain()`` waits for them).
+    var companionBuildsRunning = 0
 
     let configuration: LifecycleConfiguration
     private let rules: LifecycleRules
@@ -289,11 +291,13 @@ public actor ModelManager<Model: ResidentModel> {
         preloaded = true
     }
 
-    /// Stops taking requests (they get `.shuttingDown`) and returns when the in-flight ones are done.
+    /// Stops taking requests (they get `.shuttingDown`) and returns when the in-flight ones are done,
+    /// and with them every load, companion build and free the engine is still running.
     public func drain() async {
         draining = true
         waiters.resumeAll()
-        while entries.values.contains(where: { $0.inFlight > 0 || $0.state == .loading }) || pendingFrees > 0 {
+        while entries.values.contains(where: { $0.inFlight > 0 || $0.state == .loading }) || pendingFrees > 0
+            || companionBuildsRunning > 0 {
             _ = await waitForChange(until: nil)
         }
     }

@@ -198,9 +198,15 @@ final class DaemonProcess: @unchecked Sendable {
 
     /// Sends SIGTERM, waits for the exit and returns the exit status. ``stderrLog`` stays readable
     /// until the object is released (which removes the temporary directory).
+    /// A status other than 0 prints the end of the daemon's stderr, so a failure in CI says why.
     func stop(timeout: Double = 120) async throws -> Int32 {
         signal(SIGTERM)
-        return try await waitForExit(timeout: timeout)
+        let status = try await waitForExit(timeout: timeout)
+        if status != 0 {
+            let tail = stderrLog.split(separator: "\n", omittingEmptySubsequences: false).suffix(60).joined(separator: "\n")
+            print("inferd exited with status \(status) after SIGTERM; the end of its stderr:\n\(tail)")
+        }
+        return status
     }
 
     /// Kills the daemon at once (SIGKILL), if it still runs.
