@@ -31,11 +31,11 @@ work = sys.argv[1]
 h, w = 2200, 2600
 data = os.urandom(h * w * 3)
 with open(f"{work}/json.body", "w") as f:
-    f.write('{"inputs":[{"name":"image","shape":[1,%d,%d,3],"datatype":"UINT8","data":[' % (h, w))
+    f.write('{"inputs":[{"name":"input","shape":[1,%d,%d,3],"datatype":"UINT8","data":[' % (h, w))
     f.write(",".join(map(str, data)))
     f.write(']}]}')
 h, w = 4000, 4000
-header = json.dumps({"inputs": [{"name": "image", "shape": [1, h, w, 3], "datatype": "UINT8",
+header = json.dumps({"inputs": [{"name": "input", "shape": [1, h, w, 3], "datatype": "UINT8",
                                  "parameters": {"binary_data_size": h * w * 3}}]}).encode()
 with open(f"{work}/binary.body", "wb") as f:
     f.write(header)

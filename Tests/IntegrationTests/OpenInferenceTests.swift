@@ -120,7 +120,10 @@ extension DaemonTests {
             let daemon = try await DaemonProcess.start()
             let path = "/v2/models/squeezenet/infer"
             let binaryHeader = Array(#"{"inputs":[{"name":"input","shape":[1,1,1,3],"datatype":"UINT8","parameters":{"binary_data_size":3}}]}"#.utf8)
+            let unknownInput = Array(#"{"inputs":[{"name":"image","shape":[1,1,1,3],"datatype":"UINT8","data":[1,2,3]}]}"#.utf8)
             let cases: [(String, [UInt8], [String: String])] = [
+                // Refused on the lease while the model's input is unknown, and before any lease at the end.
+                ("an input the model does not have", unknownInput, [:]),
                 ("not JSON", Array("{\"inputs\": [".utf8), [:]),
                 ("no inputs field", Array("{}".utf8), [:]),
                 ("wrong datatype", Array(#"{"inputs":[{"name":"input","shape":[1,1,1,3],"datatype":"FP32","data":[1,2,3]}]}"#.utf8), [:]),
@@ -131,6 +134,7 @@ extension DaemonTests {
                 ("header length beyond body", Array("{}".utf8), ["Inference-Header-Content-Length": "5000"]),
                 ("unknown output", Array(#"{"inputs":[{"name":"input","shape":[1,1,1,3],"datatype":"UINT8","data":[1,2,3]}],"outputs":[{"name":"nope"}]}"#.utf8), [:]),
                 ("classification of 0 classes", Array(#"{"inputs":[{"name":"input","shape":[1,1,1,3],"datatype":"UINT8","data":[1,2,3]}],"outputs":[{"name":"logits","parameters":{"classification":0}}]}"#.utf8), [:]),
+                ("an input the model does not have, its input known", unknownInput, [:]),
             ]
             for (what, body, headers) in cases {
                 let response = try await RawHTTP.send(socket: daemon.socketPath, method: "POST", path: path, headers: headers, body: body)
@@ -138,6 +142,8 @@ extension DaemonTests {
                 let error = try? response.json(ErrorBody.self)
                 #expect(error?.code == .badRequest, "\(what): \(response.text)")
             }
+            let misnamed = try await RawHTTP.send(socket: daemon.socketPath, method: "POST", path: path, body: unknownInput)
+            #expect(misnamed.text.contains(#"no input \"image\"; its input is \"input\""#), "\(misnamed.text)")
             let unknown = try await RawHTTP.send(socket: daemon.socketPath, method: "POST", path: "/v2/models/nope/infer", body: Array("{}".utf8))
             #expect(unknown.status == 404)
             try await API.expectServing(daemon, after: "bad inference requests")

@@ -163,8 +163,11 @@ public final class InferenceService: Sendable {
         let watch = Stopwatch()
         _ = try bundle(name)
         try ImageTensor.validate(name: tensor.name, shape: tensor.shape, datatype: tensor.datatype, maxPixels: limits.maxImagePixels)
+        // Refused before any load when the model's input is already known; checked on the lease otherwise.
+        if let known = ports.withLock({ $0[name] }) { try Self.check(tensor, against: known.image, model: name) }
         let pixels = tensor.pixels
         let (lease, probabilities, steps) = try await withLease(name) { lease in
+            try Self.check(tensor, against: lease.model.imageInput, model: name)
             var steps = StepTimings()
             let probabilities = try await lease.model.probabilities(of: pixels, timings: &steps)
             return (lease, probabilities, steps)
@@ -176,6 +179,14 @@ public final class InferenceService: Sendable {
         let output = lease.model.probabilitiesOutput
         return TensorResult(model: name, output: TensorDescription(name: output.name, datatype: "FP32", shape: [1, Int64(probabilities.count)]),
                             values: probabilities, cold: lease.cold, timings: timings)
+    }
+
+    /// A tensor for an input the model does not have is refused, as Triton refuses it: the Open
+    /// Inference Protocol names inputs as the model's metadata does.
+    private static func check(_ tensor: ImageTensor, against input: TensorDescription, model: String) throws(InferdError) {
+        guard tensor.name == input.name else {
+            throw InferdError(.badRequest, "\(model) has no input \"\(tensor.name)\"; its input is \"\(input.name)\" (GET /v2/models/\(model))")
+        }
     }
 
     /// Runs `body`; a failure is counted in the manager's error counter and rethrown.
