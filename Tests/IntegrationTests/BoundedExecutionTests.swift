@@ -89,21 +89,27 @@ extension DaemonTests {
 
         @Test func aFullComputeQueueAnswers503WithRetryAfter() async throws {
             // No queue at all: while every compute worker (decoding) or every infer request of the
-            // model is busy, a request is refused at once, whichever of the two bounds it meets.
-            let daemon = try await DaemonProcess.start(environment: ["INFERD_MAX_QUEUED": "0", "INFERD_QUEUE_LIMIT": "0"])
+            // model is busy, a request is refused at once, whichever of the two bounds it meets. No
+            // throughput companion: its infer requests would raise the model's bound mid-burst.
+            let daemon = try await DaemonProcess.start(environment: ["INFERD_MAX_QUEUED": "0", "INFERD_QUEUE_LIMIT": "0",
+                                                                     "INFERD_ADAPTIVE_STREAMS": "off"])
             let model = "squeezenet"
             #expect(try await Self.classify(daemon, model, offload: "never").0.status == 200)
             // A big photo (its decode holds a worker for milliseconds) and many requests, so they
             // overlap even when a busy machine starts the clients one by one.
             let image = try DaemonProcess.sampleBytes("groups/2160x3840/chelsea.jpg")
-            let answers = try await withThrowingTaskGroup(of: RawHTTP.Response.self) { group in
-                for _ in 0..<64 {
-                    group.addTask { try await RawHTTP.post(socket: daemon.socketPath, "/v1/models/\(model)/classify", body: image) }
+            // A machine busy with other suites may still start them one by one: a few bursts (bounded).
+            var answers: [RawHTTP.Response] = []
+            for _ in 0..<4 where !answers.contains(where: { $0.status == 503 }) {
+                answers += try await withThrowingTaskGroup(of: RawHTTP.Response.self) { group in
+                    for _ in 0..<64 {
+                        group.addTask { try await RawHTTP.post(socket: daemon.socketPath, "/v1/models/\(model)/classify", body: image) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
                 }
-                return try await group.reduce(into: []) { $0.append($1) }
             }
             let refused = answers.filter { $0.status == 503 }
-            #expect(!refused.isEmpty, "64 requests at once on \(ProcessInfo.processInfo.activeProcessorCount) workers with no queue")
+            #expect(!refused.isEmpty, "\(answers.count) requests in bursts of 64 on \(ProcessInfo.processInfo.activeProcessorCount) workers with no queue")
             #expect(answers.allSatisfy { $0.status == 200 || $0.status == 503 })
             for response in refused {
                 #expect(Int(response.header("Retry-After") ?? "") ?? 0 >= 1)
