@@ -163,11 +163,14 @@ public final class InferenceService: Sendable {
         let watch = Stopwatch()
         _ = try bundle(name)
         try ImageTensor.validate(name: tensor.name, shape: tensor.shape, datatype: tensor.datatype, maxPixels: limits.maxImagePixels)
-        // Refused before any load when the model's input is already known; checked on the lease otherwise.
-        if let known = ports.withLock({ $0[name] }) { try Self.check(tensor, against: known.image, model: name) }
+        // Refused before any load when the model's input is already known (ports are forgotten when
+        // the model's file changes); checked on the lease otherwise, where reading the input back from
+        // the compiled model costs a few OpenVINO calls.
+        let known = ports.withLock({ $0[name] })
+        if let known { try Self.check(tensor, against: known.image, model: name) }
         let pixels = tensor.pixels
         let (lease, probabilities, steps) = try await withLease(name) { lease in
-            try Self.check(tensor, against: lease.model.imageInput, model: name)
+            if known == nil { try Self.check(tensor, against: lease.model.imageInput, model: name) }
             var steps = StepTimings()
             let probabilities = try await lease.model.probabilities(of: pixels, timings: &steps)
             return (lease, probabilities, steps)

@@ -89,15 +89,20 @@ public struct Router: Sendable {
         return .error(InferdError(.notFound, "no route \(request.method) \(request.path)"))
     }
 
+    private static func isParameter(_ segment: Substring) -> Bool {
+        segment.first == "{" && segment.last == "}"
+    }
+
     static func match(_ pattern: [Substring], _ segments: [Substring]) -> [String: String]? {
         guard pattern.count == segments.count else { return nil }
+        // Literal segments first: most routes fail there, before any parameter is decoded.
+        for (expected, actual) in zip(pattern, segments) where !isParameter(expected) && expected != actual {
+            return nil
+        }
         var parameters: [String: String] = [:]
-        for (expected, actual) in zip(pattern, segments) {
-            if expected.hasPrefix("{"), expected.hasSuffix("}") {
-                parameters[String(expected.dropFirst().dropLast())] = String(actual).removingPercentEncoding ?? String(actual)
-            } else if expected != actual {
-                return nil
-            }
+        for (expected, actual) in zip(pattern, segments) where isParameter(expected) {
+            let value = String(actual)
+            parameters[String(expected.dropFirst().dropLast())] = value.contains("%") ? value.removingPercentEncoding ?? value : value
         }
         return parameters
     }

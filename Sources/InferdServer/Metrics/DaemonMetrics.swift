@@ -45,15 +45,17 @@ public final class DaemonMetrics: Sendable {
     /// `load` is recorded only when the request paid a load; `decode` only when it decoded an image.
     public func observe(model: String, timings: StepTimings, decoded: Bool) {
         state.withLock { state in
-            var steps = state.steps[model] ?? Dictionary(uniqueKeysWithValues: Step.allCases.map {
-                ($0, MetricHistogram(bounds: MetricHistogram.requestSeconds))
-            })
-            steps[.queue]!.observe(timings.queue / 1000)
-            if timings.load > 0 { steps[.load]!.observe(timings.load / 1000) }
-            if decoded { steps[.decode]!.observe(timings.decode / 1000) }
-            steps[.compute]!.observe(timings.compute / 1000)
-            steps[.total]!.observe(timings.total / 1000)
-            state.steps[model] = steps
+            if state.steps[model] == nil {
+                state.steps[model] = Dictionary(uniqueKeysWithValues: Step.allCases.map {
+                    ($0, MetricHistogram(bounds: MetricHistogram.requestSeconds))
+                })
+            }
+            // In place: a copy taken out and written back would copy every histogram's buckets.
+            state.steps[model]![.queue]!.observe(timings.queue / 1000)
+            if timings.load > 0 { state.steps[model]![.load]!.observe(timings.load / 1000) }
+            if decoded { state.steps[model]![.decode]!.observe(timings.decode / 1000) }
+            state.steps[model]![.compute]!.observe(timings.compute / 1000)
+            state.steps[model]![.total]!.observe(timings.total / 1000)
         }
     }
 
