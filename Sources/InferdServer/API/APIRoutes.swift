@@ -57,7 +57,7 @@ public enum APIRoutes {
     private static func countRequest(_ service: InferenceService, _ pattern: String?, _ request: HTTPRequest, _ response: HTTPResponse) {
         let name = request.parameters["name"] ?? ""
         service.metrics.countRequest(.init(
-            method: "\(request.method == .HEAD ? .GET : request.method)", route: pattern ?? "unmatched",
+            method: (request.method == .HEAD ? .GET : request.method).rawValue, route: pattern ?? "unmatched",
             model: service.catalog[name] != nil ? name : "", status: Int(response.status.code),
             placement: response.placement ?? "none"))
     }

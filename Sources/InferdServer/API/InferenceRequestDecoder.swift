@@ -117,13 +117,13 @@ enum InferenceRequestDecoder {
     /// one copy, tens of microseconds, less than a hop to a pool thread and back. A JSON tensor (its
     /// numbers parsed one by one) or a larger body is not.
     static func isCheapToFrame(_ body: ByteBuffer, headerLength: String?) -> Bool {
-        guard let headerLength, let length = Int(headerLength.trimmingCharacters(in: .whitespaces)) else { return false }
+        guard let headerLength, let length = BinaryTensorBody.headerLength(headerLength) else { return false }
         return length <= cheapHeaderBytes && body.readableBytes <= cheapBodyBytes
     }
 
     private static func split(_ body: ByteBuffer, headerLength: String?) throws(InferdError) -> (Int, ByteBuffer) {
         guard let headerLength else { return (body.readableBytes, ByteBuffer()) }
-        guard let length = Int(headerLength.trimmingCharacters(in: .whitespaces)), length >= 0, length <= body.readableBytes else {
+        guard let length = BinaryTensorBody.headerLength(headerLength), length >= 0, length <= body.readableBytes else {
             throw InferdError(.badRequest, "\(BinaryTensorBody.headerLengthField) \(headerLength) is not a length within the \(body.readableBytes)-byte body")
         }
         return (length, body.getSlice(at: body.readerIndex + length, length: body.readableBytes - length) ?? ByteBuffer())

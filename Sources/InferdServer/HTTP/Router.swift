@@ -102,7 +102,7 @@ public struct Router: Sendable {
         var parameters: [String: String] = [:]
         for (expected, actual) in zip(pattern, segments) where isParameter(expected) {
             let value = String(actual)
-            parameters[String(expected.dropFirst().dropLast())] = value.contains("%") ? value.removingPercentEncoding ?? value : value
+            parameters[String(expected.dropFirst().dropLast())] = value.utf8.contains(UInt8(ascii: "%")) ? value.removingPercentEncoding ?? value : value
         }
         return parameters
     }
