@@ -5,7 +5,10 @@ import InferdWire
 import Testing
 
 /// A model file OpenVINO cannot read is a typed ``OpenVINOError`` carrying OpenVINO's own reason.
-@Suite struct ModelLoadErrorTests {
+///
+/// One at a time: OpenVINO keeps one last-error message per process, so two of these failing at
+/// once could read each other's reason (CI saw the text model's error carry the missing file's).
+@Suite(.serialized) struct ModelLoadErrorTests {
     /// Loads `bundle`, expecting an ``OpenVINOError`` (any other outcome is recorded as an issue).
     static func loadError(_ bundle: ModelBundle) -> OpenVINOError? {
         #expect(throws: OpenVINOError.self, "\(bundle.directory) should not load") {

@@ -103,7 +103,10 @@ extension DaemonTests {
             for _ in 0..<4 where !answers.contains(where: { $0.status == 503 }) {
                 answers += try await withThrowingTaskGroup(of: RawHTTP.Response.self) { group in
                     for _ in 0..<64 {
-                        group.addTask { try await RawHTTP.post(socket: daemon.socketPath, "/v1/models/\(model)/classify", body: image) }
+                        group.addTask {
+                            try await RawHTTP.send(socket: daemon.socketPath, method: "POST", path: "/v1/models/\(model)/classify",
+                                                   body: image, ownThread: true)
+                        }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }

@@ -17,7 +17,10 @@ public struct OpenVINOError: Error, CustomStringConvertible, Sendable {
 
 /// Throws an ``OpenVINOError`` unless `status` is `OK`.
 ///
-/// OpenVINO keeps one process-wide "last error message"; it is read immediately after the failing call.
+/// OpenVINO keeps one process-wide "last error message" (a static string behind a mutex in its C
+/// API, not one per thread); it is read immediately after the failing call. Two calls that fail at
+/// the same instant on different threads can still swap their detail text; the operation and the
+/// status are always this call's own.
 @inline(__always)
 func ovCheck(_ status: ov_status_e, _ operation: @autoclosure () -> String) throws(OpenVINOError) {
     guard status != OK else { return }

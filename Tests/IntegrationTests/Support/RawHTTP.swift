@@ -55,12 +55,24 @@ enum RawHTTP {
         }
     }
 
+    /// Runs blocking `body` on a thread of its own. For bursts that must overlap: Dispatch on Linux runs
+    /// about one blocking job per core at once and adds threads only after a while, so 64 requests
+    /// through ``offPool(_:)`` on a busy 2-core machine can reach the daemon two at a time.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
     /// Sends one request on a fresh connection (`Connection: close`) and reads the answer.
     ///
     /// `Content-Length` is added when there is a body and the caller did not set it (nor chunked encoding).
+    /// `ownThread`: the blocking exchange runs on a thread of its own (``onOwnThread(_:)``), for bursts.
     static func send(socket path: String, method: String, path target: String, headers: [String: String] = [:],
-                     body: [UInt8]? = nil, timeout: Double = 300) async throws -> Response {
-        try await offPool {
+                     body: [UInt8]? = nil, timeout: Double = 300, ownThread: Bool = false) async throws -> Response {
+        let exchange: @Sendable () throws -> Response = {
             let connection = try Connection(socket: path, timeout: timeout)
             defer { connection.close() }
             var all = headers
@@ -68,6 +80,7 @@ enum RawHTTP {
             try connection.write(request(method: method, path: target, headers: all, body: body))
             return try connection.readResponse()
         }
+        return try await ownThread ? onOwnThread(exchange) : offPool(exchange)
     }
 
     /// Convenience: `GET path`.
