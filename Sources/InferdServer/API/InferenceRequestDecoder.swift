@@ -107,20 +107,21 @@ enum InferenceRequestDecoder {
         return try result.get()
     }
 
-    /// The length of the JSON part and the binary part after it.
     /// The largest JSON header and body that ``isCheapToFrame(_:headerLength:)`` frames on the caller.
     static let cheapHeaderBytes = 16 << 10
     static let cheapBodyBytes = 1 << 20
 
     /// True for a binary-extension request whose JSON header is at most ``cheapHeaderBytes`` and whose
-    /// body is at most ``cheapBodyBytes`` (a 512x512 image): framing it is a small `Codable` decode and
-    /// one copy, tens of microseconds, less than a hop to a pool thread and back. A JSON tensor (its
-    /// numbers parsed one by one) or a larger body is not.
+    /// body is at most ``cheapBodyBytes`` (a 512x512 image): framing it is a header read
+    /// (``InferenceHeaderReader``, `Codable` for unusual ones) and one copy, tens of microseconds, less
+    /// than a hop to a pool thread and back. A JSON tensor (its numbers parsed one by one) or a larger
+    /// body is not.
     static func isCheapToFrame(_ body: ByteBuffer, headerLength: String?) -> Bool {
         guard let headerLength, let length = BinaryTensorBody.headerLength(headerLength) else { return false }
         return length <= cheapHeaderBytes && body.readableBytes <= cheapBodyBytes
     }
 
+    /// The length of the JSON part and the binary part after it.
     private static func split(_ body: ByteBuffer, headerLength: String?) throws(InferdError) -> (Int, ByteBuffer) {
         guard let headerLength else { return (body.readableBytes, ByteBuffer()) }
         guard let length = BinaryTensorBody.headerLength(headerLength), length >= 0, length <= body.readableBytes else {
