@@ -103,10 +103,7 @@ extension DaemonTests {
             for _ in 0..<4 where !answers.contains(where: { $0.status == 503 }) {
                 answers += try await withThrowingTaskGroup(of: RawHTTP.Response.self) { group in
                     for _ in 0..<64 {
-                        group.addTask {
-                            try await RawHTTP.send(socket: daemon.socketPath, method: "POST", path: "/v1/models/\(model)/classify",
-                                                   body: image, ownThread: true)
-                        }
+                        group.addTask { try await RawHTTP.post(socket: daemon.socketPath, "/v1/models/\(model)/classify", body: image) }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }

@@ -25,7 +25,7 @@ extension DaemonTests {
                 for _ in 0..<count {
                     group.addTask {
                         let response = try await RawHTTP.send(socket: socket, method: "POST", path: "/v2/models/squeezenet/infer",
-                                                              headers: headers, body: body, ownThread: true)
+                                                              headers: headers, body: body)
                         let code = response.status == 200 ? nil : (try? response.json(ErrorBody.self))?.code?.rawValue
                         return (response.status, response.header("Retry-After"), code)
                     }

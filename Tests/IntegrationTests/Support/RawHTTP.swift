@@ -46,19 +46,11 @@ enum RawHTTP {
         }
     }
 
-    private static let queue = DispatchQueue(label: "rawhttp", attributes: .concurrent)
-
-    /// Runs blocking `body` on a Dispatch thread.
+    /// Runs blocking `body` on a thread of its own, off Swift's cooperative pool. Not on Dispatch:
+    /// Dispatch on Linux runs about one blocking job per core at once and adds threads only after a
+    /// while, so a burst of 64 requests on a busy 2-core machine reached the daemon two at a time, and
+    /// tests' blocked exchanges starved the process's other Dispatch work (CI, 2026-12-03).
     static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try body() }) }
-        }
-    }
-
-    /// Runs blocking `body` on a thread of its own. For bursts that must overlap: Dispatch on Linux runs
-    /// about one blocking job per core at once and adds threads only after a while, so 64 requests
-    /// through ``offPool(_:)`` on a busy 2-core machine can reach the daemon two at a time.
-    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread { continuation.resume(with: Result { try body() }) }
             thread.stackSize = 1 << 20
@@ -69,9 +61,8 @@ enum RawHTTP {
     /// Sends one request on a fresh connection (`Connection: close`) and reads the answer.
     ///
     /// `Content-Length` is added when there is a body and the caller did not set it (nor chunked encoding).
-    /// `ownThread`: the blocking exchange runs on a thread of its own (``onOwnThread(_:)``), for bursts.
     static func send(socket path: String, method: String, path target: String, headers: [String: String] = [:],
-                     body: [UInt8]? = nil, timeout: Double = 300, ownThread: Bool = false) async throws -> Response {
+                     body: [UInt8]? = nil, timeout: Double = 300) async throws -> Response {
         let exchange: @Sendable () throws -> Response = {
             let connection = try Connection(socket: path, timeout: timeout)
             defer { connection.close() }
@@ -80,7 +71,7 @@ enum RawHTTP {
             try connection.write(request(method: method, path: target, headers: all, body: body))
             return try connection.readResponse()
         }
-        return try await ownThread ? onOwnThread(exchange) : offPool(exchange)
+        return try await offPool(exchange)
     }
 
     /// Convenience: `GET path`.
