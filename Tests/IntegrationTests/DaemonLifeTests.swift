@@ -1,5 +1,6 @@
 import Foundation
 import InferdWire
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -126,6 +127,39 @@ extension DaemonTests {
             #expect(after.header("connection")?.lowercased() == "close")
             #expect(try await inFlight.value.status == 200)
             #expect(try await daemon.waitForExit() == 0)
+        }
+
+        @Test func connectionsArrivingAsTheListenerClosesAreServedOrClosedNeverDropped() async throws {
+            // swift-nio drops a connection the listener accepted but had not handed over when it
+            // closes (apple/swift-nio#2813), and a dropped async channel traps the process. A stop
+            // under load must still exit 0 having answered or closed every connection.
+            let daemon = try await DaemonProcess.start()
+            let socket = daemon.socketPath
+            let request = Array("GET /v2/health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
+            let stopped = Mutex(false)
+            let tally = Mutex((answered: 0, closed: 0))
+            let clients = (0..<6).map { _ in
+                Thread {
+                    // Connect, ask, read the answer or the close, until the listener refuses.
+                    while !stopped.withLock({ $0 }) {
+                        guard let connection = try? RawHTTP.Connection(socket: socket, timeout: 30) else { break }
+                        let answered = (try? connection.write(request)) != nil && (try? connection.readResponse())?.status == 200
+                        tally.withLock { answered ? ($0.answered += 1) : ($0.closed += 1) }
+                        connection.close()
+                    }
+                }
+            }
+            for client in clients { client.start() }
+            try await Task.sleep(for: .milliseconds(500))
+            daemon.signal(SIGTERM)
+            let status = try await daemon.waitForExit()
+            stopped.withLock { $0 = true }
+            #expect(status == 0, "\(daemon.stderrLog)")
+            #expect(!daemon.stderrLog.contains("Fatal error"), "\(daemon.stderrLog)")
+            let counts = tally.withLock { $0 }
+            #expect(counts.answered > 0, "the clients never reached the daemon: \(counts)")
+            let caught = daemon.stderrLog.split(separator: "\n").filter { $0.contains("accepted as the listener closed") }
+            print("listener closing under load: \(counts.answered) answered, \(counts.closed) closed; \(caught.first.map(String.init) ?? "no connection caught mid-handover")")
         }
 
         @Test func readyOnlyAfterThePreloadIsWarm() async throws {

@@ -13,7 +13,8 @@ import NIOHTTP1
 /// simply ends the loop: the partial body is dropped and no model was touched.
 ///
 /// In-flight memory: a body is charged twice to the ``InFlightMemory`` cap (itself, and what is decoded
-/// from it) before it is read (its declared length; a chunked body as it grows) and given back once the answer is written. No room within
+/// from it) before it is read (its declared length; a chunked body as it grows) and given back once the answer is ready, before
+/// it is written (a refusal's, once the refusal is written). No room within
 /// the cap's wait: 503 with `Retry-After`, and the connection closes (the body is never read).
 struct HTTPConnection {
     typealias Channel = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
@@ -99,6 +100,10 @@ struct HTTPConnection {
         let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers, body: body, peer: peer,
                                   clientAddress: clientAddress)
         let response = await router.respond(to: request)
+        // The request's data is spent once it is answered: its share of the cap goes back before the
+        // answer is written, so a client holding its answer never sees it still counted.
+        reservation?.release()
+        for part in grown { part.release() }
         let keepAlive = head.isKeepAlive && !shuttingDown()
         logger.debug("\(head.method) \(request.path) \(response.status.code)",
                      metadata: ["ms": "\(Int(watch.elapsedMilliseconds))", "bytes_in": "\(body.readableBytes)"])

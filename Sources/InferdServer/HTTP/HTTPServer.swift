@@ -18,10 +18,11 @@ import Glibc
 public final class HTTPServer: Sendable {
     typealias ServerChannel = NIOAsyncChannel<Accepted, Never>
 
-    /// A connection as the listener hands it over: to serve, or already being refused with a 503.
+    /// A connection as the listener hands it over: to serve, or already taken care of (being refused
+    /// with a 503, or closed because the accept loop has ended).
     enum Accepted: Sendable {
         case serve(HTTPConnection.Channel, client: String)
-        case refused
+        case handled
     }
 
     public let configuration: HTTPServerConfiguration
@@ -31,6 +32,7 @@ public final class HTTPServer: Sendable {
     private let group: any EventLoopGroup
     private let state = Mutex(State())
     private let admission: ConnectionAdmission
+    private let unclaimed = UnclaimedConnections()
 
     private struct State {
         var listener: ServerChannel?
@@ -73,6 +75,7 @@ public final class HTTPServer: Sendable {
         let admission = self.admission
         let logger = self.logger
         let target = configuration.target
+        let unclaimed = self.unclaimed
         let initializer: @Sendable (any Channel) -> EventLoopFuture<Accepted> = { channel in
             Self.clientIdentity(channel).flatMapThrowing { client in
                 let decision = admission.admit(client, now: .now)
@@ -87,7 +90,7 @@ public final class HTTPServer: Sendable {
                         logger.warning("refused \(count) connection(s) on \(target) with 503: \(message)", metadata: ["event": "connection-refused"])
                     }
                     try channel.pipeline.syncOperations.addHandler(ConnectionRefusal(message: message))
-                    return .refused
+                    return .handled
                 }
                 channel.closeFuture.whenComplete { _ in admission.release(client) }
                 let clock = idleTimeout.map { RequestClock(timeout: TimeAmount($0)) }
@@ -98,7 +101,11 @@ public final class HTTPServer: Sendable {
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
                 try channel.pipeline.syncOperations.addHandler(ProtocolErrorHandler())
                 if let clock { try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser(clock: clock)) }
-                return .serve(try HTTPConnection.Channel(wrappingChannelSynchronously: channel), client: client)
+                guard let wrapped = try unclaimed.keep(channel, wrap: { try HTTPConnection.Channel(wrappingChannelSynchronously: $0) }) else {
+                    channel.close(promise: nil)  // accepted as the listener closed: nobody will serve it
+                    return .handled
+                }
+                return .serve(wrapped, client: client)
             }
         }
         switch configuration.target {
@@ -162,12 +169,25 @@ public final class HTTPServer: Sendable {
         }
         defer { removeSocketFile() }
         try await withThrowingDiscardingTaskGroup { group in
-            try await listener.executeThenClose { inbound in
-                for try await accepted in inbound {
-                    guard case .serve(let channel, _) = accepted else { continue }
-                    group.addTask { await self.serveConnection(channel) }
+            var acceptError: (any Error)?
+            do {
+                try await listener.executeThenClose { inbound in
+                    for try await accepted in inbound {
+                        guard case .serve(let channel, _) = accepted, unclaimed.claim(channel) else { continue }
+                        group.addTask { await self.serveConnection(channel) }
+                    }
                 }
+            } catch {
+                acceptError = error
             }
+            // Accepted as the listener closed, never handed over: served like any other connection
+            // (during shutdown, a request already sent is answered; an idle connection is closed).
+            let orphans = unclaimed.close()
+            if !orphans.isEmpty { logger.info("serving \(orphans.count) connection(s) accepted as the listener closed") }
+            for channel in orphans {
+                group.addTask { await self.serveConnection(channel) }
+            }
+            if let acceptError { throw acceptError }
         }
     }
 
