@@ -144,45 +144,44 @@ struct OpenInferenceHandlers: Sendable {
             "compute_ms": .double(timings.compute), "total_ms": .double(timings.total),
         ]
         var output: OpenInference.ResponseOutput
-        var payload: [UInt8] = []
+        // The binary extension's bytes after the JSON header: BYTES elements (a 4-byte little-endian
+        // length, then the bytes), or the FP32 values as they lie in memory on a little-endian host.
+        var strings: [[UInt8]] = []
+        let payloadSize: Int
         if let classCount {
             let top = result.values.indices.sorted { result.values[$0] > result.values[$1] }.prefix(classCount)
-            let strings = top.map { index in
+            let texts = top.map { index in
                 String(format: "%f:%d", result.values[index], index) + (index < labels.count ? ":" + labels[index] : "")
             }
-            output = OpenInference.ResponseOutput(name: outputName, shape: [1, Int64(strings.count)], datatype: "BYTES",
-                                                  parameters: nil, data: nil, strings: binary ? nil : strings)
-            // Binary BYTES elements: a 4-byte little-endian length, then the bytes.
-            if binary {
-                for string in strings {
-                    let utf8 = Array(string.utf8)
-                    withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { payload += $0 }
-                    payload += utf8
-                }
-            }
+            output = OpenInference.ResponseOutput(name: outputName, shape: [1, Int64(texts.count)], datatype: "BYTES",
+                                                  parameters: nil, data: nil, strings: binary ? nil : texts)
+            strings = texts.map { Array($0.utf8) }
+            payloadSize = strings.reduce(0) { $0 + 4 + $1.count }
         } else {
             output = OpenInference.ResponseOutput(name: outputName, shape: result.output.shape, datatype: "FP32",
                                                   parameters: nil, data: binary ? nil : result.values)
-            if binary {
-                #if _endian(little)
-                payload = result.values.withUnsafeBytes { Array($0) }
-                #else
-                payload.reserveCapacity(result.values.count * MemoryLayout<Float>.size)
-                for value in result.values { withUnsafeBytes(of: value.bitPattern.littleEndian) { payload += $0 } }
-                #endif
-            }
+            payloadSize = result.values.count * MemoryLayout<Float>.size
         }
-        if binary { output.parameters = ["binary_data_size": .int(Int64(payload.count))] }
+        if binary { output.parameters = ["binary_data_size": .int(Int64(payloadSize))] }
         let response = OpenInference.InferenceResponse(modelName: result.model, modelVersion: "1", id: request.id,
                                                        parameters: parameters, outputs: [output])
         let header = response.jsonText
-        guard binary else {
-            return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: ByteBuffer(bytes: header))
-        }
+        guard binary else { return .json(bytes: header) }
         var body = ByteBuffer()
-        body.reserveCapacity(header.count + payload.count)
+        body.reserveCapacity(header.count + payloadSize)
         body.writeBytes(header)
-        body.writeBytes(payload)
+        if classCount != nil {
+            for string in strings {
+                body.writeInteger(UInt32(string.count), endianness: .little)
+                body.writeBytes(string)
+            }
+        } else {
+            #if _endian(little)
+            result.values.withUnsafeBytes { _ = body.writeBytes($0) }
+            #else
+            for value in result.values { body.writeInteger(value.bitPattern, endianness: .little) }
+            #endif
+        }
         return HTTPResponse(status: .ok, headers: ["Content-Type": "application/octet-stream",
                                                    BinaryTensorBody.headerLengthField: String(header.count)], body: body)
     }

@@ -20,11 +20,15 @@ public struct HTTPResponse: Sendable {
     /// Encodes `value` as JSON (`snake_case` keys come from the types' coding keys).
     public static func json<T: Encodable>(_ value: T, status: HTTPResponseStatus = .ok) -> HTTPResponse {
         do {
-            let data = try JSONCoding.encoder.encode(value)
-            return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: ByteBuffer(bytes: data))
+            return json(bytes: try JSONCoding.encoder.encode(value), status: status)
         } catch {
             return .error(InferdError(.inferenceFailed, "cannot encode the answer: \(error)"))
         }
+    }
+
+    /// `bytes`, already JSON text, as a JSON answer.
+    public static func json(bytes: some Sequence<UInt8>, status: HTTPResponseStatus = .ok) -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: ByteBuffer(bytes: bytes))
     }
 
     /// This response, marked as an inference that ran on `side` (for the request metrics).
