@@ -49,6 +49,23 @@ import Testing
         _ = try await systemd.waitFor(timeout: 5) { $0.text.contains("STOPPING=1") }
     }
 
+    /// A drain longer than the watchdog's ping interval (a cold load in flight at SIGTERM) ends in a
+    /// clean exit: the services that go quiet while the daemon drains must not return early.
+    @Test func aDrainLongerThanThePingIntervalStillExits0() async throws {
+        let systemd = try DatagramSocketStub()
+        // Pings every 0.2 s; the status line is read every second.
+        let daemon = try DaemonProcess.launch(environment: ["NOTIFY_SOCKET": systemd.path, "WATCHDOG_USEC": "400000"])
+        _ = try await systemd.waitFor(timeout: 300) { $0.text.split(separator: "\n").contains("READY=1") }
+        let image = try DaemonProcess.sampleBytes("coffee.jpg")
+        let slow = Task { try await RawHTTP.post(socket: daemon.socketPath, "/v1/models/alexnet/classify?top=1", body: image) }
+        _ = try await API.waitFor(daemon, "alexnet") { $0.state == .loading || $0.state == .warm }
+        daemon.signal(SIGTERM)
+        _ = try await systemd.waitFor(timeout: 30) { $0.text.contains("STOPPING=1") }
+        #expect(try await slow.value.status == 200)
+        let status = try await daemon.waitForExit()
+        #expect(status == 0, "exit status \(status) after a drain; the daemon's log ends:\n\(daemon.stderrLog.suffix(4000))")
+    }
+
     /// Without NOTIFY_SOCKET nothing is sent and nothing breaks (the other daemon tests run that
     /// way); with NOTIFY_SOCKET but no WATCHDOG_USEC there are no pings.
     @Test func noWatchdogUsecMeansNoPings() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 @testable import InferdServer
 import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -82,6 +83,46 @@ final class Hangable: @unchecked Sendable {
     @Test func noWatchdogMeansTheServiceReturnsAtOnce() async throws {
         let watchdog = WatchdogService(interval: nil, checks: [], ping: { Issue.record("pinged without a watchdog") }, logger: logger)
         try await watchdog.run()
+    }
+
+    /// A service that, told to shut down, drains for a while (as the API server finishes its requests).
+    struct SlowDrain: Service {
+        let draining: Box<Bool>
+        let drainFor: Duration
+
+        func run() async throws {
+            try? await gracefulShutdown()
+            draining.set(true)
+            try await Task.sleep(for: drainFor)
+        }
+    }
+
+    final class Box<Value: Sendable>: Sendable {
+        private let value: Mutex<Value>
+        init(_ value: Value) { self.value = Mutex(value) }
+        func get() -> Value { value.withLock { $0 } }
+        func set(_ new: Value) { value.withLock { $0 = new } }
+    }
+
+    @Test func whileAnotherServiceDrainsTheWatchdogStopsPingingButDoesNotReturn() async throws {
+        // swift-service-lifecycle fails the whole group when a service returns while another one is
+        // being shut down: the daemon then exited 1 after any drain longer than the ping interval.
+        let draining = Box(false), pings = Box(0), pingsWhileDraining = Box(0)
+        let watchdog = WatchdogService(interval: .milliseconds(20), checks: [],
+                                       ping: { pings.set(pings.get() + 1); if draining.get() { pingsWhileDraining.set(pingsWhileDraining.get() + 1) } },
+                                       isStopping: { draining.get() }, logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [
+            .init(service: watchdog, successTerminationBehavior: .ignore, serviceName: "watchdog"),
+            .init(service: SlowDrain(draining: draining, drainFor: .milliseconds(300)), serviceName: "api-server"),
+        ], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await Task.sleep(for: .milliseconds(100))
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(pings.get() > 0)
+        #expect(pingsWhileDraining.get() == 0)
     }
 
     @Test func theNotificationJoinsAssignmentsOnePerLine() {

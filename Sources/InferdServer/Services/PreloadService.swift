@@ -20,7 +20,12 @@ public struct PreloadService: Service {
     /// Preloads (failures are logged by the manager, the daemon still starts), marks ready, returns.
     public func run() async throws {
         await service.manager.preload()
-        guard !service.state.isDraining else { return }
+        guard !service.state.isDraining else {
+            // SIGTERM came during the preload: the other services are draining, and one that returns
+            // meanwhile fails the daemon's exit. Wait for this one's turn.
+            try? await gracefulShutdown()
+            return
+        }
         service.state.markReady()
         let status = await service.manager.status()
         logger.info("ready", metadata: [

@@ -29,7 +29,9 @@ public struct SystemdStatusService: Service {
             var last = ""
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
-                guard !state.isDraining else { return }
+                // Draining: STOPPING=1 went out. Quiet, but running until this service's own graceful
+                // shutdown (returning while another service drains fails the daemon's exit).
+                if state.isDraining { continue }
                 let status = await manager.status()
                 // Readiness is read after the await: READY=1 may have gone out meanwhile.
                 let line = state.isReady ? status.summaryLine : "starting: \(status.summaryLine)"

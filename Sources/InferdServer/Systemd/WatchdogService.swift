@@ -34,7 +34,9 @@ public struct WatchdogService: Service {
     ///   - deadline: how long all checks together may take; default half the interval, so a slow
     ///     check still leaves time before the next ping is due.
     ///   - isStopping: true once the daemon drains; checks and pings stop then (systemd stops the
-    ///     watchdog on `STOPPING=1`, and the request path is closing on purpose).
+    ///     watchdog on `STOPPING=1`, and the request path is closing on purpose), but the service runs
+    ///     on until its own graceful shutdown: a service that returns while another one drains is an
+    ///     error to swift-service-lifecycle, and the daemon would exit 1.
     public init(interval: Duration?, deadline: Duration? = nil, checks: [Check], ping: @escaping @Sendable () -> Void,
                 isStopping: @escaping @Sendable () -> Bool = { false }, logger: Logger) {
         self.interval = interval
@@ -52,7 +54,10 @@ public struct WatchdogService: Service {
         try? await cancelWhenGracefulShutdown {
             var failing = false
             while !Task.isCancelled {
-                if isStopping() { return }
+                if isStopping() {
+                    try await Task.sleep(for: interval)
+                    continue
+                }
                 if let problem = await checkOnce() {
                     if !failing { logger.warning("watchdog: not pinging systemd: \(problem)") }
                     failing = true
