@@ -3,8 +3,12 @@ import Dispatch
 /// Runs blocking work on Dispatch threads, off Swift's cooperative pool, for client tools (inferctl's
 /// exchanges and benchmarks), whose concurrency is bounded by what the tool itself starts.
 ///
-/// The daemon never uses this: its decoding and inference run on a ``ComputePool`` sized to the
-/// cores, behind a bounded queue, so a slow dependency cannot make it spawn threads without end.
+/// The daemon's decoding and inference never use this: they run on a ``ComputePool`` sized to the
+/// cores, behind a bounded queue, so a slow dependency cannot make it spawn threads without end. The
+/// daemon uses it only to free an evicted model (``ModelDisposal``, tens of milliseconds each).
+///
+/// On Linux these workers come from the threads Swift's cooperative pool runs on (about one per
+/// core): nothing that blocks for long belongs here.
 public enum BlockingWork {
     private static let queue = DispatchQueue(label: "inferd.blocking", qos: .userInitiated, attributes: .concurrent)
 

@@ -14,11 +14,7 @@ struct Command: Sendable {
     /// `arguments[0]` is the program. Runs in the package root; `environment` adds to (or with an
     /// empty value, removes from) the test's own.
     static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 600) async throws -> Command {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(arguments, environment: environment, timeout: timeout) })
-            }
-        }
+        try await OwnThread.run { try runBlocking(arguments, environment: environment, timeout: timeout) }
     }
 
     /// The full path of `program` on `PATH`, nil when it is not installed.
@@ -52,7 +48,7 @@ struct Command: Sendable {
         process.standardError = FileHandle(forWritingAtPath: errPath)
         try process.run()
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        OwnThread.start {
             process.waitUntilExit()
             done.signal()
         }

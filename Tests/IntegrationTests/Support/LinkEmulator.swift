@@ -80,7 +80,7 @@ final class LinkEmulator: @unchecked Sendable {
     private static func readLine(_ handle: FileHandle, timeout: Double) -> String? {
         let box = LineBox()
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        OwnThread.start {
             var bytes: [UInt8] = []
             while let byte = try? handle.read(upToCount: 1), let first = byte.first {
                 if first == UInt8(ascii: "\n") {

@@ -46,16 +46,10 @@ enum RawHTTP {
         }
     }
 
-    /// Runs blocking `body` on a thread of its own, off Swift's cooperative pool. Not on Dispatch:
-    /// Dispatch on Linux runs about one blocking job per core at once and adds threads only after a
-    /// while, so a burst of 64 requests on a busy 2-core machine reached the daemon two at a time, and
-    /// tests' blocked exchanges starved the process's other Dispatch work (CI, 2026-12-03).
+    /// Runs blocking `body` on a thread of its own (``OwnThread``): a burst of requests from Dispatch
+    /// workers reached the daemon two at a time on a 2-core machine.
     static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try body() }) }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
+        try await OwnThread.run(body)
     }
 
     /// Sends one request on a fresh connection (`Connection: close`) and reads the answer.
