@@ -36,7 +36,10 @@ extension DaemonTests {
             #expect(placement.reason.contains("not warm"))
             let network = try #require(placement.network)
             #expect(network.bytesSent > 38_000 && network.bytesReceived > 0 && network.remoteReported != nil)
-            #expect(network.server >= network.remoteReported! * 0.99, "the wait covers the remote's own time")
+            // The exchange covers the remote's own time (not `server` alone: where upload ends and the
+            // wait begins is read on an event loop that a loaded machine can run late).
+            #expect(network.total >= network.remoteReported!,
+                    "the exchange covers the remote's own time: \(network)")
             #expect(API.isCat(remote.labels[0].label))
             #expect(try await Self.requests(cloud, "efficientnet-lite0") == 1, "the cloud answered it")
             #expect(try await API.summary(edge, "efficientnet-lite0").state == .cold, "nothing was loaded here")

@@ -37,8 +37,11 @@ extension DaemonTests {
                 for key in ["connect", "upload", "server", "download", "remote_reported", "network"] {
                     #expect((network[key] as? Double).map { $0 >= 0 } == true, "\(key): \(network)")
                 }
-                // The server's own total fits inside the time the client waited for it.
-                #expect((network["remote_reported"] as? Double ?? .infinity) <= (network["server"] as? Double ?? 0))
+                // The server's own total fits inside the exchange the client timed. Not inside `server`
+                // alone: the client reads the clock after its last send() returns, and a client thread
+                // preempted there (a loaded CI machine) starts `server` after the daemon has begun.
+                let exchange = ["connect", "upload", "server", "download"].reduce(0.0) { $0 + (network[$1] as? Double ?? 0) }
+                #expect((network["remote_reported"] as? Double ?? .infinity) <= exchange, "\(network)")
                 #expect((network["bytes_sent"] as? Int ?? 0) > (try DaemonProcess.sampleBytes("chelsea.jpg")).count)
                 #expect((network["bytes_received"] as? Int ?? 0) > 0)
             }
