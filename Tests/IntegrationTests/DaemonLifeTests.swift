@@ -138,8 +138,8 @@ extension DaemonTests {
             let request = Array("GET /v2/health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
             let stopped = Mutex(false)
             let tally = Mutex((answered: 0, closed: 0))
-            let clients = (0..<6).map { _ in
-                Thread {
+            for _ in 0..<6 {
+                OwnThread.start {
                     // Connect, ask, read the answer or the close, until the listener refuses.
                     while !stopped.withLock({ $0 }) {
                         guard let connection = try? RawHTTP.Connection(socket: socket, timeout: 30) else { break }
@@ -149,7 +149,6 @@ extension DaemonTests {
                     }
                 }
             }
-            for client in clients { client.start() }
             try await Task.sleep(for: .milliseconds(500))
             daemon.signal(SIGTERM)
             let status = try await daemon.waitForExit()

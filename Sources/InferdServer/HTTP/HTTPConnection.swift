@@ -78,10 +78,11 @@ struct HTTPConnection {
             try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .continue)))
         }
         var grown: [InFlightMemory.Reservation] = []
-        defer {
+        func giveBack() {
             reservation?.release()
             for part in grown { part.release() }
         }
+        defer { giveBack() }
         let body: ByteBuffer
         switch try await readBody(&parts, capacity: declared ?? 0, reservation: reservation, grown: &grown) {
         case .complete(let buffer):
@@ -102,8 +103,7 @@ struct HTTPConnection {
         let response = await router.respond(to: request)
         // The request's data is spent once it is answered: its share of the cap goes back before the
         // answer is written, so a client holding its answer never sees it still counted.
-        reservation?.release()
-        for part in grown { part.release() }
+        giveBack()
         let keepAlive = head.isKeepAlive && !shuttingDown()
         logger.debug("\(head.method) \(request.path) \(response.status.code)",
                      metadata: ["ms": "\(Int(watch.elapsedMilliseconds))", "bytes_in": "\(body.readableBytes)"])
